@@ -1,0 +1,59 @@
+"""Cross-references inside one plan that a per-field schema cannot see.
+
+These are load errors (``PC013``-``PC015``): a plan whose targets point at a
+missing document or an unknown indicator cannot be compared meaningfully, so
+the run stops with exit 2 rather than producing verdicts on broken data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plancheck.catalog import Catalog
+from plancheck.findings import Finding, Severity
+from plancheck.models import Plan
+
+
+def check_structure(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
+    plan_id = plan.jurisdiction.id
+    documents = {}
+    for i, doc in enumerate(plan.documents):
+        if doc.id in documents:
+            yield Finding("PC013", Severity.ERROR, f"documents[{i}]: document id {doc.id!r} is used twice",
+                          plan=plan_id, path=("documents", i, "id"))
+        documents.setdefault(doc.id, doc)
+        if doc.status == "published" and doc.source is None:
+            yield Finding("PC013", Severity.ERROR,
+                          f"documents[{i}]: published document {doc.id!r} needs its source text "
+                          "(source:) so its quotes can be verified",
+                          plan=plan_id, path=("documents", i))
+
+    only = plan.documents[0] if len(plan.documents) == 1 else None
+    for i, target in enumerate(plan.targets):
+        where = f"targets[{i}]"
+        if target.indicator not in catalog:
+            yield Finding("PC015", Severity.ERROR,
+                          f"{where}.indicator: {target.indicator!r} is not in the catalogue ({catalog.file})",
+                          plan=plan_id, path=("targets", i, "indicator"), indicator=target.indicator,
+                          year=target.year)
+        if target.document is None:
+            doc = only
+            if doc is None:
+                yield Finding("PC013", Severity.ERROR,
+                              f"{where}: the plan lists {len(plan.documents)} documents; "
+                              "name this target's document (document: ID)",
+                              plan=plan_id, path=("targets", i), indicator=target.indicator, year=target.year)
+                continue
+        else:
+            doc = documents.get(target.document)
+            if doc is None:
+                known = ", ".join(sorted(documents))
+                yield Finding("PC013", Severity.ERROR,
+                              f"{where}.document: {target.document!r} is not one of the plan's documents ({known})",
+                              plan=plan_id, path=("targets", i, "document"), indicator=target.indicator,
+                              year=target.year)
+                continue
+        if doc.status == "published" and target.quote is None:
+            yield Finding("PC014", Severity.ERROR,
+                          f"{where}: targets of published document {doc.id!r} need the verbatim quote they come from",
+                          plan=plan_id, path=("targets", i), indicator=target.indicator, year=target.year)

@@ -1,0 +1,163 @@
+"""The command line: parse options, call the engine, pick a reporter, exit.
+
+Nothing here decides what is right or wrong about a plan, and nothing here
+formats a finding; both live elsewhere so the CLI stays a thin shell.
+Exit codes (DESIGN.md section 4): 0 clean, 1 findings at or above the fail
+level, 2 usage, configuration or load errors.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from plancheck import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="plancheck",
+    help="Check that lower-level carbon-peaking plans are at least as strict as the plans above them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"plancheck {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks (for developers).",
+                                        envvar="PLANCHECK_DEBUG")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Check that lower-level carbon-peaking plans are at least as strict as the plans above them."""
+
+
+RulesOption = Annotated[Path | None, typer.Option(
+    "--rules", help="Folder with the indicator catalogue [default: ./rules if present, else the bundled one].",
+    file_okay=False)]
+FailOnOption = Annotated[str, typer.Option(
+    "--fail-on", help="Exit 1 when a finding is at or above this severity: info, warning or error.")]
+
+
+def _fail_level(text: str):  # -> Severity
+    from plancheck.findings import Severity
+
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--fail-on") from None
+
+
+def _catalog(rules: Path | None):  # -> Catalog, or exit 2 with the catalogue's own errors
+    from plancheck.catalog import ConfigError, load_catalog
+    from plancheck.reporters.plain import render_findings
+
+    try:
+        return load_catalog(rules)
+    except ConfigError as exc:
+        sys.stderr.write(render_findings(exc.findings))
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Plan files or folders [default: plans/].", show_default=False)] = None,
+    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    rules: RulesOption = None,
+    fail_on: FailOnOption = "error",
+) -> None:
+    """Check plan files against the schema: keys, types, references and quotes."""
+    from plancheck.engine import validate as run_validation
+    from plancheck.findings import exit_code_for
+
+    fail_level = _fail_level(fail_on)
+    catalog = _catalog(rules)
+    result = run_validation(paths or [Path("plans")], catalog)
+    if output_format is TextOrJson.json:
+        from plancheck.reporters.json import render_findings
+
+        sys.stdout.write(render_findings(result.findings))
+    else:
+        from plancheck.reporters.plain import render_findings
+
+        sys.stdout.write(render_findings(result.findings))
+        sys.stderr.write(_summary(result.files, len(result.plans), len(result.findings)))
+    if result.has_load_errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(exit_code_for(result.findings, fail_level))
+
+
+def _summary(files: int, valid: int, problems: int) -> str:
+    noun = "file" if files == 1 else "files"
+    return f"plancheck: {files} {noun} checked, {valid} valid, {problems} problem{'s' if problems != 1 else ''}\n"
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A diagnostic code such as PC012.")]) -> None:
+    """Print the documentation of a diagnostic code."""
+    from plancheck.codes import all_codes, lookup
+
+    doc = lookup(code)
+    if doc is None:
+        known = ", ".join(sorted(all_codes()))
+        raise typer.BadParameter(f"unknown code {code!r}; known codes: {known}", param_hint="CODE")
+    sys.stdout.write(f"{doc.code} {doc.name} (default severity: {doc.severity.value})\n\n"
+                     f"{doc.summary}\n\n{doc.doc}\n")
+
+
+def _click_exception_type() -> type[Exception]:
+    """The ClickException class, whether typer uses click or its vendored copy."""
+    for cls in typer.BadParameter.__mro__:
+        if cls.__name__ == "ClickException":
+            return cls
+    return Exception  # pragma: no cover
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point: turns every failure into a one-line message and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("PLANCHECK_DEBUG", "") not in ("", "0")
+    click_exception = _click_exception_type()
+    try:
+        code = app(args=args, prog_name="plancheck", standalone_mode=False)
+    except click_exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(exc.format_message() + "\n")  # type: ignore[attr-defined]
+            code = EXIT_ERROR
+        else:
+            command = getattr(getattr(exc, "ctx", None), "command_path", "plancheck")
+            sys.stderr.write(f"plancheck: error: {exc.format_message()} "  # type: ignore[attr-defined]
+                             f"(see '{command} --help')\n")
+            code = getattr(exc, "exit_code", EXIT_ERROR)
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        code = EXIT_OK
+    except Exception as exc:
+        if debug:
+            raise
+        sys.stderr.write(f"plancheck: internal error: {type(exc).__name__}: {exc} "
+                         "(this is a bug; run with --debug for the traceback)\n")
+        code = EXIT_ERROR
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

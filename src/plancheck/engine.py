@@ -1,0 +1,137 @@
+"""Wiring between rooms: files → load → models → checks → findings.
+
+The CLI calls these functions and hands the result to a reporter. Nothing here
+prints or exits; every problem becomes a located ``Finding``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from plancheck.catalog import Catalog
+from plancheck.checks.structure import check_structure
+from plancheck.codes import lookup
+from plancheck.findings import Finding, Severity, sort_findings
+from plancheck.loader import PositionMap, load_file
+from plancheck.models import Plan
+from plancheck.schema_errors import findings_from_validation_error
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A validated plan with everything needed to point back into its file."""
+
+    plan: Plan
+    file: str
+    path: Path
+    positions: PositionMap
+
+    @property
+    def id(self) -> str:
+        return self.plan.jurisdiction.id
+
+    def source_path(self, source: str) -> Path:
+        """Document sources are relative to the plan file, so plan folders can move."""
+        return self.path.parent / source
+
+
+@dataclass
+class Validation:
+    plans: list[LoadedPlan] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def has_load_errors(self) -> bool:
+        return any(is_load_error(f) for f in self.findings)
+
+
+def is_load_error(finding: Finding) -> bool:
+    doc = lookup(finding.code)
+    return doc is not None and doc.is_load_error
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
+    """Expand folders into their plan files (recursively, sorted); missing paths become PC001."""
+    files: list[Path] = []
+    problems: list[Finding] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
+            if not found:
+                problems.append(Finding("PC001", Severity.ERROR, "folder holds no plan files (*.yaml, *.yml)",
+                                        file=str(p)))
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            problems.append(Finding("PC001", Severity.ERROR, "no such file or folder", file=str(p)))
+    unique = list(dict.fromkeys(files))
+    return unique, problems
+
+
+def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Finding]]:
+    """Load one plan file; all of its problems are reported together."""
+    file = str(path)
+    loaded = load_file(path, file)
+    data = loaded.data
+    if data is None:
+        return None, _with_plan(loaded.problems, path.stem)
+    problems = _with_plan(loaded.problems, _plan_id(data, path))
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        problems.append(Finding("PC005", Severity.ERROR,
+                                f"the top level is {kind}; a plan is a mapping with jurisdiction, documents and targets",
+                                file=file, line=1, column=1))
+        return None, problems
+    plan_id = _plan_id(data, path)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        problems += findings_from_validation_error(exc, data, loaded.positions, file, Plan, plan=plan_id)
+        return None, problems
+    result = LoadedPlan(plan, file, path, loaded.positions)
+    problems += [_locate(f, result) for f in check_structure(plan, catalog)]
+    for i, doc in enumerate(plan.documents):
+        if doc.source is not None and not result.source_path(doc.source).is_file():
+            problems.append(_locate(Finding(
+                "PC013", Severity.ERROR,
+                f"documents[{i}].source: source text {doc.source!r} not found next to the plan "
+                f"(looked for {result.source_path(doc.source)})",
+                plan=plan_id, path=("documents", i, "source")), result))
+    if problems:
+        return None, problems
+    return result, []
+
+
+def _with_plan(findings: list[Finding], plan_id: str) -> list[Finding]:
+    return [f if f.plan is not None else replace(f, plan=plan_id) for f in findings]
+
+
+def validate(paths: list[Path], catalog: Catalog) -> Validation:
+    files, problems = discover(paths)
+    result = Validation(findings=problems, files=len(files))
+    for path in files:
+        plan, found = load_plan(path, catalog)
+        result.findings.extend(found)
+        if plan is not None:
+            result.plans.append(plan)
+    result.findings = sort_findings(result.findings)
+    return result
+
+
+def _locate(finding: Finding, plan: LoadedPlan) -> Finding:
+    pos = plan.positions.locate(finding.path)
+    return finding.located(plan.file, pos.line, pos.column)
+
+
+def _plan_id(data: object, path: Path) -> str:
+    jurisdiction = data.get("jurisdiction") if isinstance(data, dict) else None
+    if isinstance(jurisdiction, dict) and isinstance(jurisdiction.get("id"), str):
+        return jurisdiction["id"]
+    return path.stem

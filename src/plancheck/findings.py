@@ -1,0 +1,93 @@
+"""Findings: the one currency that checks produce and reporters consume.
+
+A check never knows file positions; it names the key path of what it is talking
+about, and the engine resolves that path to a line and column through the
+loader's position map. That keeps checks pure and positions exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+KeyPath = tuple[str | int, ...]
+
+
+class Severity(str, Enum):
+    """Ordered severities; the fail level compares against this order."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.lower())
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Verdict(str, Enum):
+    """Fixed by DESIGN.md section 4; scripts rely on these exact strings."""
+
+    STRICTER = "stricter"
+    EQUAL = "equal"
+    WEAKER = "weaker"
+    MISSING = "missing"
+    UNQUANTIFIED = "unquantified"
+    DEFERRED = "deferred"
+    NOT_APPLICABLE = "not_applicable"
+    CONDITION_UNKNOWN = "condition_unknown"
+    NOT_COMPARABLE = "not_comparable"
+    OUT_OF_HORIZON = "out_of_horizon"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem or observation, located in a plan file where possible."""
+
+    code: str
+    severity: Severity
+    message: str
+    plan: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: KeyPath = ()
+    indicator: str | None = None
+    year: int | None = None
+    verdict: Verdict | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def located(self, file: str, line: int | None, column: int | None) -> Finding:
+        return replace(self, file=file, line=line, column=column)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (
+            self.file or "",
+            self.line or 0,
+            self.column or 0,
+            self.code,
+            self.message,
+        )
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Stable, input-order-independent order, so reports are byte-identical."""
+    return sorted(findings, key=Finding.sort_key)
+
+
+def exit_code_for(findings: list[Finding], fail_level: Severity) -> int:
+    """0 when nothing reaches the fail level, 1 otherwise (load errors are handled earlier)."""
+    return 1 if any(f.severity.rank >= fail_level.rank for f in findings) else 0

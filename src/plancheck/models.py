@@ -1,0 +1,160 @@
+"""Typed models of a plan file: jurisdiction, documents, targets.
+
+The models hold the *structured reading* of each target next to the words it
+came from (``quote``, ``hedge``), so a person can audit every reading. The
+semantics of each field follow DESIGN.md section 3 and docs/transcribing.md.
+
+Validation is strict: unknown keys are errors (a typo must not silently drop a
+number), numbers must be numbers (no ``"2025"`` strings), and NaN or infinity
+are refused. Cross-references between parts of a plan (a target's document,
+quotes required for published documents) are checked in
+``checks/structure.py`` so each problem can point at its own line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64,
+                          description="Lower-case ASCII identifier: letters, digits, underscores.")]
+Year = Annotated[int, Field(ge=1949, le=2100, description="A calendar year.")]
+Text = Annotated[str, Field(min_length=1, max_length=10_000)]
+
+Level = Literal["province", "city", "county", "district", "new_area"]
+"""Administrative levels. ``new_area`` is a state-level new area such as 湖南湘江新区,
+which sits inside a city and is treated like a county-level unit."""
+
+LEVEL_RANK: dict[str, int] = {"province": 1, "city": 2, "county": 3, "district": 3, "new_area": 3}
+
+Comparator = Literal["at_least", "above", "at_most", "below", "reach"]
+Commitment = Literal["aspirational", "in_principle", "firm", "binding"]
+Status = Literal["published", "draft"]
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def _date_to_text(value: object) -> object:
+    """YAML reads 2022-10-28 as a date and 2024 as a number; keep all dates as ISO text
+    so that partial ones (2024-01, when the day is blank) fit the same field."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+PartialDate = Annotated[str, BeforeValidator(_date_to_text),
+                        Field(pattern=_PARTIAL_DATE.pattern,
+                              description="YYYY, YYYY-MM or YYYY-MM-DD: as much of the date as the text states.")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+class Fact(_Model):
+    """A recorded fact about a jurisdiction, used to decide applicability conditions."""
+
+    name: Id = Field(description="What the fact measures, e.g. urban_resident_population.")
+    value: float | bool | Text = Field(description="The fact's value.")
+    unit: Text | None = None
+    year: Year | None = None
+    source: Text = Field(description="Where the fact comes from: a statistical yearbook, census, or document.")
+    quote: Text | None = Field(None, description="Verbatim sentence, when the source is one of the plan's documents.")
+
+
+class Jurisdiction(_Model):
+    id: Id
+    name: Text = Field(description="Official Chinese name, e.g. 茶陵县.")
+    level: Level
+    parent: Id | None = Field(description="The id of the jurisdiction directly above, even when its plan is absent.")
+    facts: list[Fact] = Field(default_factory=list)
+
+
+class Horizon(_Model):
+    """The years a document plans for; targets beyond its end are out of its horizon."""
+
+    start: Year
+    end: Year
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError(f"horizon ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Document(_Model):
+    id: Id = Field(description="Short id that targets use to name this document.")
+    title: Text
+    issuer: Text | None = None
+    number: Text | None = Field(None, description="Document number, e.g. 湘政发〔2022〕19号.")
+    date: PartialDate | None = None
+    status: Status
+    source: Text | None = Field(None, description="Path of the source text, relative to the plan file.")
+    horizon: Horizon | None = None
+    note: Text | None = None
+
+
+class Period(_Model):
+    """A stated period such as “十四五”期间 (2021-2025)."""
+
+    start: Year
+    end: Year
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Condition(_Model):
+    """An applicability condition, e.g. 城区常住人口100万以上城市."""
+
+    text: Text = Field(description="The condition as the document words it.")
+    fact: Id | None = Field(None, description="The jurisdiction fact the condition tests.")
+    comparator: Comparator | None = None
+    value: float | None = None
+    levels: list[Level] | None = Field(None, description="Levels the target binds, when the condition names them.")
+
+
+class Target(_Model):
+    indicator: Id = Field(description="An indicator id from the catalogue in rules/.")
+    year: Year | None = Field(description="Target year; null when the text gives none.")
+    value: float | None = Field(description="The number; null when unquantified or deferred.")
+    unit: Text | None = None
+    comparator: Comparator = Field("reach", description=(
+        "at_least: 不低于/以上/达到…以上; above: 超过; at_most: 不高于/以下/以内/控制在…以内; below: 低于; "
+        "reach: 达到 X or a plain X, read in the indicator's direction."))
+    approximate: bool = Field(False, description="左右: a point value compared with a tolerance.")
+    commitment: Commitment = Field("firm", description=(
+        "aspirational: 力争/争取/努力; in_principle: 原则上; firm: a plain statement; binding: 确保/必须."))
+    hedge: Text | None = Field(None, description="The hedging words as written, e.g. 力争, 左右, 以上.")
+    base_year: Year | None = Field(None, description="For reductions such as 比2020年下降16%.")
+    period: Period | None = None
+    scope: Text | None = Field(None, description="What the target covers when narrower than the indicator, e.g. 新建大型、超大型数据中心.")
+    condition: Condition | None = None
+    deferred: bool = Field(False, description="完成省(市)下达目标: no own number, deferred to the level above.")
+    quote: Text | None = Field(None, description="The shortest verbatim span of the source that carries the number and meaning.")
+    section: Text | None = Field(None, description="Section reference, e.g. 三(四)3.")
+    document: Id | None = Field(None, description="The id of the document this target is from; may be omitted when the plan has one document.")
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Target:
+        if self.deferred and self.value is not None:
+            raise ValueError("a deferred target (完成上级下达目标) has no value of its own; set value: null")
+        if self.period is not None and self.year is not None and self.period.end != self.year:
+            raise ValueError(f"year {self.year} differs from the end of the period ({self.period.end})")
+        return self
+
+
+class Plan(_Model):
+    jurisdiction: Jurisdiction
+    documents: list[Document] = Field(min_length=1)
+    targets: list[Target]

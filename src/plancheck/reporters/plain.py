@@ -1,0 +1,32 @@
+"""Plain ``file:line:column: CODE message`` lines, the format editors and CI logs parse."""
+
+from __future__ import annotations
+
+import re
+
+from plancheck.findings import Finding
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def sanitize(text: str) -> str:
+    """Make plan-supplied text safe for a terminal: no escape sequences, one line."""
+    text = text.replace("\r\n", "\n").replace("\n", "\\n").replace("\t", "\\t")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def location(finding: Finding) -> str:
+    parts = [finding.file or "<input>"]
+    if finding.line is not None:
+        parts.append(str(finding.line))
+        if finding.column is not None:
+            parts.append(str(finding.column))
+    return ":".join(sanitize(p) for p in parts)
+
+
+def render_finding(finding: Finding) -> str:
+    return f"{location(finding)}: {finding.code} {sanitize(finding.message)}"
+
+
+def render_findings(findings: list[Finding]) -> str:
+    return "".join(render_finding(f) + "\n" for f in findings)

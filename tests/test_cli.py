@@ -1,0 +1,161 @@
+"""The command line, through typer's runner and as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from plancheck.cli import app
+
+from conftest import MINIMAL_PLAN, REPO, line_of
+
+runner = CliRunner()
+FINDING_FIELDS = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message"]
+
+
+def copy_plans(tmp_path: Path) -> Path:
+    """A throw-away copy of the committed plans and sources, safe to break."""
+    shutil.copytree(REPO / "plans", tmp_path / "plans")
+    shutil.copytree(REPO / "sources", tmp_path / "sources")
+    return tmp_path / "plans"
+
+
+def invoke(*args: str, cwd: Path = REPO):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(app, list(args))
+    finally:
+        os.chdir(old)
+
+
+def test_validate_committed_plans_exits_0():
+    result = invoke("validate", "plans")
+    assert result.exit_code == 0, result.output
+    assert "0 problems" in result.output
+
+
+def test_validate_defaults_to_the_plans_folder():
+    result = invoke("validate")
+    assert result.exit_code == 0 and "valid" in result.output
+
+
+def test_year_broken_into_a_word_exits_2_and_names_the_line(tmp_path):
+    plans = copy_plans(tmp_path)
+    chaling = plans / "chaling.yaml"
+    text = chaling.read_text(encoding="utf-8")
+    broken = text.replace("year: 2030", "year: twenty", 1)
+    assert broken != text
+    chaling.write_text(broken, encoding="utf-8")
+    result = invoke("validate", str(plans))
+    assert result.exit_code == 2
+    assert f"chaling.yaml:{line_of(broken, 'year: twenty')}:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_duplicated_value_is_refused_with_its_line(tmp_path):
+    plans = copy_plans(tmp_path)
+    chaling = plans / "chaling.yaml"
+    text = chaling.read_text(encoding="utf-8")
+    broken = text.replace("    value: 20\n", "    value: 20\n    value: 30\n", 1)
+    assert broken != text
+    chaling.write_text(broken, encoding="utf-8")
+    result = invoke("validate", str(chaling))
+    assert result.exit_code == 2
+    assert f"chaling.yaml:{line_of(broken, 'value: 30')}:5: PC003" in result.output
+
+
+def test_json_output_has_the_fixed_fields(tmp_path):
+    plans = copy_plans(tmp_path)
+    (plans / "chaling.yaml").write_text(MINIMAL_PLAN.replace("level: county", "level: hamlet"), encoding="utf-8")
+    result = invoke("validate", str(plans), "--format", "json")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1
+    [finding] = document["findings"]
+    assert list(finding) == FINDING_FIELDS
+    assert finding["code"] == "PC012" and finding["plan"] == "testcounty"
+    assert finding["line"] == line_of(MINIMAL_PLAN, "level: county")
+
+
+def test_missing_path_exits_2():
+    result = invoke("validate", "no/such/plan.yaml")
+    assert result.exit_code == 2
+    assert "no/such/plan.yaml: PC001 no such file or folder" in result.output
+
+
+def test_bad_catalogue_exits_2_with_its_line(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "indicators.yaml").write_text("indicators:\n  - id: x\n    name_zh: 甲\n", encoding="utf-8")
+    result = invoke("validate", "plans", "--rules", str(rules))
+    assert result.exit_code == 2
+    assert "indicators.yaml:2:5: PC016" in result.output
+
+
+def test_explain_prints_documentation_for_every_code():
+    from plancheck.codes import all_codes
+
+    for code, doc in all_codes().items():
+        result = invoke("explain", code.lower())
+        assert result.exit_code == 0
+        assert result.output.startswith(f"{code} {doc.name}") and doc.doc.splitlines()[0] in result.output
+
+
+def test_explain_unknown_code_is_a_usage_error():
+    assert invoke("explain", "PC999").exit_code == 2
+
+
+def run(*args: str, cwd: Path = REPO, **kw) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script, or ``python -m plancheck`` where none is on PATH."""
+    script = Path(sys.executable).with_name("plancheck")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "plancheck"]
+    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=60, **kw)
+
+
+def test_help_runs_as_a_real_process():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "validate" in result.stdout and "Usage" in result.stdout
+
+
+def test_python_dash_m_works():
+    result = subprocess.run([sys.executable, "-m", "plancheck", "--version"], capture_output=True, text=True,
+                            cwd=REPO, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("plancheck ")
+
+
+def test_usage_errors_are_one_line_with_exit_2():
+    result = run("validate", "--no-such-option")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("plancheck: error:")
+
+
+def test_bad_input_shows_no_traceback_and_debug_does(tmp_path):
+    # Force an internal error: a plan path that is a folder full of unreadable entries is
+    # ordinary, so use a catalogue folder that is a file instead: a usage error, not a crash.
+    bad = tmp_path / "plan.yaml"
+    bad.write_text("jurisdiction: [\n", encoding="utf-8")
+    result = run("validate", str(bad))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"{bad}:2:1: PC002" in result.stdout
+
+
+def test_cold_start_does_not_import_rich_or_jinja2():
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "plancheck", "validate", "plans/chaling.yaml"],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "yaml" in imported and "pydantic" in imported  # the probe sees real imports
+    assert "rich" not in imported
+    assert "jinja2" not in imported
