@@ -14,6 +14,7 @@ Each entry's ``doc`` is what ``plancheck explain CODE`` prints.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from plancheck.findings import Severity
@@ -29,7 +30,12 @@ class CodeDoc:
 
     @property
     def is_load_error(self) -> bool:
-        return self.code.startswith("PC0")
+        return is_load_error_code(self.code)
+
+
+def is_load_error_code(code: str) -> bool:
+    """PC0xx codes mean the input could not be used at all: exit 2, not 1."""
+    return code.startswith("PC0")
 
 
 def _c(code: str, name: str, severity: Severity, summary: str, doc: str) -> CodeDoc:
@@ -108,9 +114,19 @@ A file under `rules/`, `.plancheck.yaml` or `[tool.plancheck]` in
 )
 
 
+CHECK_MODULES = ("plancheck.checks.provenance",)
+"""Modules whose ``CODES`` tuple documents the codes they emit."""
+
+
+@functools.cache
 def all_codes() -> dict[str, CodeDoc]:
-    """Every code plancheck can emit, keyed by code."""
-    return {c.code: c for c in LOAD_CODES}
+    """Every code plancheck can emit, keyed by code, in code order."""
+    import importlib
+
+    found = list(LOAD_CODES)
+    for name in CHECK_MODULES:
+        found.extend(importlib.import_module(name).CODES)
+    return {c.code: c for c in sorted(found, key=lambda c: c.code)}
 
 
 def lookup(code: str) -> CodeDoc | None:

@@ -12,12 +12,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from plancheck.catalog import Catalog
+from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
-from plancheck.codes import lookup
+from plancheck.codes import is_load_error_code
 from plancheck.findings import Finding, Severity, sort_findings
-from plancheck.loader import PositionMap, load_file
+from plancheck.loader import PositionMap, load_file, read_text
 from plancheck.models import Plan
 from plancheck.schema_errors import findings_from_validation_error
+from plancheck.textnorm import NormalizedText, normalize_with_origin
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 
@@ -52,8 +54,7 @@ class Validation:
 
 
 def is_load_error(finding: Finding) -> bool:
-    doc = lookup(finding.code)
-    return doc is not None and doc.is_load_error
+    return is_load_error_code(finding.code)
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
@@ -113,14 +114,37 @@ def _with_plan(findings: list[Finding], plan_id: str) -> list[Finding]:
     return [f if f.plan is not None else replace(f, plan=plan_id) for f in findings]
 
 
+def read_sources(plan: LoadedPlan) -> tuple[dict[str, NormalizedText], list[Finding]]:
+    """Each document's source text, normalised once for every check that needs it."""
+    texts: dict[str, NormalizedText] = {}
+    problems: list[Finding] = []
+    for i, doc in enumerate(plan.plan.documents):
+        if doc.source is None:
+            continue
+        text, found = read_text(plan.source_path(doc.source), str(plan.source_path(doc.source)))
+        if text is None:
+            problems += [_locate(replace(f, plan=plan.id, path=("documents", i, "source"),
+                                         message=f"documents[{i}].source: {f.message} ({f.file})"), plan)
+                         for f in found]
+            continue
+        texts[doc.id] = normalize_with_origin(text)
+    return texts, problems
+
+
 def validate(paths: list[Path], catalog: Catalog) -> Validation:
+    """Schema, references and provenance of every plan file under ``paths``."""
     files, problems = discover(paths)
     result = Validation(findings=problems, files=len(files))
     for path in files:
         plan, found = load_plan(path, catalog)
         result.findings.extend(found)
-        if plan is not None:
-            result.plans.append(plan)
+        if plan is None:
+            continue
+        result.plans.append(plan)
+        sources, found = read_sources(plan)
+        result.findings.extend(found)
+        texts = {doc_id: source.text for doc_id, source in sources.items()}
+        result.findings.extend(_locate(f, plan) for f in check_provenance(plan.plan, texts))
     result.findings = sort_findings(result.findings)
     return result
 

@@ -65,6 +65,7 @@ class Fact(_Model):
     year: Year | None = None
     source: Text = Field(description="Where the fact comes from: a statistical yearbook, census, or document.")
     quote: Text | None = Field(None, description="Verbatim sentence, when the source is one of the plan's documents.")
+    document: Id | None = Field(None, description="The plan document the quote is from.")
 
 
 class Jurisdiction(_Model):
@@ -93,6 +94,7 @@ class Document(_Model):
     title: Text
     issuer: Text | None = None
     number: Text | None = Field(None, description="Document number, e.g. 湘政发〔2022〕19号.")
+    level: Level | None = Field(None, description="Administrative level of the issuer.")
     date: PartialDate | None = None
     status: Status
     source: Text | None = Field(None, description="Path of the source text, relative to the plan file.")
@@ -154,7 +156,19 @@ class Target(_Model):
         return self
 
 
+class Skipped(_Model):
+    """A target-like number deliberately not transcribed, so ``plancheck audit`` can tell
+    "considered and set aside" from "overlooked"."""
+
+    quote: Text = Field(description="Verbatim span holding the number(s) set aside.")
+    reason: Text = Field(description="Why it is not a target: background fact, document number, date, ...")
+    document: Id | None = None
+    section: Text | None = None
+
+
 class Plan(_Model):
     jurisdiction: Jurisdiction
     documents: list[Document] = Field(min_length=1)
     targets: list[Target]
+    skipped: list[Skipped] = Field(default_factory=list, description=(
+        "Target-like numbers in the sources that are deliberately not targets, each with its reason."))

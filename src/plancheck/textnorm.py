@@ -1,0 +1,113 @@
+"""The one normalisation that quotes and source texts go through before matching.
+
+Source texts are kept exactly as extracted, warts included (PDF spaces inside
+numbers, page markers, Markdown bold). Transcribers copy quotes as the
+sentence reads, so both sides are normalised the same way before a quote is
+looked up:
+
+1. page markers of the form ``— 5 —`` are removed;
+2. Markdown emphasis markers (``**`` and ``__``) are removed;
+3. every remaining character is put through Unicode NFKC (full-width ``（２０％）``
+   becomes ``(20%)``), one character at a time so each output character still
+   knows where it came from;
+4. all whitespace is removed (including what NFKC produced, e.g. from U+3000).
+
+Nothing else is changed: a quote with one character different does not match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_DROP = re.compile(r"—\s*\d{1,3}\s*—|\*\*|__")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text and, for each of its characters, the offset it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+    original: str
+
+    def line_of(self, index: int) -> int:
+        """1-based line in the original text of normalised character ``index``."""
+        if not self.origin:
+            return 1
+        offset = self.origin[min(index, len(self.origin) - 1)]
+        return self.original.count("\n", 0, offset) + 1
+
+
+def normalize(text: str) -> str:
+    return normalize_with_origin(text).text
+
+
+def normalize_with_origin(text: str) -> NormalizedText:
+    out: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for match in _DROP.finditer(text):
+        _append(text, position, match.start(), out, origin)
+        position = match.end()
+    _append(text, position, len(text), out, origin)
+    return NormalizedText("".join(out), tuple(origin), text)
+
+
+def _append(text: str, start: int, end: int, out: list[str], origin: list[int]) -> None:
+    for offset in range(start, end):
+        for ch in unicodedata.normalize("NFKC", text[offset]):
+            if not ch.isspace():
+                out.append(ch)
+                origin.append(offset)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+WHOLE_SCOPE_WORDS = ("全覆盖", "全面", "全部", "全域", "全额", "100%")
+"""DESIGN.md section 3: these words state the whole of the scope, i.e. 100 %."""
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_CN_NUMBER = re.compile(f"[{''.join(_CN_DIGITS)}{''.join(_CN_UNITS)}]+")
+
+
+def numbers_in(text: str) -> list[float]:
+    """Arabic numbers in normalised text, and Chinese numerals such as 三十 or 一半."""
+    found = [float(m.group()) for m in _NUMBER.finditer(text)]
+    for m in _CN_NUMBER.finditer(text):
+        value = _chinese_numeral(m.group())
+        if value is not None:
+            found.append(float(value))
+    if "一半" in text or "半数" in text:
+        found.append(50.0)
+    return found
+
+
+def _chinese_numeral(word: str) -> int | None:
+    total, section, digit = 0, 0, None
+    for ch in word:
+        if ch in _CN_DIGITS:
+            if digit is not None:
+                return None
+            digit = _CN_DIGITS[ch]
+        else:
+            unit = _CN_UNITS[ch]
+            if unit >= 10_000:
+                section = (section + (digit or 0)) * unit
+                total += section
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+    return total + section + (digit or 0)
+
+
+def value_in_quote(value: float, quote: str) -> bool:
+    """Whether ``value`` is written in ``quote`` (normalised): as a number, or as 100 % by a whole-scope word."""
+    normalized = normalize(quote)
+    if any(abs(n - value) < 1e-9 for n in numbers_in(normalized)):
+        return True
+    return abs(value - 100) < 1e-9 and any(w in normalized for w in WHOLE_SCOPE_WORDS)
