@@ -93,18 +93,48 @@ def validate(
     fail_level = _fail_level(fail_on)
     catalog = _catalog(rules)
     result = run_validation(paths or [Path("plans")], catalog)
-    if output_format is TextOrJson.json:
-        from plancheck.reporters.json import render_findings
-
-        sys.stdout.write(render_findings(result.findings))
-    else:
-        from plancheck.reporters.plain import render_findings
-
-        sys.stdout.write(render_findings(result.findings))
+    _write_findings(result.findings, output_format)
+    if output_format is TextOrJson.text:
         sys.stderr.write(_summary(result.files, len(result.plans), len(result.findings)))
     if result.has_load_errors:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(exit_code_for(result.findings, fail_level))
+
+
+PlansOption = Annotated[Path, typer.Option("--plans", help="Folder where plan ids are looked up.", file_okay=False)]
+
+
+@app.command()
+def audit(
+    plans: Annotated[list[str], typer.Argument(help="Plan ids (looked up in --plans) or plan files.",
+                                               show_default=False)],
+    plans_dir: PlansOption = Path("plans"),
+    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    rules: RulesOption = None,
+) -> None:
+    """List target-like numbers in a plan's source texts that no target or skipped entry quotes."""
+    from plancheck.engine import audit as run_audit
+    from plancheck.engine import resolve_plan
+
+    catalog = _catalog(rules)
+    findings = []
+    load_errors = False
+    for arg in plans:
+        result = run_audit(resolve_plan(arg, plans_dir), catalog)
+        findings += result.findings
+        load_errors = load_errors or result.has_load_errors
+    _write_findings(findings, output_format)
+    if output_format is TextOrJson.text:
+        sys.stderr.write(f"plancheck: {len(findings)} unexplained sentence{'s' if len(findings) != 1 else ''}\n")
+    raise typer.Exit(EXIT_ERROR if load_errors else (EXIT_FINDINGS if findings else EXIT_OK))
+
+
+def _write_findings(findings: list, output_format: TextOrJson) -> None:
+    if output_format is TextOrJson.json:
+        from plancheck.reporters.json import render_findings
+    else:
+        from plancheck.reporters.plain import render_findings
+    sys.stdout.write(render_findings(findings))
 
 
 def _summary(files: int, valid: int, problems: int) -> str:

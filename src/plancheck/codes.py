@@ -114,7 +114,7 @@ A file under `rules/`, `.plancheck.yaml` or `[tool.plancheck]` in
 )
 
 
-CHECK_MODULES = ("plancheck.checks.provenance",)
+CHECK_MODULES = ("plancheck.checks.provenance", "plancheck.checks.audit")
 """Modules whose ``CODES`` tuple documents the codes they emit."""
 
 

@@ -6,12 +6,14 @@ prints or exits; every problem becomes a located ``Finding``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from plancheck.catalog import Catalog
+from plancheck.checks.audit import audit_plan
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
 from plancheck.codes import is_load_error_code
@@ -19,7 +21,7 @@ from plancheck.findings import Finding, Severity, sort_findings
 from plancheck.loader import PositionMap, load_file, read_text
 from plancheck.models import Plan
 from plancheck.schema_errors import findings_from_validation_error
-from plancheck.textnorm import NormalizedText, normalize_with_origin
+from plancheck.textnorm import SourceText, normalize_with_origin
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 
@@ -114,20 +116,21 @@ def _with_plan(findings: list[Finding], plan_id: str) -> list[Finding]:
     return [f if f.plan is not None else replace(f, plan=plan_id) for f in findings]
 
 
-def read_sources(plan: LoadedPlan) -> tuple[dict[str, NormalizedText], list[Finding]]:
+def read_sources(plan: LoadedPlan) -> tuple[dict[str, SourceText], list[Finding]]:
     """Each document's source text, normalised once for every check that needs it."""
-    texts: dict[str, NormalizedText] = {}
+    texts: dict[str, SourceText] = {}
     problems: list[Finding] = []
     for i, doc in enumerate(plan.plan.documents):
         if doc.source is None:
             continue
-        text, found = read_text(plan.source_path(doc.source), str(plan.source_path(doc.source)))
+        display = os.path.normpath(plan.source_path(doc.source))
+        text, found = read_text(plan.source_path(doc.source), display)
         if text is None:
             problems += [_locate(replace(f, plan=plan.id, path=("documents", i, "source"),
                                          message=f"documents[{i}].source: {f.message} ({f.file})"), plan)
                          for f in found]
             continue
-        texts[doc.id] = normalize_with_origin(text)
+        texts[doc.id] = SourceText(display, normalize_with_origin(text))
     return texts, problems
 
 
@@ -143,7 +146,7 @@ def validate(paths: list[Path], catalog: Catalog) -> Validation:
         result.plans.append(plan)
         sources, found = read_sources(plan)
         result.findings.extend(found)
-        texts = {doc_id: source.text for doc_id, source in sources.items()}
+        texts = {doc_id: source.text.text for doc_id, source in sources.items()}
         result.findings.extend(_locate(f, plan) for f in check_provenance(plan.plan, texts))
     result.findings = sort_findings(result.findings)
     return result
@@ -159,3 +162,28 @@ def _plan_id(data: object, path: Path) -> str:
     if isinstance(jurisdiction, dict) and isinstance(jurisdiction.get("id"), str):
         return jurisdiction["id"]
     return path.stem
+
+
+def resolve_plan(arg: str, plans_dir: Path) -> Path:
+    """A plan argument is a path (it has a suffix or a slash) or a jurisdiction id in ``plans_dir``."""
+    if arg.endswith(PLAN_SUFFIXES) or "/" in arg or "\\" in arg:
+        return Path(arg)
+    for suffix in PLAN_SUFFIXES:
+        candidate = plans_dir / f"{arg}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return plans_dir / f"{arg}.yaml"
+
+
+def audit(path: Path, catalog: Catalog) -> Validation:
+    """Target-like numbers in a plan's sources that nothing quotes (plus any load problems)."""
+    result = Validation(files=1)
+    plan, found = load_plan(path, catalog)
+    result.findings.extend(found)
+    if plan is not None:
+        result.plans.append(plan)
+        sources, found = read_sources(plan)
+        result.findings.extend(found)
+        result.findings.extend(audit_plan(plan.plan, sources))
+    result.findings = sort_findings(result.findings)
+    return result

@@ -40,6 +40,14 @@ class NormalizedText:
         return self.original.count("\n", 0, offset) + 1
 
 
+@dataclass(frozen=True)
+class SourceText:
+    """A document's source text as read once: where it lives, and its normalised form."""
+
+    display: str
+    text: NormalizedText
+
+
 def normalize(text: str) -> str:
     return normalize_with_origin(text).text
 

@@ -1,0 +1,90 @@
+"""Provenance (PC101/PC102) and the one normalisation it relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from plancheck.checks.provenance import check_provenance
+from plancheck.engine import validate
+from plancheck.models import Plan
+from plancheck.textnorm import normalize, normalize_with_origin, numbers_in, value_in_quote
+
+from conftest import MINIMAL_PLAN, SOURCE_TEXT, line_of
+
+
+def plan_of(text: str) -> Plan:
+    import yaml
+
+    return Plan.model_validate(yaml.safe_load(text))
+
+
+SOURCES = {"doc": normalize(SOURCE_TEXT)}
+
+
+def test_verbatim_quote_passes():
+    assert list(check_provenance(plan_of(MINIMAL_PLAN), SOURCES)) == []
+
+
+def test_quote_with_one_character_changed_fails():
+    text = MINIMAL_PLAN.replace("非化石能源消费比重达到22%以上", "非化石能源消费比例达到22%以上")
+    findings = list(check_provenance(plan_of(text), SOURCES))
+    assert [(f.code, f.path) for f in findings] == [("PC101", ("targets", 0, "quote"))]
+
+
+def test_value_not_in_its_quote_fails():
+    text = MINIMAL_PLAN.replace("value: 22", "value: 23")
+    findings = list(check_provenance(plan_of(text), SOURCES))
+    assert [(f.code, f.path) for f in findings] == [("PC102", ("targets", 0, "quote"))]
+
+
+def test_value_must_be_a_whole_number_in_the_quote_not_a_digit_run():
+    # 2 occurs inside "22" and "2025", but the quote states no number 2.
+    assert not value_in_quote(2, "到2025年非化石能源消费比重达到22%")
+    assert value_in_quote(22, "到2025年非化石能源消费比重达到22%")
+
+
+@pytest.mark.parametrize("value, quote", [
+    (100, "新建公共建筑全面执行绿色建筑标准"),
+    (100, "实现充电设施全覆盖"),
+    (30, "三十个"),
+    (50, "绿色出行比例达到一半以上"),
+    (62.92, "森林覆盖率稳定在62.92%左右"),
+    (16, "下降 16%"),
+    (20, "提高至２０％"),
+])
+def test_value_spellings_that_count(value, quote):
+    assert value_in_quote(value, quote)
+
+
+def test_normalisation_survives_the_known_source_defects():
+    assert normalize("2025 年，单位GDP能耗下降 16%") == "2025年,单位GDP能耗下降16%"
+    assert normalize("比重达到— 5 —25%") == "比重达到25%"
+    assert normalize("**（省发展改革委）**") == "(省发展改革委)"
+    assert normalize("提高至　２０％") == "提高至20%"  # ideographic space, full-width digits
+
+
+def test_normalisation_keeps_origins_for_line_numbers():
+    source = normalize_with_origin("第一行\n  第二行 有 20%\n")
+    assert source.text == "第一行第二行有20%"
+    assert source.line_of(source.text.index("20")) == 2
+
+
+def test_engine_reports_provenance_at_the_quote_line(write_plan, catalog, tmp_path):
+    text = MINIMAL_PLAN.replace("达到22%以上", "达到23%以上")
+    path = write_plan(text)
+    result = validate([path], catalog)
+    assert [(f.code, f.line) for f in result.findings] == [
+        ("PC101", line_of(text, "quote:")), ("PC102", line_of(text, "quote:"))] or \
+        sorted((f.code, f.line) for f in result.findings) == [("PC101", line_of(text, "quote:")),
+                                                              ("PC102", line_of(text, "quote:"))]
+    assert not result.has_load_errors
+
+
+def test_skipped_quotes_are_checked_too(write_plan, catalog):
+    text = MINIMAL_PLAN + "skipped:\n  - quote: 森林覆盖率稳定在58%以上\n    reason: background\n"
+    result = validate([write_plan(text)], catalog)
+    assert [(f.code, f.line) for f in result.findings] == [("PC101", line_of(text, "58%"))]
+
+
+def test_numbers_in_reads_arabic_and_chinese_numerals():
+    assert sorted(numbers_in("到2025年提高到20.5%,新建三十个")) == [20.5, 30.0, 2025.0]
