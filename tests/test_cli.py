@@ -43,7 +43,7 @@ def test_validate_committed_plans_exits_0():
 
 def test_validate_defaults_to_the_plans_folder():
     result = invoke("validate")
-    assert result.exit_code == 0 and "valid" in result.output
+    assert result.exit_code == 0 and "checked, 0 problems" in result.output
 
 
 def test_year_broken_into_a_word_exits_2_and_names_the_line(tmp_path):

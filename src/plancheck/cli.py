@@ -95,7 +95,7 @@ def validate(
     result = run_validation(paths or [Path("plans")], catalog)
     _write_findings(result.findings, output_format)
     if output_format is TextOrJson.text:
-        sys.stderr.write(_summary(result.files, len(result.plans), len(result.findings)))
+        sys.stderr.write(_summary(result.files, len(result.findings)))
     if result.has_load_errors:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(exit_code_for(result.findings, fail_level))
@@ -137,9 +137,8 @@ def _write_findings(findings: list, output_format: TextOrJson) -> None:
     sys.stdout.write(render_findings(findings))
 
 
-def _summary(files: int, valid: int, problems: int) -> str:
-    noun = "file" if files == 1 else "files"
-    return f"plancheck: {files} {noun} checked, {valid} valid, {problems} problem{'s' if problems != 1 else ''}\n"
+def _summary(files: int, problems: int) -> str:
+    return f"plancheck: {files} file{'s' if files != 1 else ''} checked, {problems} problem{'s' if problems != 1 else ''}\n"
 
 
 @app.command()

@@ -122,6 +122,7 @@ class Condition(_Model):
     fact: Id | None = Field(None, description="The jurisdiction fact the condition tests.")
     comparator: Comparator | None = None
     value: float | None = None
+    unit: Text | None = Field(None, description="Unit of the condition's value, e.g. 万人.")
     levels: list[Level] | None = Field(None, description="Levels the target binds, when the condition names them.")
 
 
