@@ -33,7 +33,7 @@ Fix: copy the span again from the source text; do not retype it.""".strip()),
             "A target's value is not stated in its own quote.", """
 A target's `value` must be written in its quote, as an Arabic number (20, 62.92)
 or a Chinese numeral (三十, 一半 = 50), or, for a value of 100, by a whole-scope
-word (全覆盖, 全面, 全部, 全域, 全额). Units are not converted: when the text says
+word (全覆盖, 全面, 全部, 全域, 全额, 所有). Units are not converted: when the text says
 30万千瓦 the value is 30 with unit 万千瓦. A value that needs arithmetic on the
 quote is a sign the quote is too short or the value is derived.""".strip()),
 )
