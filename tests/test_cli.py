@@ -46,26 +46,27 @@ def test_validate_defaults_to_the_plans_folder():
     assert result.exit_code == 0 and "checked, 0 problems" in result.output
 
 
-def test_year_broken_into_a_word_exits_2_and_names_the_line(tmp_path):
+def break_chaling(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    """Copy the plans, change the first ``old`` in chaling.yaml into ``new``; return the copy and its text."""
     plans = copy_plans(tmp_path)
     chaling = plans / "chaling.yaml"
     text = chaling.read_text(encoding="utf-8")
-    broken = text.replace("year: 2030", "year: twenty", 1)
+    broken = text.replace(old, new, 1)
     assert broken != text
     chaling.write_text(broken, encoding="utf-8")
-    result = invoke("validate", str(plans))
+    return chaling, broken
+
+
+def test_year_broken_into_a_word_exits_2_and_names_the_line(tmp_path):
+    chaling, broken = break_chaling(tmp_path, "year: 2030", "year: twenty")
+    result = invoke("validate", str(chaling.parent))
     assert result.exit_code == 2
     assert f"chaling.yaml:{line_of(broken, 'year: twenty')}:" in result.output
     assert "Traceback" not in result.output
 
 
 def test_duplicated_value_is_refused_with_its_line(tmp_path):
-    plans = copy_plans(tmp_path)
-    chaling = plans / "chaling.yaml"
-    text = chaling.read_text(encoding="utf-8")
-    broken = text.replace("    value: 20\n", "    value: 20\n    value: 30\n", 1)
-    assert broken != text
-    chaling.write_text(broken, encoding="utf-8")
+    chaling, broken = break_chaling(tmp_path, "    value: 20\n", "    value: 20\n    value: 30\n")
     result = invoke("validate", str(chaling))
     assert result.exit_code == 2
     assert f"chaling.yaml:{line_of(broken, 'value: 30')}:5: PC003" in result.output

@@ -76,16 +76,18 @@ class Jurisdiction(_Model):
     facts: list[Fact] = Field(default_factory=list)
 
 
-class Horizon(_Model):
-    """The years a document plans for; targets beyond its end are out of its horizon."""
+class YearRange(_Model):
+    """A span of years: a document's horizon, or a stated period such as “十四五”期间 (2021-2025).
+
+    Targets beyond a document's horizon are out of its horizon, not missing."""
 
     start: Year
     end: Year
 
     @model_validator(mode="after")
-    def _ordered(self) -> Horizon:
+    def _ordered(self) -> YearRange:
         if self.end < self.start:
-            raise ValueError(f"horizon ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(f"the range ends ({self.end}) before it starts ({self.start})")
         return self
 
 
@@ -98,21 +100,8 @@ class Document(_Model):
     date: PartialDate | None = None
     status: Status
     source: Text | None = Field(None, description="Path of the source text, relative to the plan file.")
-    horizon: Horizon | None = None
+    horizon: YearRange | None = Field(None, description="The years the document plans for.")
     note: Text | None = None
-
-
-class Period(_Model):
-    """A stated period such as “十四五”期间 (2021-2025)."""
-
-    start: Year
-    end: Year
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Period:
-        if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
-        return self
 
 
 class Condition(_Model):
@@ -139,7 +128,7 @@ class Target(_Model):
         "aspirational: 力争/争取/努力; in_principle: 原则上; firm: a plain statement; binding: 确保/必须."))
     hedge: Text | None = Field(None, description="The hedging words as written, e.g. 力争, 左右, 以上.")
     base_year: Year | None = Field(None, description="For reductions such as 比2020年下降16%.")
-    period: Period | None = None
+    period: YearRange | None = Field(None, description="A stated period, e.g. “十四五”期间 → 2021-2025.")
     scope: Text | None = Field(None, description="What the target covers when narrower than the indicator, e.g. 新建大型、超大型数据中心.")
     condition: Condition | None = None
     deferred: bool = Field(False, description="完成省(市)下达目标: no own number, deferred to the level above.")
