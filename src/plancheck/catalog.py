@@ -37,6 +37,9 @@ class Indicator(BaseModel):
         "average, a child below it is not weaker; extensive: a total, not comparable one to one."))
     tolerance: float = Field(0.0, ge=0, description="How far an approximate (左右) value may differ and still be equal, in the unit.")
     description: Text | None = None
+    scopes: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "Scope inclusions: each scope maps to the wider scopes that contain it, e.g. "
+        "新建大型、超大型数据中心: [新建数据中心]. Used to tell a wider lower-level target from a narrower one."))
 
 
 class CatalogFile(BaseModel):

@@ -1,0 +1,232 @@
+"""Pure comparison of one lower-level target with the upper-level target it must match.
+
+Every reading here follows DESIGN.md section 3. The functions take models and the
+catalogue and return a verdict with its reason; they never print, read files or
+look at positions, so the same logic serves ``compare``, ``check`` and the tests.
+
+Strictness of a quantified target is an ordered key: its bound read in the
+indicator's direction (a floor for "higher is stricter", a cap for "lower"), with
+strict comparators (超过, 低于) a hair stricter than inclusive ones (以上, 不高于).
+Commitment (力争 < 原则上 < firm) and scope (narrower < same < wider) are separate
+axes: a lower target is stricter or equal only if it is no weaker on any axis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plancheck.catalog import Catalog, Indicator
+from plancheck.findings import Verdict
+from plancheck.models import Plan, Target
+
+COMMITMENT_RANK = {"aspirational": 0, "in_principle": 1, "firm": 2, "binding": 2}
+"""确保/必须 (binding) restates a firm target; it is not stricter than a plain statement."""
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: Verdict
+    reason: str
+    gap: float | None = None
+    approximate: bool = False
+
+
+def strictness_key(target: Target, indicator: Indicator) -> tuple[float, int]:
+    """Bigger is stricter. Only meaningful for a target with a value."""
+    assert target.value is not None
+    sign = 1.0 if indicator.direction == "higher" else -1.0
+    exclusive = 1 if target.comparator in ("above", "below") else 0
+    return (sign * target.value, exclusive)
+
+
+def scope_relation(lower: str | None, upper: str | None, indicator: Indicator) -> str:
+    """'same', 'wider', 'narrower' or 'unrelated': how much the lower target covers."""
+    if (lower or None) == (upper or None):
+        return "same"
+    if lower is None:
+        return "wider"
+    if upper is None:
+        return "narrower"
+    if upper in indicator.scopes.get(lower, ()):
+        return "narrower"
+    if lower in indicator.scopes.get(upper, ()):
+        return "wider"
+    return "unrelated"
+
+
+def _sign(x: float) -> int:
+    return 0 if abs(x) < _EPS else (1 if x > 0 else -1)
+
+
+def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outcome:
+    """Verdict for two targets on the same indicator and year whose scopes are related."""
+    if indicator.binding == "aggregate":
+        return Outcome(Verdict.NOT_COMPARABLE,
+                       "aggregate indicator: the upper figure is an average over very different land, "
+                       "so a lower figure below it is not weaker")
+    if indicator.binding == "extensive":
+        return Outcome(Verdict.NOT_COMPARABLE,
+                       "extensive total: a part of the upper total is not comparable one to one")
+    if upper.deferred or upper.value is None:
+        return Outcome(Verdict.NOT_COMPARABLE, "the upper plan states no number for this target")
+    if lower.deferred:
+        return Outcome(Verdict.DEFERRED, "the lower plan defers to the target allocated from above")
+    if lower.value is None:
+        return Outcome(Verdict.UNQUANTIFIED, "the lower plan names the indicator without a number")
+    if lower.base_year != upper.base_year:
+        return Outcome(Verdict.NOT_COMPARABLE,
+                       f"base years differ ({_year(lower.base_year)} vs {_year(upper.base_year)}): "
+                       "reductions are comparable only against the same base")
+    if (lower.unit or "") != (upper.unit or "") and lower.unit and upper.unit:
+        return Outcome(Verdict.NOT_COMPARABLE, f"units differ ({lower.unit} vs {upper.unit})")
+
+    gap = lower.value - upper.value
+    low_key, up_key = strictness_key(lower, indicator), strictness_key(upper, indicator)
+    approximate = (lower.approximate or upper.approximate) and abs(gap) <= indicator.tolerance + _EPS
+    if approximate:
+        value_axis = 0
+    else:
+        value_axis = _sign(low_key[0] - up_key[0]) or (low_key[1] - up_key[1])
+    commitment_axis = COMMITMENT_RANK[lower.commitment] - COMMITMENT_RANK[upper.commitment]
+    scope = scope_relation(lower.scope, upper.scope, indicator)
+    scope_axis = {"wider": 1, "same": 0, "narrower": -1}.get(scope, 0)
+
+    reasons = []
+    if value_axis < 0:
+        reasons.append(f"the number is less strict ({_num(lower.value)} vs {_num(upper.value)})")
+    if commitment_axis < 0:
+        reasons.append(f"the commitment is weaker ({lower.commitment} vs {upper.commitment})")
+    if scope_axis < 0:
+        reasons.append(f"the scope is narrower ({lower.scope or 'all'} vs {upper.scope or 'all'})")
+    if reasons:
+        return Outcome(Verdict.WEAKER, "; ".join(reasons), gap, approximate)
+    better = []
+    if value_axis > 0:
+        better.append(f"the number is stricter ({_num(lower.value)} vs {_num(upper.value)})")
+    if commitment_axis > 0:
+        better.append(f"the commitment is firmer ({lower.commitment} vs {upper.commitment})")
+    if scope_axis > 0:
+        better.append(f"the scope is wider ({lower.scope or 'all'} vs {upper.scope or 'all'})")
+    if better:
+        return Outcome(Verdict.STRICTER, "; ".join(better), gap, approximate)
+    if approximate and abs(gap) > _EPS:
+        return Outcome(Verdict.EQUAL, f"equal within the tolerance of an approximate (左右) value "
+                                      f"(±{_num(indicator.tolerance)}): {_num(lower.value)} vs {_num(upper.value)}",
+                       gap, True)
+    if approximate:
+        return Outcome(Verdict.EQUAL, "the same number, stated approximately (左右) on at least one side", gap, True)
+    return Outcome(Verdict.EQUAL, "the same target", gap)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _year(year: int | None) -> str:
+    return "none stated" if year is None else str(year)
+
+
+# ---------------------------------------------------------------- plan against plan
+
+@dataclass(frozen=True)
+class Row:
+    """One upper-level target (indicator, year, scope) and what the lower plan does about it."""
+
+    indicator: str
+    year: int | None
+    scope: str | None
+    verdict: Verdict
+    reason: str
+    upper_index: int
+    lower_index: int | None
+    gap: float | None = None
+    approximate: bool = False
+    others: tuple[int, ...] = ()
+
+
+def _years_match(lower: Target, upper: Target) -> bool:
+    return lower.year is None or upper.year is None or lower.year == upper.year
+
+
+def _candidates(upper: Target, lower_targets: list[Target], indicator: Indicator) -> list[int]:
+    return [i for i, t in enumerate(lower_targets)
+            if t.indicator == upper.indicator and _years_match(t, upper)
+            and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
+
+
+def _preference(upper: Target, lower: Target, indicator: Indicator) -> tuple:
+    """Which of several lower targets answers the upper one: same scope and year first, then the firmest."""
+    relation = scope_relation(lower.scope, upper.scope, indicator)
+    has_value = lower.value is not None
+    return (
+        {"same": 2, "wider": 1, "narrower": 0}[relation],
+        lower.year == upper.year,
+        has_value,
+        COMMITMENT_RANK[lower.commitment],
+        strictness_key(lower, indicator) if has_value else (float("-inf"), 0),
+    )
+
+
+def _condition_verdict(upper: Target, level: str, facts: dict[str, object]) -> tuple[Verdict, str] | None:
+    """None when the condition (if any) binds the lower jurisdiction; else why it does not or may not."""
+    condition = upper.condition
+    if condition is None:
+        return None
+    if condition.levels is not None and level not in condition.levels:
+        return Verdict.NOT_APPLICABLE, (f"binds only {', '.join(condition.levels)} level "
+                                        f"({condition.text}); the lower plan is a {level}")
+    if condition.fact is None:
+        if condition.levels is not None:
+            return None
+        return Verdict.CONDITION_UNKNOWN, f"condition {condition.text!r} cannot be evaluated mechanically"
+    if condition.fact not in facts:
+        return Verdict.CONDITION_UNKNOWN, (f"condition {condition.text!r} depends on {condition.fact}, "
+                                           "which is not recorded for the lower jurisdiction")
+    value = facts[condition.fact]
+    if not isinstance(value, (int, float)) or condition.value is None or condition.comparator is None:
+        return Verdict.CONDITION_UNKNOWN, f"condition {condition.text!r} cannot be evaluated on {value!r}"
+    holds = {
+        "at_least": value >= condition.value, "above": value > condition.value,
+        "at_most": value <= condition.value, "below": value < condition.value,
+        "reach": abs(value - condition.value) < _EPS,
+    }[condition.comparator]
+    if holds:
+        return None
+    return Verdict.NOT_APPLICABLE, f"condition {condition.text!r} does not hold ({condition.fact} = {value:g})"
+
+
+def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
+    """One row per upper target, in a stable order (indicator, year, scope)."""
+    horizon_end = max((d.horizon.end for d in lower.documents if d.horizon is not None), default=None)
+    facts = {f.name: f.value for f in lower.jurisdiction.facts}
+    rows: list[Row] = []
+    for ui, up in enumerate(upper.targets):
+        indicator = catalog.get(up.indicator)
+        if indicator is None:
+            continue
+        found = _candidates(up, lower.targets, indicator)
+        if found:
+            found.sort(key=lambda i: _preference(up, lower.targets[i], indicator), reverse=True)
+            best = lower.targets[found[0]]
+            outcome = compare_targets(best, up, indicator)
+            rows.append(Row(up.indicator, up.year, up.scope, outcome.verdict, outcome.reason, ui, found[0],
+                            outcome.gap, outcome.approximate, tuple(found[1:])))
+            continue
+        if up.year is not None and horizon_end is not None and up.year > horizon_end:
+            rows.append(Row(up.indicator, up.year, up.scope, Verdict.OUT_OF_HORIZON,
+                            f"{up.year} lies beyond the lower plan's horizon (ends {horizon_end})", ui, None))
+            continue
+        condition = _condition_verdict(up, lower.jurisdiction.level, facts)
+        if condition is not None:
+            rows.append(Row(up.indicator, up.year, up.scope, condition[0], condition[1], ui, None))
+            continue
+        if indicator.binding != "per_jurisdiction":
+            rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
+                            f"{indicator.binding} indicator: the lower plan need not restate it", ui, None))
+            continue
+        rows.append(Row(up.indicator, up.year, up.scope, Verdict.MISSING,
+                        "the lower plan does not address this target", ui, None))
+    rows.sort(key=lambda r: (r.indicator, r.year is None, r.year or 0, r.scope or "", r.upper_index))
+    return rows

@@ -1,0 +1,175 @@
+"""compare.py: two targets → verdict, on tiny inline targets, plus properties (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from plancheck.catalog import Indicator
+from plancheck.compare import compare_plans, compare_targets, scope_relation
+from plancheck.findings import Verdict
+from plancheck.models import Plan, Target
+
+SHARE = Indicator(id="share", name_zh="比重", name_en="Share", unit="%", direction="higher",
+                  binding="per_jurisdiction", tolerance=0.5)
+PUE = Indicator(id="pue", name_zh="PUE", name_en="PUE", unit="", direction="lower",
+                binding="per_jurisdiction", tolerance=0.02,
+                scopes={"新建大型、超大型数据中心": ["新建数据中心"]})
+FOREST = Indicator(id="forest", name_zh="森林覆盖率", name_en="Forest", unit="%", direction="higher",
+                   binding="aggregate", tolerance=0.5)
+
+
+def t(value, indicator="share", **kw) -> Target:
+    return Target(indicator=indicator, year=kw.pop("year", 2025), value=value, **kw)
+
+
+def verdict(lower: Target, upper: Target, indicator: Indicator = SHARE) -> Verdict:
+    return compare_targets(lower, upper, indicator).verdict
+
+
+def test_floor_direction():
+    assert verdict(t(25), t(22)) is Verdict.STRICTER
+    assert verdict(t(22), t(22)) is Verdict.EQUAL
+    assert verdict(t(20), t(22)) is Verdict.WEAKER
+
+
+def test_cap_direction_pue():
+    assert verdict(t(1.25, "pue", comparator="at_most"), t(1.3, "pue", comparator="at_most"), PUE) is Verdict.STRICTER
+    assert verdict(t(1.5, "pue", comparator="at_most"), t(1.3, "pue", comparator="at_most"), PUE) is Verdict.WEAKER
+
+
+def test_strict_comparator_beats_inclusive_one_with_the_same_number():
+    assert verdict(t(60, comparator="above"), t(60, comparator="at_least")) is Verdict.STRICTER
+    assert verdict(t(60, comparator="at_least"), t(60, comparator="above")) is Verdict.WEAKER
+
+
+def test_aspirational_does_not_match_a_firm_target_of_the_same_number():
+    outcome = compare_targets(t(22, commitment="aspirational"), t(22), SHARE)
+    assert outcome.verdict is Verdict.WEAKER and "commitment" in outcome.reason
+
+
+def test_a_higher_number_does_not_make_up_for_a_weaker_commitment():
+    assert verdict(t(25, commitment="aspirational"), t(22)) is Verdict.WEAKER
+
+
+def test_binding_wording_restates_a_firm_target():
+    assert verdict(t(22, commitment="binding"), t(22)) is Verdict.EQUAL
+
+
+def test_approximate_values_use_the_tolerance_and_say_so():
+    outcome = compare_targets(t(21.6, approximate=True), t(22), SHARE)
+    assert outcome.verdict is Verdict.EQUAL and outcome.approximate and "左右" in outcome.reason
+    assert verdict(t(21.4, approximate=True), t(22)) is Verdict.WEAKER
+    # Without 左右 there is no tolerance.
+    assert verdict(t(21.6), t(22)) is Verdict.WEAKER
+
+
+def test_gap_is_in_the_indicator_unit():
+    assert compare_targets(t(20), t(22), SHARE).gap == -2
+
+
+def test_base_years_must_match_for_reductions():
+    outcome = compare_targets(t(16, base_year=2020), t(16, base_year=2015), SHARE)
+    assert outcome.verdict is Verdict.NOT_COMPARABLE and "base year" in outcome.reason
+
+
+def test_deferred_unquantified_and_numberless_upper():
+    assert verdict(t(None, deferred=True), t(16)) is Verdict.DEFERRED
+    assert verdict(t(None), t(16)) is Verdict.UNQUANTIFIED
+    assert verdict(t(16), t(None, deferred=True)) is Verdict.NOT_COMPARABLE
+
+
+def test_aggregate_indicator_is_not_failed_for_a_lower_figure():
+    outcome = compare_targets(t(40, "forest"), t(59, "forest"), FOREST)
+    assert outcome.verdict is Verdict.NOT_COMPARABLE and "aggregate" in outcome.reason
+
+
+def test_scope_wider_is_stricter_narrower_is_weaker():
+    upper = t(1.3, "pue", comparator="at_most", scope="新建大型、超大型数据中心")
+    wider = t(1.3, "pue", comparator="at_most", scope="新建数据中心")
+    assert scope_relation(wider.scope, upper.scope, PUE) == "wider"
+    assert verdict(wider, upper, PUE) is Verdict.STRICTER
+    assert verdict(upper, wider, PUE) is Verdict.WEAKER
+    assert scope_relation("既有数据中心", upper.scope, PUE) == "unrelated"
+
+
+def plan(level: str, targets: list[dict], horizon=None, facts=()) -> Plan:
+    doc = {"id": "d", "title": "t", "status": "draft"}
+    if horizon:
+        doc["horizon"] = {"start": horizon[0], "end": horizon[1]}
+    return Plan.model_validate({
+        "jurisdiction": {"id": "j", "name": "某地", "level": level, "parent": None, "facts": list(facts)},
+        "documents": [doc],
+        "targets": [{"indicator": "share", "year": 2025, "value": 10, **x} for x in targets],
+    })
+
+
+class _Catalog:
+    def __init__(self, *indicators: Indicator) -> None:
+        self.indicators = {i.id: i for i in indicators}
+
+    def get(self, key):
+        return self.indicators.get(key)
+
+
+CATALOG = _Catalog(SHARE, PUE, FOREST)
+
+
+def rows(lower: Plan, upper: Plan):
+    return [(r.indicator, r.year, r.verdict) for r in compare_plans(lower, upper, CATALOG)]
+
+
+def test_missing_out_of_horizon_and_year_pairing():
+    upper = plan("province", [{"value": 22}, {"year": 2030, "value": 25}, {"indicator": "pue", "year": None,
+                                                                         "value": 1.3, "comparator": "at_most"}])
+    lower = plan("county", [{"value": 22}, {"indicator": "pue", "value": 1.2, "comparator": "at_most"}],
+                 horizon=(2023, 2025))
+    assert rows(lower, upper) == [("pue", None, Verdict.STRICTER), ("share", 2025, Verdict.EQUAL),
+                                  ("share", 2030, Verdict.OUT_OF_HORIZON)]
+    assert rows(plan("county", [{"indicator": "pue", "value": 1.2}]), upper)[1:] == [
+        ("share", 2025, Verdict.MISSING), ("share", 2030, Verdict.MISSING)]
+
+
+CONDITION = {"text": "城区常住人口100万以上城市", "fact": "urban_resident_population",
+             "comparator": "at_least", "value": 100, "levels": ["city"]}
+
+
+def test_conditions_by_level_and_by_fact():
+    upper = plan("province", [{"value": 50, "condition": CONDITION}])
+    assert rows(plan("county", [{"indicator": "pue", "value": 1}]), upper)[0][2] is Verdict.NOT_APPLICABLE
+    assert rows(plan("city", [{"indicator": "pue", "value": 1}]), upper)[0][2] is Verdict.CONDITION_UNKNOWN
+    big = [{"name": "urban_resident_population", "value": 120, "source": "census"}]
+    small = [{"name": "urban_resident_population", "value": 80, "source": "census"}]
+    assert rows(plan("city", [{"indicator": "pue", "value": 1}], facts=big), upper)[0][2] is Verdict.MISSING
+    assert rows(plan("city", [{"indicator": "pue", "value": 1}], facts=small), upper)[0][2] is Verdict.NOT_APPLICABLE
+    # A plan that sets its own target is compared whatever the condition says.
+    assert rows(plan("county", [{"value": 45}]), upper) == [("share", 2025, Verdict.WEAKER)]
+
+
+# ---- properties
+
+values = st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda v: round(v, 2))
+targets = st.builds(
+    lambda v, comp, com: t(v, comparator=comp, commitment=com),
+    values, st.sampled_from(["at_least", "above", "reach"]),
+    st.sampled_from(["aspirational", "in_principle", "firm", "binding"]),
+)
+exact = st.builds(lambda v, comp: t(v, comparator=comp), values, st.sampled_from(["at_least", "above", "reach"]))
+
+
+@given(targets, targets)
+def test_antisymmetry(a, b):
+    if verdict(a, b) is Verdict.STRICTER:
+        assert verdict(b, a) is Verdict.WEAKER
+    if verdict(a, b) is Verdict.EQUAL:
+        assert verdict(b, a) is Verdict.EQUAL
+
+
+@given(targets)
+def test_a_target_is_equal_to_itself(a):
+    assert verdict(a, a) is Verdict.EQUAL
+
+
+@given(exact, exact, exact)
+def test_transitivity_along_a_chain(a, b, c):
+    if verdict(a, b) is Verdict.STRICTER and verdict(b, c) is Verdict.STRICTER:
+        assert verdict(a, c) is Verdict.STRICTER
