@@ -160,3 +160,38 @@ def test_cold_start_does_not_import_rich_or_jinja2():
     assert "yaml" in imported and "pydantic" in imported  # the probe sees real imports
     assert "rich" not in imported
     assert "jinja2" not in imported
+
+
+ROW_FIELDS = {"indicator", "year", "verdict", "lower", "upper", "code", "severity", "message"}
+SIDE_FIELDS = {"value", "quote", "file", "line", "column"}
+
+
+def test_compare_json_has_the_fixed_fields_and_locates_both_sides():
+    result = invoke("compare", "chaling", "hunan", "--format", "json", "--fail-on", "error")
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1
+    assert document["lower"]["id"] == "chaling" and document["upper"]["id"] == "hunan"
+    assert document["skipped_links"] == ["zhuzhou"]
+    assert document["rows"] and all(ROW_FIELDS <= set(row) for row in document["rows"])
+    hunan_text = (REPO / "plans" / "hunan.yaml").read_text(encoding="utf-8").splitlines()
+    for row in document["rows"]:
+        upper = row["upper"]
+        assert SIDE_FIELDS <= set(upper)
+        assert hunan_text[upper["line"] - 1].lstrip().startswith("- indicator:")
+        assert row["lower"] is None or SIDE_FIELDS <= set(row["lower"])
+    weaker = [r for r in document["rows"] if r["verdict"] == "weaker"]
+    assert result.exit_code == (1 if weaker else 0)
+
+
+def test_compare_non_fossil_share_2025_is_weaker_in_chaling():
+    # 茶陵: 非化石能源消费比重提高至20%左右 (2025); 湖南: 达到22%以上 (2025). 20±0.5 < 22.
+    document = json.loads(invoke("compare", "chaling", "hunan", "--format", "json").stdout)
+    [row] = [r for r in document["rows"] if r["indicator"] == "non_fossil_energy_share" and r["year"] == 2025]
+    assert row["verdict"] == "weaker" and row["code"] == "PC201"
+    assert row["lower"]["value"] == 20 and row["upper"]["value"] == 22 and row["gap"] == -2
+
+
+def test_compare_text_table_names_indicators_in_both_languages():
+    result = invoke("compare", "chaling", "hunan")
+    assert "非化石能源消费比重" in result.stdout and "Non-fossil" in result.stdout
+    assert "zhuzhou" in result.stdout  # the skipped link is named

@@ -129,6 +129,41 @@ def audit(
     raise typer.Exit(EXIT_ERROR if load_errors else (EXIT_FINDINGS if findings else EXIT_OK))
 
 
+@app.command()
+def compare(
+    lower: Annotated[str, typer.Argument(help="The lower plan: a jurisdiction id or a plan file.")],
+    upper: Annotated[str, typer.Argument(help="The upper plan it must be at least as strict as.")],
+    plans_dir: PlansOption = Path("plans"),
+    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    rules: RulesOption = None,
+    fail_on: FailOnOption = "error",
+) -> None:
+    """Compare two plans target by target: stricter, equal, weaker, missing, ..."""
+    from plancheck.engine import compare as run_compare
+    from plancheck.engine import resolve_plan
+    from plancheck.findings import exit_code_for
+
+    fail_level = _fail_level(fail_on)
+    catalog = _catalog(rules)
+    comparison, problems = run_compare(resolve_plan(lower, plans_dir), resolve_plan(upper, plans_dir), catalog, rules)
+    if comparison is None:
+        from plancheck.reporters.plain import render_findings
+
+        sys.stderr.write(render_findings(problems))
+        raise typer.Exit(EXIT_ERROR)
+    if output_format is TextOrJson.json:
+        from plancheck.reporters.comparison import comparison_dict
+        from plancheck.reporters.json import dumps
+
+        sys.stdout.write(dumps(comparison_dict(comparison)))
+    else:
+        from plancheck.reporters.text import render_comparison
+
+        tty = sys.stdout.isatty()
+        sys.stdout.write(render_comparison(comparison, catalog, width=None if tty else 140, color=tty))
+    raise typer.Exit(exit_code_for(comparison.findings, fail_level))
+
+
 def _write_findings(findings: list, output_format: TextOrJson) -> None:
     if output_format is TextOrJson.json:
         from plancheck.reporters.json import render_findings

@@ -114,7 +114,7 @@ A file under `rules/`, `.plancheck.yaml` or `[tool.plancheck]` in
 )
 
 
-CHECK_MODULES = ("plancheck.checks.provenance", "plancheck.checks.audit")
+CHECK_MODULES = ("plancheck.checks.provenance", "plancheck.checks.audit", "plancheck.checks.strictness")
 """Modules whose ``CODES`` tuple documents the codes they emit."""
 
 

@@ -187,3 +187,33 @@ def audit(path: Path, catalog: Catalog) -> Validation:
         result.findings.extend(audit_plan(plan.plan, sources))
     result.findings = sort_findings(result.findings)
     return result
+
+
+@dataclass
+class Comparison:
+    """Everything a reporter needs to show one lower plan against one upper plan."""
+
+    lower: LoadedPlan
+    upper: LoadedPlan
+    findings: list[Finding]
+    skipped_links: tuple[str, ...] = ()
+
+
+def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Path | None = None
+            ) -> tuple[Comparison | None, list[Finding]]:
+    """Load two plans and compare every upper target with what the lower plan does about it."""
+    from plancheck.catalog import default_rules_dir
+    from plancheck.checks.strictness import check_strictness
+    from plancheck.hierarchy import find_ancestor, load_registry, parent_map
+
+    loaded = [load_plan(p, catalog) for p in (lower_path, upper_path)]
+    problems = [f for _, found in loaded for f in found]
+    lower, upper = loaded[0][0], loaded[1][0]
+    if lower is None or upper is None:
+        return None, sort_findings(problems)
+    registry = load_registry(rules_dir if rules_dir is not None else default_rules_dir())
+    parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], registry)
+    ancestry = find_ancestor(lower.id, parents, {upper.id})
+    skipped = ancestry.skipped if ancestry.ancestor == upper.id else ()
+    findings = [_locate(f, lower) for f in check_strictness(lower.plan, upper.plan, catalog)]
+    return Comparison(lower, upper, findings, skipped), []

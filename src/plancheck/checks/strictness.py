@@ -1,0 +1,90 @@
+"""Strictness against the nearest present ancestor: one finding per upper-level target.
+
+The verdict comes from ``plancheck.compare``; this module gives each verdict its
+permanent code and default severity. Only ``weaker`` fails a run by default:
+``missing``, ``unquantified`` and an approximate match are worth a reviewer's
+look (warnings); the other verdicts explain why no comparison was owed (info).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plancheck.catalog import Catalog
+from plancheck.codes import CodeDoc
+from plancheck.compare import Row, compare_plans
+from plancheck.findings import Finding, Severity, Verdict
+from plancheck.models import Plan
+
+_I, _W, _E = Severity.INFO, Severity.WARNING, Severity.ERROR
+
+CODES = (
+    CodeDoc("PC201", "weaker", _E, "The lower plan's target is less strict than the ancestor's.", """
+The lower plan sets a target on the same indicator and year, but it is weaker on at
+least one axis: the number (read in the indicator's direction: a lower floor, a
+higher cap), the commitment (力争 is weaker than a firm statement with the same
+number), or the scope (it covers only part of what the ancestor's target covers).
+The message names each axis; the gap is given in the indicator's unit
+(percentage points for shares).""".strip()),
+    CodeDoc("PC202", "missing", _W, "The lower plan does not address an ancestor target that binds it.", """
+The ancestor sets a per-jurisdiction target (a floor or cap each jurisdiction must
+meet) that applies to this jurisdiction, within the lower plan's horizon, and the
+lower plan has no target on that indicator and year. Add the target, or record why
+it does not apply (a waiver names the code and the reason).""".strip()),
+    CodeDoc("PC203", "unquantified", _W, "The lower plan names the indicator without a number.", """
+The lower plan addresses the ancestor's target only in words (稳步提升, 持续提高),
+so nobody can check that it is at least as strict.""".strip()),
+    CodeDoc("PC204", "deferred", _I, "The lower plan defers to the allocation from above.", """
+完成省(市)下达目标: the lower plan sets no number of its own and commits to whatever
+is allocated to it. That is neither a pass nor a gap.""".strip()),
+    CodeDoc("PC205", "condition-unknown", _W, "Whether the ancestor's target binds this jurisdiction is unknown.", """
+The ancestor's target binds only jurisdictions that meet a condition (e.g.
+城区常住人口100万以上城市), and the fact it depends on is not recorded for this
+jurisdiction. Record the fact (with its source) under `jurisdiction.facts`; until
+then this is not reported as a gap.""".strip()),
+    CodeDoc("PC206", "not-applicable", _I, "The ancestor's target does not bind this jurisdiction.", """
+Its applicability condition names other levels, or a recorded fact shows the
+condition does not hold.""".strip()),
+    CodeDoc("PC207", "not-comparable", _I, "The two targets cannot be compared one to one.", """
+Aggregate indicators (averages over very different land, such as forest coverage)
+and extensive totals (installed capacity, tonnes) do not bind each child to the
+parent's figure; reductions against different base years, different units, or an
+ancestor target without a number cannot be compared either. The message says which.""".strip()),
+    CodeDoc("PC208", "out-of-horizon", _I, "The ancestor's target year lies beyond the lower plan's horizon.", """
+A 2023-2025 action plan is not missing its 2030 targets.""".strip()),
+    CodeDoc("PC209", "stricter", _I, "The lower plan's target is stricter than the ancestor's.", """
+At least as strict on every axis (number, commitment, scope) and stricter on one.""".strip()),
+    CodeDoc("PC210", "equal", _I, "The lower plan's target equals the ancestor's.", """
+The same number, commitment and scope.""".strip()),
+    CodeDoc("PC211", "approximately-equal", _W, "Equal only within the tolerance of a 左右 value.", """
+One side is approximate (左右) and the two numbers differ by no more than the
+indicator's tolerance (`tolerance` in the catalogue). Such a match is never passed
+silently: an approximate 20% may end up below a firm 20% floor.""".strip()),
+)
+
+VERDICT_CODES = {
+    Verdict.WEAKER: "PC201", Verdict.MISSING: "PC202", Verdict.UNQUANTIFIED: "PC203",
+    Verdict.DEFERRED: "PC204", Verdict.CONDITION_UNKNOWN: "PC205", Verdict.NOT_APPLICABLE: "PC206",
+    Verdict.NOT_COMPARABLE: "PC207", Verdict.OUT_OF_HORIZON: "PC208", Verdict.STRICTER: "PC209",
+    Verdict.EQUAL: "PC210",
+}
+_DEFAULT_SEVERITY = {c.code: c.severity for c in CODES}
+
+
+def row_code(row: Row) -> str:
+    if row.verdict is Verdict.EQUAL and row.approximate and row.gap is not None and abs(row.gap) > 1e-9:
+        return "PC211"
+    return VERDICT_CODES[row.verdict]
+
+
+def default_severity(code: str) -> Severity:
+    return _DEFAULT_SEVERITY[code]
+
+
+def check_strictness(lower: Plan, upper: Plan, catalog: Catalog) -> Iterator[Finding]:
+    """One finding per row, located (by key path) at the lower target or, if none, the lower plan."""
+    for row in compare_plans(lower, upper, catalog):
+        code = row_code(row)
+        path = ("targets", row.lower_index) if row.lower_index is not None else ("jurisdiction",)
+        yield Finding(code, default_severity(code), row.reason, plan=lower.jurisdiction.id, path=path,
+                      indicator=row.indicator, year=row.year, verdict=row.verdict, extra={"row": row})

@@ -1,0 +1,77 @@
+"""Jurisdictions and their parents: which plan a plan is compared with.
+
+Parents come from the plans themselves and, above an absent plan, from the
+registry ``rules/jurisdictions.yaml``. A plan is compared with its nearest
+*present* ancestor; the links skipped on the way are reported, so a reader
+knows that chaling was compared with hunan because zhuzhou's plan is absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from plancheck.catalog import ConfigError
+from plancheck.findings import Finding, Severity
+from plancheck.loader import load_file
+from plancheck.models import Jurisdiction
+from plancheck.schema_errors import findings_from_validation_error
+
+REGISTRY_FILE = "jurisdictions.yaml"
+
+
+class RegistryFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    jurisdictions: list[Jurisdiction]
+
+
+@dataclass(frozen=True)
+class Ancestry:
+    """The nearest present ancestor of a plan, or why there is none."""
+
+    ancestor: str | None
+    skipped: tuple[str, ...] = ()
+    problem: str | None = None  # "unknown-parent" or "cycle"
+    detail: str = ""
+
+
+def load_registry(rules_dir: Path) -> dict[str, Jurisdiction]:
+    path = rules_dir / REGISTRY_FILE
+    if not path.is_file():
+        return {}
+    loaded = load_file(path, str(path))
+    if loaded.problems or loaded.data is None:
+        raise ConfigError(loaded.problems or [Finding("PC016", Severity.ERROR, "empty registry", file=str(path))])
+    try:
+        registry = RegistryFile.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise ConfigError(findings_from_validation_error(exc, loaded.data, loaded.positions, str(path),
+                                                         RegistryFile, code_override="PC016")) from None
+    return {j.id: j for j in registry.jurisdictions}
+
+
+def find_ancestor(plan_id: str, parents: dict[str, str | None], present: set[str]) -> Ancestry:
+    """Walk up ``parents`` from ``plan_id`` to the first id in ``present``."""
+    seen = [plan_id]
+    skipped: list[str] = []
+    current = parents.get(plan_id)
+    while current is not None:
+        if current in seen:
+            return Ancestry(None, tuple(skipped), "cycle", " → ".join([*seen, current]))
+        if current in present:
+            return Ancestry(current, tuple(skipped))
+        if current not in parents:
+            return Ancestry(None, tuple(skipped), "unknown-parent", current)
+        skipped.append(current)
+        seen.append(current)
+        current = parents[current]
+    return Ancestry(None, tuple(skipped))
+
+
+def parent_map(plans: list[Jurisdiction], registry: dict[str, Jurisdiction]) -> dict[str, str | None]:
+    parents = {j.id: j.parent for j in registry.values()}
+    parents.update({j.id: j.parent for j in plans})
+    return parents

@@ -1,0 +1,106 @@
+"""Shared reading of a comparison for every reporter: sides, labels, gaps.
+
+Reporters differ in markup, not in what they say; the words and numbers come
+from here so the terminal, JSON and (later) Markdown and HTML agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plancheck.catalog import Catalog
+from plancheck.compare import Row
+from plancheck.engine import Comparison, LoadedPlan
+from plancheck.findings import Finding, Verdict
+
+VERDICT_LABELS = {
+    Verdict.STRICTER: ("✓", "stricter", "更严"),
+    Verdict.EQUAL: ("=", "equal", "持平"),
+    Verdict.WEAKER: ("✗", "weaker", "较弱"),
+    Verdict.MISSING: ("∅", "missing", "缺失"),
+    Verdict.UNQUANTIFIED: ("~", "unquantified", "未量化"),
+    Verdict.DEFERRED: ("↑", "deferred", "承接上级"),
+    Verdict.NOT_APPLICABLE: ("–", "not applicable", "不适用"),
+    Verdict.CONDITION_UNKNOWN: ("?", "condition unknown", "条件未知"),
+    Verdict.NOT_COMPARABLE: ("≠", "not comparable", "不可比"),
+    Verdict.OUT_OF_HORIZON: ("»", "out of horizon", "超出期限"),
+    Verdict.CONFLICT: ("!", "conflict", "冲突"),
+}
+
+COMPARATOR_WORDS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<", "reach": ""}
+
+
+def row_of(finding: Finding) -> Row:
+    return finding.extra["row"]
+
+
+def number(value: float) -> str:
+    return f"{value:g}"
+
+
+def target_text(plan: LoadedPlan, index: int | None) -> str:
+    """A target as a reader says it: ≥ 22 %, 力争, 左右, scope."""
+    if index is None:
+        return "—"
+    t = plan.plan.targets[index]
+    if t.deferred:
+        text = "完成上级下达目标"
+    elif t.value is None:
+        text = "（未量化）"
+    else:
+        text = f"{COMPARATOR_WORDS[t.comparator]}{number(t.value)}{t.unit or ''}"
+        if t.approximate:
+            text += "左右"
+    if t.commitment == "aspirational":
+        text = "力争 " + text
+    elif t.commitment == "in_principle":
+        text = "原则上 " + text
+    if t.scope:
+        text += f"（{t.scope}）"
+    return text
+
+
+def gap_text(row: Row, catalog: Catalog) -> str:
+    if row.gap is None:
+        return ""
+    indicator = catalog.get(row.indicator)
+    unit = "pp" if indicator is not None and indicator.unit == "%" else (indicator.unit if indicator else "")
+    sign = "+" if row.gap > 0 else ""
+    return f"{sign}{number(round(row.gap, 6))}{(' ' + unit) if unit else ''}"
+
+
+def side_dict(plan: LoadedPlan, index: int | None) -> dict[str, Any] | None:
+    if index is None:
+        return None
+    t = plan.plan.targets[index]
+    pos = plan.positions.locate(("targets", index))
+    document = t.document or (plan.plan.documents[0].id if len(plan.plan.documents) == 1 else None)
+    return {
+        "plan": plan.id, "document": document, "value": t.value, "unit": t.unit, "comparator": t.comparator,
+        "approximate": t.approximate, "commitment": t.commitment, "hedge": t.hedge, "scope": t.scope,
+        "base_year": t.base_year, "deferred": t.deferred, "quote": t.quote, "section": t.section,
+        "file": plan.file, "line": pos.line, "column": pos.column,
+    }
+
+
+def plan_dict(plan: LoadedPlan) -> dict[str, Any]:
+    j = plan.plan.jurisdiction
+    return {
+        "id": j.id, "name": j.name, "level": j.level, "file": plan.file,
+        "documents": [{"id": d.id, "title": d.title, "issuer": d.issuer, "number": d.number, "date": d.date,
+                       "status": d.status} for d in plan.plan.documents],
+    }
+
+
+def comparison_dict(comparison: Comparison) -> dict[str, Any]:
+    rows = []
+    for f in comparison.findings:
+        row = row_of(f)
+        rows.append({
+            "indicator": row.indicator, "year": row.year, "scope": row.scope, "verdict": row.verdict.value,
+            "lower": side_dict(comparison.lower, row.lower_index),
+            "upper": side_dict(comparison.upper, row.upper_index),
+            "gap": row.gap, "code": f.code, "severity": f.severity.value, "message": f.message,
+        })
+    return {"schema_version": 1, "lower": plan_dict(comparison.lower), "upper": plan_dict(comparison.upper),
+            "skipped_links": list(comparison.skipped_links), "rows": rows}
