@@ -177,6 +177,29 @@ def _summary(files: int, problems: int) -> str:
 
 
 @app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Plan files or folders [default: plans/].", show_default=False)] = None,
+    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    rules: RulesOption = None,
+    fail_on: FailOnOption = "error",
+) -> None:
+    """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
+    from plancheck.engine import check as run_check
+    from plancheck.findings import exit_code_for
+
+    fail_level = _fail_level(fail_on)
+    catalog = _catalog(rules)
+    result = run_check(paths or [Path("plans")], catalog, rules)
+    _write_findings(result.findings, output_format)
+    if output_format is TextOrJson.text:
+        sys.stderr.write(_summary(result.files, len(result.findings)))
+    if result.has_load_errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(exit_code_for(result.findings, fail_level))
+
+
+@app.command()
 def explain(code: Annotated[str, typer.Argument(help="A diagnostic code such as PC012.")]) -> None:
     """Print the documentation of a diagnostic code."""
     from plancheck.codes import all_codes, lookup

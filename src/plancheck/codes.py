@@ -114,7 +114,8 @@ A file under `rules/`, `.plancheck.yaml` or `[tool.plancheck]` in
 )
 
 
-CHECK_MODULES = ("plancheck.checks.provenance", "plancheck.checks.audit", "plancheck.checks.strictness")
+CHECK_MODULES = ("plancheck.checks.provenance", "plancheck.checks.audit", "plancheck.checks.strictness",
+                 "plancheck.checks.consistency", "plancheck.checks.hierarchy")
 """Modules whose ``CODES`` tuple documents the codes they emit."""
 
 

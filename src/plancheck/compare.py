@@ -120,6 +120,17 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
     return Outcome(Verdict.EQUAL, "the same target", gap)
 
 
+COMPARATOR_SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<", "reach": ""}
+
+
+def bound_text(target: Target) -> str:
+    """``≥22%``, ``>30万千瓦``, ``20%左右``: the number as a reader states it."""
+    if target.value is None:
+        return "—"
+    text = f"{COMPARATOR_SYMBOLS[target.comparator]}{_num(target.value)}{target.unit or ''}"
+    return text + "左右" if target.approximate else text
+
+
 def _num(value: float) -> str:
     return f"{value:g}"
 

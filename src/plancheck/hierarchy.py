@@ -54,20 +54,26 @@ def load_registry(rules_dir: Path) -> dict[str, Jurisdiction]:
 
 
 def find_ancestor(plan_id: str, parents: dict[str, str | None], present: set[str]) -> Ancestry:
-    """Walk up ``parents`` from ``plan_id`` to the first id in ``present``."""
-    seen = [plan_id]
-    skipped: list[str] = []
+    """Walk up ``parents`` from ``plan_id`` to the first id in ``present``.
+
+    The whole chain is walked first, so a cycle is reported even when it passes
+    through present plans (a → b → a would otherwise look like two valid links)."""
+    chain = [plan_id]
     current = parents.get(plan_id)
     while current is not None:
-        if current in seen:
-            return Ancestry(None, tuple(skipped), "cycle", " → ".join([*seen, current]))
-        if current in present:
-            return Ancestry(current, tuple(skipped))
+        if current in chain:
+            return Ancestry(None, (), "cycle", " → ".join([*chain, current]))
+        chain.append(current)
         if current not in parents:
-            return Ancestry(None, tuple(skipped), "unknown-parent", current)
-        skipped.append(current)
-        seen.append(current)
+            break
         current = parents[current]
+    skipped: list[str] = []
+    for link in chain[1:]:
+        if link in present:
+            return Ancestry(link, tuple(skipped))
+        if link not in parents:
+            return Ancestry(None, tuple(skipped), "unknown-parent", link)
+        skipped.append(link)
     return Ancestry(None, tuple(skipped))
 
 

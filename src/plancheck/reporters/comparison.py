@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from plancheck.catalog import Catalog
-from plancheck.compare import Row
+from plancheck.compare import Row, bound_text
 from plancheck.engine import Comparison, LoadedPlan
 from plancheck.findings import Finding, Verdict
 
@@ -27,7 +27,6 @@ VERDICT_LABELS = {
     Verdict.CONFLICT: ("!", "conflict", "冲突"),
 }
 
-COMPARATOR_WORDS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<", "reach": ""}
 
 
 def row_of(finding: Finding) -> Row:
@@ -48,9 +47,7 @@ def target_text(plan: LoadedPlan, index: int | None) -> str:
     elif t.value is None:
         text = "（未量化）"
     else:
-        text = f"{COMPARATOR_WORDS[t.comparator]}{number(t.value)}{t.unit or ''}"
-        if t.approximate:
-            text += "左右"
+        text = bound_text(t)
     if t.commitment == "aspirational":
         text = "力争 " + text
     elif t.commitment == "in_principle":

@@ -1,0 +1,35 @@
+"""The hierarchy of plans: who is compared with whom, and what is wrong with the links.
+
+Every plan is compared with its nearest present ancestor. A skipped link (a
+parent whose plan is absent) is reported as information so the reader knows
+which comparison was made; an unknown parent, a cycle, or two files claiming the
+same jurisdiction are errors because they make the comparison meaningless.
+"""
+
+from __future__ import annotations
+
+from plancheck.codes import CodeDoc
+from plancheck.findings import Severity
+
+SKIPPED_LINK = "PC401"
+UNKNOWN_PARENT = "PC402"
+CYCLE = "PC403"
+DUPLICATE_JURISDICTION = "PC404"
+
+CODES = (
+    CodeDoc(SKIPPED_LINK, "skipped-link", Severity.INFO, "The parent's plan is absent; a higher ancestor is used.", """
+The plan is compared with its nearest present ancestor. The message names the
+jurisdictions skipped on the way (e.g. chaling → zhuzhou (absent) → hunan), since
+targets set by the absent plan cannot be checked.""".strip()),
+    CodeDoc(UNKNOWN_PARENT, "unknown-parent", Severity.ERROR, "The plan's parent is not a known jurisdiction.", """
+`jurisdiction.parent` names an id that neither a plan nor the registry
+`rules/jurisdictions.yaml` knows, so the plan's ancestors cannot be found. Fix the
+id, or add the jurisdiction to the registry with its own parent.""".strip()),
+    CodeDoc(CYCLE, "parent-cycle", Severity.ERROR, "Parents form a cycle.", """
+Following `parent` links returns to a jurisdiction already visited; the message
+shows the cycle.""".strip()),
+    CodeDoc(DUPLICATE_JURISDICTION, "duplicate-jurisdiction", Severity.ERROR,
+            "Two plan files claim the same jurisdiction.", """
+One jurisdiction is one file (a jurisdiction with several documents lists them all
+in that file). The message names the other file.""".strip()),
+)
