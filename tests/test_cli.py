@@ -195,3 +195,16 @@ def test_compare_text_table_names_indicators_in_both_languages():
     result = invoke("compare", "chaling", "hunan")
     assert "非化石能源消费比重" in result.stdout and "Non-fossil" in result.stdout
     assert "zhuzhou" in result.stdout  # the skipped link is named
+
+
+def test_indicators_lists_the_catalogue():
+    from plancheck.catalog import load_catalog
+
+    catalog = load_catalog(REPO / "rules")
+    lines = invoke("indicators").stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == list(catalog.indicators)
+    pue = next(line for line in lines if line.startswith("data_center_pue\t"))
+    assert "lower is stricter" in pue and "per_jurisdiction" in pue
+    document = json.loads(invoke("indicators", "--format", "json").stdout)
+    assert {"non_fossil_energy_share", "data_center_pue", "green_travel_share", "energy_intensity_reduction",
+            "forest_coverage"} <= {i["id"] for i in document["indicators"]}

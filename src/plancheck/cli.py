@@ -200,6 +200,26 @@ def check(
 
 
 @app.command()
+def indicators(
+    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    rules: RulesOption = None,
+) -> None:
+    """List the indicator catalogue: id, names, unit, direction and binding."""
+    catalog = _catalog(rules)
+    if output_format is TextOrJson.json:
+        from plancheck.reporters.json import dumps
+
+        sys.stdout.write(dumps({"schema_version": 1, "indicators": [
+            i.model_dump() for i in catalog.indicators.values()]}))
+        return
+    from plancheck.reporters.plain import sanitize
+
+    for i in catalog.indicators.values():
+        better = "higher is stricter" if i.direction == "higher" else "lower is stricter"
+        sys.stdout.write(f"{i.id}\t{sanitize(i.name_zh)}\t{sanitize(i.name_en)}\t{i.unit or '-'}\t{better}\t{i.binding}\n")
+
+
+@app.command()
 def explain(code: Annotated[str, typer.Argument(help="A diagnostic code such as PC012.")]) -> None:
     """Print the documentation of a diagnostic code."""
     from plancheck.codes import all_codes, lookup
