@@ -54,13 +54,28 @@ def _root(
 RulesOption = Annotated[Path | None, typer.Option(
     "--rules", help="Folder with the indicator catalogue [default: ./rules if present, else the bundled one].",
     file_okay=False)]
-FailOnOption = Annotated[str, typer.Option(
-    "--fail-on", help="Exit 1 when a finding is at or above this severity: info, warning or error.")]
+FailOnOption = Annotated[str | None, typer.Option(
+    "--fail-on", help="Exit 1 when a finding is at or above this severity: info, warning or error "
+                      "[default: from settings, else error].", show_default=False)]
 
 
-def _fail_level(text: str):  # -> Severity
+def _settings(rules: Path | None):  # -> Settings, or exit 2 with the settings' own errors
+    from plancheck.catalog import ConfigError, default_rules_dir
+    from plancheck.config import load_settings
+    from plancheck.reporters.plain import render_findings
+
+    try:
+        return load_settings(rules if rules is not None else default_rules_dir())
+    except ConfigError as exc:
+        sys.stderr.write(render_findings(exc.findings))
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _fail_level(text: str | None, settings):  # -> Severity; the command line wins over settings
     from plancheck.findings import Severity
 
+    if text is None:
+        return settings.fail_on
     try:
         return Severity.parse(text)
     except ValueError as exc:
@@ -84,15 +99,17 @@ def validate(
         help="Plan files or folders [default: plans/].", show_default=False)] = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     rules: RulesOption = None,
-    fail_on: FailOnOption = "error",
+    fail_on: FailOnOption = None,
 ) -> None:
     """Check plan files against the schema: keys, types, references and quotes."""
     from plancheck.engine import validate as run_validation
     from plancheck.findings import exit_code_for
 
-    fail_level = _fail_level(fail_on)
+    settings = _settings(rules)
+    fail_level = _fail_level(fail_on, settings)
     catalog = _catalog(rules)
     result = run_validation(paths or [Path("plans")], catalog)
+    result.findings = settings.apply(result.findings)
     _write_findings(result.findings, output_format)
     if output_format is TextOrJson.text:
         sys.stderr.write(_summary(result.files, len(result.findings)))
@@ -136,14 +153,15 @@ def compare(
     plans_dir: PlansOption = Path("plans"),
     output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     rules: RulesOption = None,
-    fail_on: FailOnOption = "error",
+    fail_on: FailOnOption = None,
 ) -> None:
     """Compare two plans target by target: stricter, equal, weaker, missing, ..."""
     from plancheck.engine import compare as run_compare
     from plancheck.engine import resolve_plan
     from plancheck.findings import exit_code_for
 
-    fail_level = _fail_level(fail_on)
+    settings = _settings(rules)
+    fail_level = _fail_level(fail_on, settings)
     catalog = _catalog(rules)
     comparison, problems = run_compare(resolve_plan(lower, plans_dir), resolve_plan(upper, plans_dir), catalog, rules)
     if comparison is None:
@@ -151,6 +169,7 @@ def compare(
 
         sys.stderr.write(render_findings(problems))
         raise typer.Exit(EXIT_ERROR)
+    comparison.findings = settings.apply(comparison.findings)
     if output_format is TextOrJson.json:
         from plancheck.reporters.comparison import comparison_dict
         from plancheck.reporters.json import dumps
@@ -182,15 +201,17 @@ def check(
         help="Plan files or folders [default: plans/].", show_default=False)] = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     rules: RulesOption = None,
-    fail_on: FailOnOption = "error",
+    fail_on: FailOnOption = None,
 ) -> None:
     """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
     from plancheck.engine import check as run_check
     from plancheck.findings import exit_code_for
 
-    fail_level = _fail_level(fail_on)
+    settings = _settings(rules)
+    fail_level = _fail_level(fail_on, settings)
     catalog = _catalog(rules)
     result = run_check(paths or [Path("plans")], catalog, rules)
+    result.findings = settings.apply(result.findings)
     _write_findings(result.findings, output_format)
     if output_format is TextOrJson.text:
         sys.stderr.write(_summary(result.files, len(result.findings)))

@@ -1,0 +1,68 @@
+"""Settings: rules defaults < .plancheck.yaml or [tool.plancheck] < command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from plancheck.catalog import ConfigError
+from plancheck.config import load_settings
+from plancheck.findings import Finding, Severity
+
+from conftest import REPO
+from test_cli import invoke
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "plans", tmp_path / "plans")
+    shutil.copytree(REPO / "sources", tmp_path / "sources")
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    return tmp_path
+
+
+def run_check(project: Path, *extra: str):
+    return invoke("check", "plans", "--format", "json", *extra, cwd=project)
+
+
+def test_defaults_fail_on_weaker(project):
+    result = run_check(project)
+    assert result.exit_code == 1
+    assert any(f["code"] == "PC201" for f in json.loads(result.stdout)["findings"])
+
+
+def test_project_file_downgrades_and_disables(project):
+    (project / ".plancheck.yaml").write_text("severity: {PC201: warning}\ndisable: [PC207, PC208]\n", encoding="utf-8")
+    result = run_check(project)
+    findings = json.loads(result.stdout)["findings"]
+    assert result.exit_code == 0
+    assert {f["severity"] for f in findings if f["code"] == "PC201"} == {"warning"}
+    assert not any(f["code"] in ("PC207", "PC208") for f in findings)
+    # The command line wins over the file.
+    assert run_check(project, "--fail-on", "warning").exit_code == 1
+
+
+def test_pyproject_table_is_read_when_there_is_no_project_file(project):
+    (project / "pyproject.toml").write_text('[tool.plancheck]\nfail-on = "warning"\n', encoding="utf-8")
+    assert load_settings(project / "rules", project).fail_on is Severity.WARNING
+    (project / ".plancheck.yaml").write_text("fail-on: info\n", encoding="utf-8")
+    assert load_settings(project / "rules", project).fail_on is Severity.INFO
+
+
+def test_bad_settings_exit_2_with_their_line(project):
+    (project / ".plancheck.yaml").write_text("fail-on: error\nseverity: {PC201: fatal}\n", encoding="utf-8")
+    result = run_check(project)
+    assert result.exit_code == 2 and ".plancheck.yaml:2:" in result.output
+    (project / ".plancheck.yaml").write_text("disable: [PC999]\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_settings(project / "rules", project)
+
+
+def test_load_errors_cannot_be_disabled(project):
+    (project / ".plancheck.yaml").write_text("disable: [PC012]\n", encoding="utf-8")
+    settings = load_settings(project / "rules", project)
+    finding = Finding("PC012", Severity.ERROR, "bad")
+    assert settings.apply([finding]) == [finding]
