@@ -96,7 +96,8 @@ def test_check_exit_codes_follow_the_fail_level():
     assert invoke("check", "plans").exit_code == 1  # weaker targets exist (PC201, error)
     result = invoke("check", "plans", "--format", "json", "--fail-on", "error")
     document = json.loads(result.stdout)
-    fields = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message"]
+    fields = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message",
+              "waiver"]
     assert all(list(f) == fields for f in document["findings"])
     assert any(f["verdict"] == "weaker" and f["severity"] == "error" for f in document["findings"])
     # No severity above error exists, so only a fail level nothing reaches can pass: none is

@@ -16,7 +16,8 @@ from plancheck.cli import app
 from conftest import MINIMAL_PLAN, REPO, line_of
 
 runner = CliRunner()
-FINDING_FIELDS = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message"]
+FINDING_FIELDS = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message",
+                  "waiver"]
 
 
 def copy_plans(tmp_path: Path) -> Path:

@@ -71,6 +71,25 @@ def _settings(rules: Path | None):  # -> Settings, or exit 2 with the settings' 
         raise typer.Exit(EXIT_ERROR) from None
 
 
+WaiversOption = Annotated[Path, typer.Option(
+    "--waivers", help="Waiver file; used when it exists.", dir_okay=False)]
+
+
+def _waive(findings: list, path: Path) -> list:
+    from plancheck.catalog import ConfigError
+    from plancheck.findings import sort_findings
+    from plancheck.reporters.plain import render_findings
+    from plancheck.waivers import apply_waivers, load_waivers, today
+
+    try:
+        loaded = load_waivers(path)
+    except ConfigError as exc:
+        sys.stderr.write(render_findings(exc.findings))
+        raise typer.Exit(EXIT_ERROR) from None
+    waived = apply_waivers(findings, loaded, today())
+    return waived if len(waived) == len(findings) else waived[:len(findings)] + sort_findings(waived[len(findings):])
+
+
 def _fail_level(text: str | None, settings):  # -> Severity; the command line wins over settings
     from plancheck.findings import Severity
 
@@ -154,6 +173,7 @@ def compare(
     output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
+    waivers: WaiversOption = Path("waivers.yaml"),
 ) -> None:
     """Compare two plans target by target: stricter, equal, weaker, missing, ..."""
     from plancheck.engine import compare as run_compare
@@ -169,7 +189,7 @@ def compare(
 
         sys.stderr.write(render_findings(problems))
         raise typer.Exit(EXIT_ERROR)
-    comparison.findings = settings.apply(comparison.findings)
+    comparison.findings = _waive(settings.apply(comparison.findings), waivers)
     if output_format is TextOrJson.json:
         from plancheck.reporters.comparison import comparison_dict
         from plancheck.reporters.json import dumps
@@ -202,6 +222,7 @@ def check(
     output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
+    waivers: WaiversOption = Path("waivers.yaml"),
 ) -> None:
     """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
     from plancheck.engine import check as run_check
@@ -211,7 +232,7 @@ def check(
     fail_level = _fail_level(fail_on, settings)
     catalog = _catalog(rules)
     result = run_check(paths or [Path("plans")], catalog, rules)
-    result.findings = settings.apply(result.findings)
+    result.findings = _waive(settings.apply(result.findings), waivers)
     _write_findings(result.findings, output_format)
     if output_format is TextOrJson.text:
         sys.stderr.write(_summary(result.files, len(result.findings)))

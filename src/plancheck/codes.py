@@ -115,7 +115,7 @@ A file under `rules/`, `.plancheck.yaml` or `[tool.plancheck]` in
 
 
 CHECK_MODULES = ("plancheck.checks.provenance", "plancheck.checks.audit", "plancheck.checks.strictness",
-                 "plancheck.checks.consistency", "plancheck.checks.hierarchy")
+                 "plancheck.checks.consistency", "plancheck.checks.hierarchy", "plancheck.waivers")
 """Modules whose ``CODES`` tuple documents the codes they emit."""
 
 

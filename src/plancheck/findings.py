@@ -89,5 +89,5 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def exit_code_for(findings: list[Finding], fail_level: Severity) -> int:
-    """0 when nothing reaches the fail level, 1 otherwise (load errors are handled earlier)."""
-    return 1 if any(f.severity.rank >= fail_level.rank for f in findings) else 0
+    """0 when nothing unwaived reaches the fail level, 1 otherwise (load errors are handled earlier)."""
+    return 1 if any(f.severity.rank >= fail_level.rank and "waiver" not in f.extra for f in findings) else 0

@@ -98,6 +98,7 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
             "lower": side_dict(comparison.lower, row.lower_index),
             "upper": side_dict(comparison.upper, row.upper_index),
             "gap": row.gap, "code": f.code, "severity": f.severity.value, "message": f.message,
+            "waiver": f.extra.get("waiver"),
         })
     return {"schema_version": 1, "lower": plan_dict(comparison.lower), "upper": plan_dict(comparison.upper),
             "skipped_links": list(comparison.skipped_links), "rows": rows}

@@ -22,6 +22,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "year": finding.year,
         "verdict": finding.verdict.value if finding.verdict is not None else None,
         "message": finding.message,
+        "waiver": finding.extra.get("waiver"),
     }
 
 

@@ -25,7 +25,9 @@ def location(finding: Finding) -> str:
 
 
 def render_finding(finding: Finding) -> str:
-    return f"{location(finding)}: {finding.code} {sanitize(finding.message)}"
+    line = f"{location(finding)}: {finding.code} {sanitize(finding.message)}"
+    waiver = finding.extra.get("waiver")
+    return line if waiver is None else f"{line} [waived: {sanitize(waiver['reason'])}]"
 
 
 def render_findings(findings: list[Finding]) -> str:

@@ -1,0 +1,124 @@
+"""Waivers: a committed, reasoned decision to accept one finding.
+
+A waiver names plan, indicator, year and code, and must give a reason; it may
+expire. A waived finding stays in every report, marked as waived with its reason,
+and no longer counts toward the fail level. A waiver that matches nothing, or
+that has expired, is itself reported, so waivers cannot silently outlive the gap
+they were written for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plancheck.catalog import ConfigError
+from plancheck.codes import CodeDoc
+from plancheck.findings import Finding, Severity
+from plancheck.loader import PositionMap, load_file
+from plancheck.models import Id, Text, Year
+from plancheck.schema_errors import findings_from_validation_error
+
+WAIVER_FILE = "waivers.yaml"
+EXPIRED = "PC501"
+UNUSED = "PC502"
+
+CODES = (
+    CodeDoc(EXPIRED, "expired-waiver", Severity.WARNING, "A waiver has expired.", """
+The waiver's `expires` date has passed, so the finding it covered is reported as
+before. Renew the waiver with a new reason and date, or fix the gap.""".strip()),
+    CodeDoc(UNUSED, "unused-waiver", Severity.WARNING, "A waiver matches no finding.", """
+No finding has the waiver's plan, indicator, year and code: the gap was fixed or the
+waiver has a typo. Remove it, so it cannot hide a future finding by accident.""".strip()),
+)
+
+
+class Waiver(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan: Id
+    code: str = Field(pattern=r"^PC\d{3}$")
+    indicator: Id | None = None
+    year: Year | None = None
+    reason: Text
+    expires: dt.date | None = None
+
+
+class WaiverFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    waivers: list[Waiver] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoadedWaivers:
+    waivers: list[Waiver]
+    file: str
+    positions: PositionMap
+
+
+def today() -> dt.date:
+    """``PLANCHECK_TODAY`` (YYYY-MM-DD) pins the date, so reports and tests are reproducible."""
+    pinned = os.environ.get("PLANCHECK_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def load_waivers(path: Path) -> LoadedWaivers | None:
+    if not path.is_file():
+        return None
+    loaded = load_file(path, str(path))
+    if loaded.problems:
+        raise ConfigError(loaded.problems)
+    try:
+        parsed = WaiverFile.model_validate(loaded.data if loaded.data is not None else {})
+    except ValidationError as exc:
+        raise ConfigError(findings_from_validation_error(exc, loaded.data, loaded.positions, str(path), WaiverFile,
+                                                         code_override="PC016")) from None
+    return LoadedWaivers(parsed.waivers, str(path), loaded.positions)
+
+
+def _matches(w: Waiver, f: Finding) -> bool:
+    return (w.plan == f.plan and w.code == f.code
+            and (w.indicator is None or w.indicator == f.indicator)
+            and (w.year is None or w.year == f.year))
+
+
+def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.date) -> list[Finding]:
+    """Mark waived findings and report expired or unused waivers at their line in the waiver file."""
+    if loaded is None:
+        return findings
+    used: set[int] = set()
+    out: list[Finding] = []
+    for f in findings:
+        index = next((i for i, w in enumerate(loaded.waivers) if _matches(w, f)), None)
+        if index is None:
+            out.append(f)
+            continue
+        used.add(index)
+        waiver = loaded.waivers[index]
+        if waiver.expires is not None and waiver.expires < on:
+            out.append(f)
+        else:
+            out.append(replace(f, extra={**f.extra, "waiver": {"reason": waiver.reason, "expires":
+                                                              waiver.expires.isoformat() if waiver.expires else None,
+                                                              "file": loaded.file}}))
+    for i, w in enumerate(loaded.waivers):
+        pos = loaded.positions.locate(("waivers", i))
+        where = f"{w.plan} {w.code}" + (f" {w.indicator}" if w.indicator else "") + (f" {w.year}" if w.year else "")
+        if w.expires is not None and w.expires < on:
+            out.append(Finding(EXPIRED, Severity.WARNING, f"waiver for {where} expired on {w.expires.isoformat()}",
+                               plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
+                               indicator=w.indicator, year=w.year))
+        elif i not in used:
+            out.append(Finding(UNUSED, Severity.WARNING, f"waiver for {where} matches no finding",
+                               plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
+                               indicator=w.indicator, year=w.year))
+    return out
+
+
+def is_waived(finding: Finding) -> bool:
+    return "waiver" in finding.extra
