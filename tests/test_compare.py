@@ -173,3 +173,11 @@ def test_a_target_is_equal_to_itself(a):
 def test_transitivity_along_a_chain(a, b, c):
     if verdict(a, b) is Verdict.STRICTER and verdict(b, c) is Verdict.STRICTER:
         assert verdict(a, c) is Verdict.STRICTER
+
+
+def test_scope_only_in_the_lower_plan_is_compared_on_the_number_with_a_caveat():
+    outcome = compare_targets(t(65, scope="城市生活垃圾"), t(60), SHARE)
+    assert outcome.verdict is Verdict.STRICTER and "only the lower plan states a scope" in outcome.reason
+    # A scope the catalogue knows to be narrower still makes the target weaker.
+    pue_narrow = t(1.3, "pue", comparator="at_most", scope="新建大型、超大型数据中心")
+    assert verdict(pue_narrow, t(1.3, "pue", comparator="at_most"), PUE) is Verdict.WEAKER

@@ -59,3 +59,49 @@ def test_readme_states_the_number_of_targets_per_document(catalog):
     assert table is not None, "README lacks the <!-- target-counts --> table"
     body = [line for line in table.group(1).splitlines() if line.startswith("| `")]
     assert body == rows, "README counts are stale; expected rows:\n" + "\n".join(rows)
+
+
+# ---- mutated copies of the real plans must be caught
+
+import shutil  # noqa: E402
+
+import yaml  # noqa: E402
+
+from plancheck.engine import compare  # noqa: E402
+
+
+def mutated(tmp_path: Path, plan: str, mutate) -> Path:
+    shutil.copytree(REPO / "plans", tmp_path / "plans")
+    shutil.copytree(REPO / "sources", tmp_path / "sources")
+    path = tmp_path / "plans" / f"{plan}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mutate(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return tmp_path / "plans"
+
+
+def verdicts(plans: Path, lower: str, catalog, indicator: str) -> dict:
+    comparison, problems = compare(plans / f"{lower}.yaml", plans / "hunan.yaml", catalog, REPO / "rules")
+    assert problems == []
+    return {f.year: f.verdict.value for f in comparison.findings if f.indicator == indicator}
+
+
+def test_real_verdicts_on_the_headline_indicator(catalog):
+    # 湖南: 2025 非化石能源消费比重达到22%以上, 2030 达到25%; 茶陵: 20%左右 and 25%左右.
+    assert verdicts(REPO / "plans", "chaling", catalog, "non_fossil_energy_share") == {2025: "weaker", 2030: "equal"}
+
+
+def test_a_lowered_value_is_caught(tmp_path, catalog):
+    def lower_2030(data):
+        for t in data["targets"]:
+            if t["indicator"] == "non_fossil_energy_share" and t["year"] == 2030:
+                t["value"] = 24
+    plans = mutated(tmp_path, "chaling", lower_2030)
+    assert verdicts(plans, "chaling", catalog, "non_fossil_energy_share")[2030] == "weaker"
+
+
+def test_a_removed_target_is_caught(tmp_path, catalog):
+    def drop(data):
+        data["targets"] = [t for t in data["targets"] if t["indicator"] != "non_fossil_energy_share"]
+    plans = mutated(tmp_path, "xiangtan", drop)
+    assert set(verdicts(plans, "xiangtan", catalog, "non_fossil_energy_share").values()) == {"missing"}

@@ -42,13 +42,15 @@ def strictness_key(target: Target, indicator: Indicator) -> tuple[float, int]:
 
 
 def scope_relation(lower: str | None, upper: str | None, indicator: Indicator) -> str:
-    """'same', 'wider', 'narrower' or 'unrelated': how much the lower target covers."""
+    """How much the lower target covers: 'same', 'wider', 'narrower', 'unrelated', or
+    'unstated' when only the lower plan words a scope and the catalogue does not say
+    whether it is narrower (often it restates the indicator's own domain, e.g. 城市生活垃圾)."""
     if (lower or None) == (upper or None):
         return "same"
     if lower is None:
         return "wider"
     if upper is None:
-        return "narrower"
+        return "narrower" if lower in indicator.scopes else "unstated"
     if upper in indicator.scopes.get(lower, ()):
         return "narrower"
     if lower in indicator.scopes.get(upper, ()):
@@ -92,6 +94,8 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
     commitment_axis = COMMITMENT_RANK[lower.commitment] - COMMITMENT_RANK[upper.commitment]
     scope = scope_relation(lower.scope, upper.scope, indicator)
     scope_axis = {"wider": 1, "same": 0, "narrower": -1}.get(scope, 0)
+    caveat = f"; only the lower plan states a scope ({lower.scope}): check that it covers the upper target's" \
+        if scope == "unstated" else ""
 
     reasons = []
     if value_axis < 0:
@@ -101,7 +105,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
     if scope_axis < 0:
         reasons.append(f"the scope is narrower ({lower.scope or 'all'} vs {upper.scope or 'all'})")
     if reasons:
-        return Outcome(Verdict.WEAKER, "; ".join(reasons), gap, approximate)
+        return Outcome(Verdict.WEAKER, "; ".join(reasons) + caveat, gap, approximate)
     better = []
     if value_axis > 0:
         better.append(f"the number is stricter ({_num(lower.value)} vs {_num(upper.value)})")
@@ -110,14 +114,15 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
     if scope_axis > 0:
         better.append(f"the scope is wider ({lower.scope or 'all'} vs {upper.scope or 'all'})")
     if better:
-        return Outcome(Verdict.STRICTER, "; ".join(better), gap, approximate)
+        return Outcome(Verdict.STRICTER, "; ".join(better) + caveat, gap, approximate)
     if approximate and abs(gap) > _EPS:
         return Outcome(Verdict.EQUAL, f"equal within the tolerance of an approximate (左右) value "
-                                      f"(±{_num(indicator.tolerance)}): {_num(lower.value)} vs {_num(upper.value)}",
-                       gap, True)
+                                      f"(±{_num(indicator.tolerance)}): {_num(lower.value)} vs {_num(upper.value)}"
+                       + caveat, gap, True)
     if approximate:
-        return Outcome(Verdict.EQUAL, "the same number, stated approximately (左右) on at least one side", gap, True)
-    return Outcome(Verdict.EQUAL, "the same target", gap)
+        return Outcome(Verdict.EQUAL, "the same number, stated approximately (左右) on at least one side" + caveat,
+                       gap, True)
+    return Outcome(Verdict.EQUAL, "the same target" + caveat, gap)
 
 
 COMPARATOR_SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<", "reach": ""}
@@ -172,7 +177,7 @@ def _preference(upper: Target, lower: Target, indicator: Indicator) -> tuple:
     relation = scope_relation(lower.scope, upper.scope, indicator)
     has_value = lower.value is not None
     return (
-        {"same": 2, "wider": 1, "narrower": 0}[relation],
+        {"same": 3, "wider": 2, "unstated": 1, "narrower": 0}[relation],
         lower.year == upper.year,
         has_value,
         COMMITMENT_RANK[lower.commitment],
