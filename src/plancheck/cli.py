@@ -51,24 +51,35 @@ def _root(
     """Check that lower-level carbon-peaking plans are at least as strict as the plans above them."""
 
 
+PathsArgument = Annotated[list[Path] | None, typer.Argument(
+    help="Plan files or folders (default: plans/).", show_default=False)]
+FormatOption = Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")]
 RulesOption = Annotated[Path | None, typer.Option(
-    "--rules", help="Folder with the indicator catalogue [default: ./rules if present, else the bundled one].",
+    "--rules", help="Folder with the indicator catalogue (default: ./rules if present, else the bundled one).",
     file_okay=False)]
 FailOnOption = Annotated[str | None, typer.Option(
     "--fail-on", help="Exit 1 when a finding is at or above this severity: info, warning or error "
-                      "[default: from settings, else error].", show_default=False)]
+                      "(default: from settings, else error).", show_default=False)]
 
 
-def _settings(rules: Path | None):  # -> Settings, or exit 2 with the settings' own errors
-    from plancheck.catalog import ConfigError, default_rules_dir
-    from plancheck.config import load_settings
-    from plancheck.reporters.plain import render_findings
+def _config(load, *args):
+    """Run a configuration loader; its errors become located lines on stderr and exit 2."""
+    from plancheck.catalog import ConfigError
 
     try:
-        return load_settings(rules if rules is not None else default_rules_dir())
+        return load(*args)
     except ConfigError as exc:
+        from plancheck.reporters.plain import render_findings
+
         sys.stderr.write(render_findings(exc.findings))
         raise typer.Exit(EXIT_ERROR) from None
+
+
+def _settings(rules: Path | None):  # -> Settings
+    from plancheck.catalog import default_rules_dir
+    from plancheck.config import load_settings
+
+    return _config(load_settings, rules if rules is not None else default_rules_dir())
 
 
 WaiversOption = Annotated[Path, typer.Option(
@@ -76,18 +87,14 @@ WaiversOption = Annotated[Path, typer.Option(
 
 
 def _waive(findings: list, path: Path) -> list:
-    from plancheck.catalog import ConfigError
-    from plancheck.findings import sort_findings
-    from plancheck.reporters.plain import render_findings
     from plancheck.waivers import apply_waivers, load_waivers, today
 
-    try:
-        loaded = load_waivers(path)
-    except ConfigError as exc:
-        sys.stderr.write(render_findings(exc.findings))
-        raise typer.Exit(EXIT_ERROR) from None
-    waived = apply_waivers(findings, loaded, today())
-    return waived if len(waived) == len(findings) else waived[:len(findings)] + sort_findings(waived[len(findings):])
+    return apply_waivers(findings, _config(load_waivers, path), today())
+
+
+def _setup(rules: Path | None, fail_on: str | None):  # -> (Settings, Severity, Catalog)
+    settings = _settings(rules)
+    return settings, _fail_level(fail_on, settings), _catalog(rules)
 
 
 def _fail_level(text: str | None, settings):  # -> Severity; the command line wins over settings
@@ -101,40 +108,26 @@ def _fail_level(text: str | None, settings):  # -> Severity; the command line wi
         raise typer.BadParameter(str(exc), param_hint="--fail-on") from None
 
 
-def _catalog(rules: Path | None):  # -> Catalog, or exit 2 with the catalogue's own errors
-    from plancheck.catalog import ConfigError, load_catalog
-    from plancheck.reporters.plain import render_findings
+def _catalog(rules: Path | None):  # -> Catalog
+    from plancheck.catalog import load_catalog
 
-    try:
-        return load_catalog(rules)
-    except ConfigError as exc:
-        sys.stderr.write(render_findings(exc.findings))
-        raise typer.Exit(EXIT_ERROR) from None
+    return _config(load_catalog, rules)
 
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Plan files or folders [default: plans/].", show_default=False)] = None,
-    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    paths: PathsArgument = None,
+    output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
 ) -> None:
     """Check plan files against the schema: keys, types, references and quotes."""
     from plancheck.engine import validate as run_validation
-    from plancheck.findings import exit_code_for
 
-    settings = _settings(rules)
-    fail_level = _fail_level(fail_on, settings)
-    catalog = _catalog(rules)
+    settings, fail_level, catalog = _setup(rules, fail_on)
     result = run_validation(paths or [Path("plans")], catalog)
     result.findings = settings.apply(result.findings)
-    _write_findings(result.findings, output_format)
-    if output_format is TextOrJson.text:
-        sys.stderr.write(_summary(result.files, len(result.findings)))
-    if result.has_load_errors:
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(exit_code_for(result.findings, fail_level))
+    _finish(result, output_format, fail_level)
 
 
 PlansOption = Annotated[Path, typer.Option("--plans", help="Folder where plan ids are looked up.", file_okay=False)]
@@ -145,7 +138,7 @@ def audit(
     plans: Annotated[list[str], typer.Argument(help="Plan ids (looked up in --plans) or plan files.",
                                                show_default=False)],
     plans_dir: PlansOption = Path("plans"),
-    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
 ) -> None:
     """List target-like numbers in a plan's source texts that no target or skipped entry quotes."""
@@ -170,7 +163,7 @@ def compare(
     lower: Annotated[str, typer.Argument(help="The lower plan: a jurisdiction id or a plan file.")],
     upper: Annotated[str, typer.Argument(help="The upper plan it must be at least as strict as.")],
     plans_dir: PlansOption = Path("plans"),
-    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
     waivers: WaiversOption = Path("waivers.yaml"),
@@ -180,9 +173,7 @@ def compare(
     from plancheck.engine import resolve_plan
     from plancheck.findings import exit_code_for
 
-    settings = _settings(rules)
-    fail_level = _fail_level(fail_on, settings)
-    catalog = _catalog(rules)
+    settings, fail_level, catalog = _setup(rules, fail_on)
     comparison, problems = run_compare(resolve_plan(lower, plans_dir), resolve_plan(upper, plans_dir), catalog, rules)
     if comparison is None:
         from plancheck.reporters.plain import render_findings
@@ -211,39 +202,40 @@ def _write_findings(findings: list, output_format: TextOrJson) -> None:
     sys.stdout.write(render_findings(findings))
 
 
+def _finish(result, output_format: TextOrJson, fail_level) -> NoReturn:
+    """Print a validation or check result and exit with the code DESIGN.md fixes."""
+    from plancheck.findings import exit_code_for
+
+    _write_findings(result.findings, output_format)
+    if output_format is TextOrJson.text:
+        sys.stderr.write(_summary(result.files, len(result.findings)))
+    raise typer.Exit(EXIT_ERROR if result.has_load_errors else exit_code_for(result.findings, fail_level))
+
+
 def _summary(files: int, problems: int) -> str:
     return f"plancheck: {files} file{'s' if files != 1 else ''} checked, {problems} problem{'s' if problems != 1 else ''}\n"
 
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Plan files or folders [default: plans/].", show_default=False)] = None,
-    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    paths: PathsArgument = None,
+    output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
     waivers: WaiversOption = Path("waivers.yaml"),
 ) -> None:
     """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
     from plancheck.engine import check as run_check
-    from plancheck.findings import exit_code_for
 
-    settings = _settings(rules)
-    fail_level = _fail_level(fail_on, settings)
-    catalog = _catalog(rules)
+    settings, fail_level, catalog = _setup(rules, fail_on)
     result = run_check(paths or [Path("plans")], catalog, rules)
     result.findings = _waive(settings.apply(result.findings), waivers)
-    _write_findings(result.findings, output_format)
-    if output_format is TextOrJson.text:
-        sys.stderr.write(_summary(result.files, len(result.findings)))
-    if result.has_load_errors:
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(exit_code_for(result.findings, fail_level))
+    _finish(result, output_format, fail_level)
 
 
 @app.command()
 def indicators(
-    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
 ) -> None:
     """List the indicator catalogue: id, names, unit, direction and binding."""
