@@ -13,7 +13,8 @@ SHARE = Indicator(id="share", name_zh="比重", name_en="Share", unit="%", direc
                   binding="per_jurisdiction", tolerance=0.5)
 PUE = Indicator(id="pue", name_zh="PUE", name_en="PUE", unit="", direction="lower",
                 binding="per_jurisdiction", tolerance=0.02,
-                scopes={"新建大型、超大型数据中心": ["新建数据中心"]})
+                scopes={"新建大型、超大型数据中心": ["新建数据中心", "新增大型、超大型数据中心"],
+                        "新增大型、超大型数据中心": ["新建数据中心", "新建大型、超大型数据中心"]})
 FOREST = Indicator(id="forest", name_zh="森林覆盖率", name_en="Forest", unit="%", direction="higher",
                    binding="aggregate", tolerance=0.5)
 
@@ -90,6 +91,7 @@ def test_scope_wider_is_stricter_narrower_is_weaker():
     assert verdict(wider, upper, PUE) is Verdict.STRICTER
     assert verdict(upper, wider, PUE) is Verdict.WEAKER
     assert scope_relation("既有数据中心", upper.scope, PUE) == "unrelated"
+    assert scope_relation("新增大型、超大型数据中心", upper.scope, PUE) == "same"
 
 
 def plan(level: str, targets: list[dict], horizon=None, facts=()) -> Plan:

@@ -51,9 +51,13 @@ def scope_relation(lower: str | None, upper: str | None, indicator: Indicator) -
         return "wider"
     if upper is None:
         return "narrower" if lower in indicator.scopes else "unstated"
-    if upper in indicator.scopes.get(lower, ()):
+    lower_within_upper = upper in indicator.scopes.get(lower, ())
+    upper_within_lower = lower in indicator.scopes.get(upper, ())
+    if lower_within_upper and upper_within_lower:
+        return "same"  # each contains the other: two wordings of one scope (新增 / 新建)
+    if lower_within_upper:
         return "narrower"
-    if lower in indicator.scopes.get(upper, ()):
+    if upper_within_lower:
         return "wider"
     return "unrelated"
 
