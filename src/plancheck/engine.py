@@ -222,7 +222,7 @@ def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Pat
 def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) -> Validation:
     """Validation, internal consistency, and every plan against its nearest present ancestor."""
     from plancheck.catalog import default_rules_dir
-    from plancheck.checks import hierarchy as codes
+    from plancheck.checks import hierarchy as links
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.strictness import check_strictness
     from plancheck.hierarchy import find_ancestor, load_registry, parent_map
@@ -233,7 +233,7 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) ->
     findings = list(result.findings)
     for plan in result.plans:
         if plan.id in by_id:
-            findings.append(_locate(Finding(codes.DUPLICATE_JURISDICTION, Severity.ERROR,
+            findings.append(_locate(Finding(links.DUPLICATE_JURISDICTION, Severity.ERROR,
                                             f"jurisdiction {plan.id!r} is already defined by {by_id[plan.id].file}",
                                             plan=plan.id, path=("jurisdiction", "id")), plan))
             continue
@@ -243,11 +243,11 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) ->
         findings.extend(_locate(f, plan) for f in check_consistency(plan.plan, catalog))
         ancestry = find_ancestor(plan.id, parents, set(by_id))
         if ancestry.problem == "cycle":
-            findings.append(_locate(Finding(codes.CYCLE, Severity.ERROR, f"parents form a cycle: {ancestry.detail}",
+            findings.append(_locate(Finding(links.CYCLE, Severity.ERROR, f"parents form a cycle: {ancestry.detail}",
                                             plan=plan.id, path=("jurisdiction", "parent")), plan))
             continue
         if ancestry.problem == "unknown-parent":
-            findings.append(_locate(Finding(codes.UNKNOWN_PARENT, Severity.ERROR,
+            findings.append(_locate(Finding(links.UNKNOWN_PARENT, Severity.ERROR,
                                             f"parent {ancestry.detail!r} is neither a plan nor in the registry",
                                             plan=plan.id, path=("jurisdiction", "parent")), plan))
             continue
@@ -255,7 +255,7 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) ->
             continue
         if ancestry.skipped:
             chain = " → ".join([plan.id, *(f"{s} (absent)" for s in ancestry.skipped), ancestry.ancestor])
-            findings.append(_locate(Finding(codes.SKIPPED_LINK, Severity.INFO,
+            findings.append(_locate(Finding(links.SKIPPED_LINK, Severity.INFO,
                                             f"compared with the nearest present ancestor: {chain}",
                                             plan=plan.id, path=("jurisdiction", "parent")), plan))
         upper = by_id[ancestry.ancestor]
