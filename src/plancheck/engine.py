@@ -123,8 +123,9 @@ def read_sources(plan: LoadedPlan) -> tuple[dict[str, SourceText], list[Finding]
     for i, doc in enumerate(plan.plan.documents):
         if doc.source is None:
             continue
-        display = os.path.normpath(plan.source_path(doc.source))
-        text, found = read_text(plan.source_path(doc.source), display)
+        path = plan.source_path(doc.source)
+        display = os.path.normpath(path)
+        text, found = read_text(path, display)
         if text is None:
             problems += [_locate(replace(f, plan=plan.id, path=("documents", i, "source"),
                                          message=f"documents[{i}].source: {f.message} ({f.file})"), plan)
@@ -202,7 +203,6 @@ class Comparison:
 def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Path | None = None
             ) -> tuple[Comparison | None, list[Finding]]:
     """Load two plans and compare every upper target with what the lower plan does about it."""
-    from plancheck.catalog import default_rules_dir
     from plancheck.checks.strictness import check_strictness
     from plancheck.hierarchy import find_ancestor, load_registry, parent_map
 
@@ -211,8 +211,7 @@ def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Pat
     lower, upper = loaded[0][0], loaded[1][0]
     if lower is None or upper is None:
         return None, sort_findings(problems)
-    registry = load_registry(rules_dir if rules_dir is not None else default_rules_dir())
-    parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], registry)
+    parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], load_registry(rules_dir))
     ancestry = find_ancestor(lower.id, parents, {upper.id})
     skipped = ancestry.skipped if ancestry.ancestor == upper.id else ()
     findings = [_locate(f, lower) for f in check_strictness(lower.plan, upper.plan, catalog)]
@@ -221,44 +220,26 @@ def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Pat
 
 def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) -> Validation:
     """Validation, internal consistency, and every plan against its nearest present ancestor."""
-    from plancheck.catalog import default_rules_dir
-    from plancheck.checks import hierarchy as links
     from plancheck.checks.consistency import check_consistency
+    from plancheck.checks.hierarchy import check_ancestry, check_duplicate
     from plancheck.checks.strictness import check_strictness
     from plancheck.hierarchy import find_ancestor, load_registry, parent_map
 
     result = validate(paths, catalog)
-    registry = load_registry(rules_dir if rules_dir is not None else default_rules_dir())
     by_id: dict[str, LoadedPlan] = {}
     findings = list(result.findings)
     for plan in result.plans:
         if plan.id in by_id:
-            findings.append(_locate(Finding(links.DUPLICATE_JURISDICTION, Severity.ERROR,
-                                            f"jurisdiction {plan.id!r} is already defined by {by_id[plan.id].file}",
-                                            plan=plan.id, path=("jurisdiction", "id")), plan))
-            continue
-        by_id[plan.id] = plan
-    parents = parent_map([p.plan.jurisdiction for p in by_id.values()], registry)
+            findings.extend(_locate(f, plan) for f in check_duplicate(plan.id, by_id[plan.id].file))
+        else:
+            by_id[plan.id] = plan
+    parents = parent_map([p.plan.jurisdiction for p in by_id.values()], load_registry(rules_dir))
     for plan in by_id.values():
         findings.extend(_locate(f, plan) for f in check_consistency(plan.plan, catalog))
         ancestry = find_ancestor(plan.id, parents, set(by_id))
-        if ancestry.problem == "cycle":
-            findings.append(_locate(Finding(links.CYCLE, Severity.ERROR, f"parents form a cycle: {ancestry.detail}",
-                                            plan=plan.id, path=("jurisdiction", "parent")), plan))
-            continue
-        if ancestry.problem == "unknown-parent":
-            findings.append(_locate(Finding(links.UNKNOWN_PARENT, Severity.ERROR,
-                                            f"parent {ancestry.detail!r} is neither a plan nor in the registry",
-                                            plan=plan.id, path=("jurisdiction", "parent")), plan))
-            continue
-        if ancestry.ancestor is None:
-            continue
-        if ancestry.skipped:
-            chain = " → ".join([plan.id, *(f"{s} (absent)" for s in ancestry.skipped), ancestry.ancestor])
-            findings.append(_locate(Finding(links.SKIPPED_LINK, Severity.INFO,
-                                            f"compared with the nearest present ancestor: {chain}",
-                                            plan=plan.id, path=("jurisdiction", "parent")), plan))
-        upper = by_id[ancestry.ancestor]
-        findings.extend(_locate(f, plan) for f in check_strictness(plan.plan, upper.plan, catalog))
+        findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, ancestry))
+        if ancestry.problem is None and ancestry.ancestor is not None:
+            upper = by_id[ancestry.ancestor]
+            findings.extend(_locate(f, plan) for f in check_strictness(plan.plan, upper.plan, catalog))
     result.findings = sort_findings(findings)
     return result

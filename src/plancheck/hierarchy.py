@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from plancheck.catalog import ConfigError
+from plancheck.catalog import ConfigError, default_rules_dir
 from plancheck.findings import Finding, Severity
 from plancheck.loader import load_file
 from plancheck.models import Jurisdiction
@@ -38,8 +38,9 @@ class Ancestry:
     detail: str = ""
 
 
-def load_registry(rules_dir: Path) -> dict[str, Jurisdiction]:
-    path = rules_dir / REGISTRY_FILE
+def load_registry(rules_dir: Path | None) -> dict[str, Jurisdiction]:
+    """The registry of ``rules_dir`` (default: the same rules folder the catalogue comes from)."""
+    path = (rules_dir if rules_dir is not None else default_rules_dir()) / REGISTRY_FILE
     if not path.is_file():
         return {}
     loaded = load_file(path, str(path))
