@@ -103,7 +103,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
 
     reasons = []
     if value_axis < 0:
-        reasons.append(f"the number is less strict ({_num(lower.value)} vs {_num(upper.value)})")
+        reasons.append(f"the number is less strict ({format_number(lower.value)} vs {format_number(upper.value)})")
     if commitment_axis < 0:
         reasons.append(f"the commitment is weaker ({lower.commitment} vs {upper.commitment})")
     if scope_axis < 0:
@@ -112,7 +112,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
         return Outcome(Verdict.WEAKER, "; ".join(reasons) + caveat, gap, approximate)
     better = []
     if value_axis > 0:
-        better.append(f"the number is stricter ({_num(lower.value)} vs {_num(upper.value)})")
+        better.append(f"the number is stricter ({format_number(lower.value)} vs {format_number(upper.value)})")
     if commitment_axis > 0:
         better.append(f"the commitment is firmer ({lower.commitment} vs {upper.commitment})")
     if scope_axis > 0:
@@ -121,7 +121,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
         return Outcome(Verdict.STRICTER, "; ".join(better) + caveat, gap, approximate)
     if approximate and abs(gap) > _EPS:
         return Outcome(Verdict.EQUAL, f"equal within the tolerance of an approximate (左右) value "
-                                      f"(±{_num(indicator.tolerance)}): {_num(lower.value)} vs {_num(upper.value)}"
+                                      f"(±{format_number(indicator.tolerance)}): {format_number(lower.value)} vs {format_number(upper.value)}"
                        + caveat, gap, True)
     if approximate:
         return Outcome(Verdict.EQUAL, "the same number, stated approximately (左右) on at least one side" + caveat,
@@ -136,11 +136,12 @@ def bound_text(target: Target) -> str:
     """``≥22%``, ``>30万千瓦``, ``20%左右``: the number as a reader states it."""
     if target.value is None:
         return "—"
-    text = f"{COMPARATOR_SYMBOLS[target.comparator]}{_num(target.value)}{target.unit or ''}"
+    text = f"{COMPARATOR_SYMBOLS[target.comparator]}{format_number(target.value)}{target.unit or ''}"
     return text + "左右" if target.approximate else text
 
 
-def _num(value: float) -> str:
+def format_number(value: float) -> str:
+    """20, 62.92, 1.3: a number as the documents write it (no trailing .0)."""
     return f"{value:g}"
 
 

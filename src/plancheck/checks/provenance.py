@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from plancheck.codes import CodeDoc
+from plancheck.compare import format_number
 from plancheck.findings import Finding, Severity
 from plancheck.models import Plan
 from plancheck.textnorm import normalize, value_in_quote
@@ -63,7 +64,7 @@ def check_provenance(plan: Plan, sources: Mapping[str, str]) -> Iterator[Finding
             yield problem
         if target.value is not None and not value_in_quote(target.value, target.quote):
             yield Finding(VALUE_NOT_IN_QUOTE, Severity.ERROR,
-                          f"targets[{i}]: value {_number(target.value)} does not appear in its quote: {_clip(target.quote)}",
+                          f"targets[{i}]: value {format_number(target.value)} does not appear in its quote: {_clip(target.quote)}",
                           plan=plan_id, path=("targets", i, "quote"), **context)
     for i, skipped in enumerate(plan.skipped):
         problem = quote_problem(skipped.quote, skipped.document, ("skipped", i, "quote"))
@@ -84,7 +85,3 @@ def _where(path: tuple) -> str:
 
 def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"

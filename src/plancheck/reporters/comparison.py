@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from plancheck.catalog import Catalog
-from plancheck.compare import Row, bound_text
+from plancheck.compare import Row, bound_text, format_number
 from plancheck.engine import Comparison, LoadedPlan
 from plancheck.findings import Finding, Verdict
 
@@ -31,10 +31,6 @@ VERDICT_LABELS = {
 
 def row_of(finding: Finding) -> Row:
     return finding.extra["row"]
-
-
-def number(value: float) -> str:
-    return f"{value:g}"
 
 
 def target_text(plan: LoadedPlan, index: int | None) -> str:
@@ -63,7 +59,7 @@ def gap_text(row: Row, catalog: Catalog) -> str:
     indicator = catalog.get(row.indicator)
     unit = "pp" if indicator is not None and indicator.unit == "%" else (indicator.unit if indicator else "")
     sign = "+" if row.gap > 0 else ""
-    return f"{sign}{number(round(row.gap, 6))}{(' ' + unit) if unit else ''}"
+    return f"{sign}{format_number(round(row.gap, 6))}{(' ' + unit) if unit else ''}"
 
 
 def side_dict(plan: LoadedPlan, index: int | None) -> dict[str, Any] | None:
