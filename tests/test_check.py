@@ -55,6 +55,10 @@ def test_nearest_present_ancestor_through_the_registry(tmp_path, catalog):
     assert codes(result) == [("chaling", "PC201"), ("chaling", "PC401")]
     skipped = next(f for f in result.findings if f.code == "PC401")
     assert "zhuzhou (absent)" in skipped.message
+    weaker = next(f for f in result.findings if f.code == "PC201")
+    # A CI log line stands alone: it names the indicator, the year and the upper target.
+    assert weaker.message == ("non_fossil_energy_share 2025: hunan sets ≥22; "
+                              "the number is less strict (20 vs 22)")
 
 
 def target_plan(targets: str) -> Plan:

@@ -39,12 +39,12 @@ def invoke(*args: str, cwd: Path = REPO):
 def test_validate_committed_plans_exits_0():
     result = invoke("validate", "plans")
     assert result.exit_code == 0, result.output
-    assert "0 problems" in result.output
+    assert "no findings" in result.output
 
 
 def test_validate_defaults_to_the_plans_folder():
     result = invoke("validate")
-    assert result.exit_code == 0 and "checked, 0 problems" in result.output
+    assert result.exit_code == 0 and "checked, no findings" in result.output
 
 
 def break_chaling(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
@@ -209,3 +209,15 @@ def test_indicators_lists_the_catalogue():
     document = json.loads(invoke("indicators", "--format", "json").stdout)
     assert {"non_fossil_energy_share", "data_center_pue", "green_travel_share", "energy_intensity_reduction",
             "forest_coverage"} <= {i["id"] for i in document["indicators"]}
+
+
+def test_summary_counts_findings_by_severity_and_names_the_fail_level():
+    from plancheck.findings import Finding, Severity
+    from plancheck.reporters.plain import render_summary
+
+    findings = [Finding("PC201", Severity.ERROR, "m"), Finding("PC202", Severity.WARNING, "m"),
+                Finding("PC202", Severity.WARNING, "m"), Finding("PC210", Severity.INFO, "m"),
+                Finding("PC201", Severity.ERROR, "m", extra={"waiver": {"reason": "r"}})]
+    assert render_summary(2, findings, Severity.WARNING) == (
+        "plancheck: 2 files checked: 1 error, 2 warnings, 1 info, 1 waived; 3 at or above warning (--fail-on)\n")
+    assert render_summary(1, [], Severity.ERROR) == "plancheck: 1 file checked, no findings\n"

@@ -17,6 +17,11 @@ PUE = Indicator(id="pue", name_zh="PUE", name_en="PUE", unit="", direction="lowe
                         "新增大型、超大型数据中心": ["新建数据中心", "新建大型、超大型数据中心"]})
 FOREST = Indicator(id="forest", name_zh="森林覆盖率", name_en="Forest", unit="%", direction="higher",
                    binding="aggregate", tolerance=0.5)
+STOCK = Indicator(id="stock", name_zh="蓄积量", name_en="Stock", unit="万立方米", direction="higher",
+                  binding="per_jurisdiction", tolerance=0)
+AIRPORT = Indicator(id="airport", name_zh="机场车辆电动化比例", name_en="Airport", unit="%", direction="higher",
+                    binding="per_jurisdiction", tolerance=1,
+                    applies_when={"fact": "civil_transport_airport", "text": "there is an airport"})
 
 
 def t(value, indicator="share", **kw) -> Target:
@@ -77,6 +82,22 @@ def test_deferred_unquantified_and_numberless_upper():
     assert verdict(t(None, deferred=True), t(16)) is Verdict.DEFERRED
     assert verdict(t(None), t(16)) is Verdict.UNQUANTIFIED
     assert verdict(t(16), t(None, deferred=True)) is Verdict.NOT_COMPARABLE
+    # Deferring is what the lower plan does, whatever the upper plan says.
+    assert verdict(t(None, deferred=True), t(None, deferred=True)) is Verdict.DEFERRED
+    assert verdict(t(None, deferred=True), t(None)) is Verdict.DEFERRED
+    assert "without a number" in compare_targets(t(16), t(None), SHARE).reason
+    assert "itself defers" in compare_targets(t(16), t(None, deferred=True), SHARE).reason
+
+
+def test_values_in_other_multiples_are_converted_to_the_catalogue_unit():
+    upper = t(8.45, "stock", unit="亿立方米")
+    assert verdict(t(84500, "stock", unit="万立方米"), upper, STOCK) is Verdict.EQUAL
+    weaker = compare_targets(t(1000, "stock", unit="万立方米"), upper, STOCK)
+    assert weaker.verdict is Verdict.WEAKER and weaker.gap == 1000 - 84500
+    assert "1000万立方米 vs 8.45亿立方米" in weaker.reason
+    assert verdict(t(9, "stock", unit="亿立方米"), t(84500, "stock"), STOCK) is Verdict.STRICTER
+    refused = compare_targets(t(9, "stock", unit="亿吨"), upper, STOCK)
+    assert refused.verdict is Verdict.NOT_COMPARABLE and "units do not convert" in refused.reason
 
 
 def test_aggregate_indicator_is_not_failed_for_a_lower_figure():
@@ -113,7 +134,7 @@ class _Catalog:
         return self.indicators.get(key)
 
 
-CATALOG = _Catalog(SHARE, PUE, FOREST)
+CATALOG = _Catalog(SHARE, PUE, FOREST, AIRPORT)
 
 
 def rows(lower: Plan, upper: Plan):
@@ -145,6 +166,29 @@ def test_conditions_by_level_and_by_fact():
     assert rows(plan("city", [{"indicator": "pue", "value": 1}], facts=small), upper)[0][2] is Verdict.NOT_APPLICABLE
     # A plan that sets its own target is compared whatever the condition says.
     assert rows(plan("county", [{"value": 45}]), upper) == [("share", 2025, Verdict.WEAKER)]
+
+
+def test_catalogue_applicability_by_a_yes_no_fact():
+    """An airport target binds a silent plan only where there is an airport; unknown is not a gap."""
+    upper = plan("province", [{"indicator": "airport", "year": 2030, "value": 100}])
+    silent = [{"indicator": "pue", "value": 1}]
+    has = [{"name": "civil_transport_airport", "value": True, "source": "statistical yearbook"}]
+    has_not = [{"name": "civil_transport_airport", "value": False, "source": "statistical yearbook"}]
+    numeric = [{"name": "civil_transport_airport", "value": 3.0, "source": "statistical yearbook"}]
+
+    def verdict_of(facts):
+        found = compare_plans(plan("county", silent, facts=facts), upper, CATALOG)
+        return found[0].verdict, found[0].reason
+
+    assert verdict_of(())[0] is Verdict.CONDITION_UNKNOWN
+    assert "civil_transport_airport" in verdict_of(())[1]
+    assert verdict_of(has)[0] is Verdict.MISSING
+    reason = "binds only where there is an airport, which does not hold (civil_transport_airport = no)"
+    assert verdict_of(has_not) == (Verdict.NOT_APPLICABLE, reason)
+    assert verdict_of(numeric)[0] is Verdict.CONDITION_UNKNOWN
+    # A plan that sets its own airport target is compared on it, fact or no fact.
+    own = plan("county", [{"indicator": "airport", "year": 2030, "value": 80}])
+    assert compare_plans(own, upper, CATALOG)[0].verdict is Verdict.WEAKER
 
 
 # ---- properties

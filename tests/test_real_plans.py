@@ -105,3 +105,80 @@ def test_a_removed_target_is_caught(tmp_path, catalog):
         data["targets"] = [t for t in data["targets"] if t["indicator"] != "non_fossil_energy_share"]
     plans = mutated(tmp_path, "xiangtan", drop)
     assert set(verdicts(plans, "xiangtan", catalog, "non_fossil_energy_share").values()) == {"missing"}
+
+
+# Verdicts read off both documents by hand (DESIGN.md section 3), one per kind of reasoning.
+SIGNED_VERDICTS = [
+    # 湖南 到2030年民用运输机场场内通用车辆装备等力争全面实现电动化; 茶陵 never mentions an airport
+    # and records no fact about one: not a gap, but unknown.
+    ("chaling", "airport_vehicle_electrification_share", 2030, "condition_unknown"),
+    # 湖南 废钢比达到30%; 湘潭 has steelworks (湘潭市钢铁企业转炉工序、高炉工序) and sets no ratio.
+    ("xiangtan", "scrap_steel_ratio", 2025, "missing"),
+    # 湖南 城镇新建建筑全面执行绿色建筑标准; 湘潭 力争城镇新建民用建筑全面执行: aspirational and narrower.
+    ("xiangtan", "green_building_share_new_buildings", 2025, "weaker"),
+    # 湖南 新建大型、超大型数据中心 PUE 不高于1.3; 湘江新区 新建数据中心 PUE 不高于1.3: wider scope.
+    ("xiangjiang", "data_center_pue", None, "stricter"),
+    # 湖南 城区常住人口100万以上城市绿色出行比例不低于50%: binds cities, 茶陵 is a county.
+    ("chaling", "green_travel_share", 2025, "not_applicable"),
+    # 湘江新区 is a 2023-2025 plan: not faulted for 2030; its 2025 share is 稳步提升 without a number.
+    ("xiangjiang", "non_fossil_energy_share", 2030, "out_of_horizon"),
+    ("xiangjiang", "non_fossil_energy_share", 2025, "unquantified"),
+    # 茶陵 2030 能耗 下降率完成省市下达目标任务: deferred upwards.
+    ("chaling", "energy_intensity_reduction", 2030, "deferred"),
+    # Forest coverage is a provincial average over very different land.
+    ("chaling", "forest_coverage", 2030, "not_comparable"),
+    # 湖南 生活垃圾资源化利用比例 60%左右; 湘潭 城市生活垃圾资源化利用率达到65%以上.
+    ("xiangtan", "household_waste_resource_utilization_share", 2025, "stricter"),
+    # 湖南 服务区 力争 全覆盖; 茶陵 实现…服务区充电桩普及率达到100% (firm; 普通干线公路 = 普通国省道).
+    ("chaling", "highway_service_area_charging_coverage", None, "stricter"),
+]
+
+
+@pytest.mark.parametrize(("lower", "indicator", "year", "expected"), SIGNED_VERDICTS)
+def test_signed_verdicts_on_the_real_plans(catalog, lower, indicator, year, expected):
+    assert verdicts(REPO / "plans", lower, catalog, indicator)[year] == expected
+
+
+def test_a_weakened_pue_is_caught(tmp_path, catalog):
+    def raise_pue(data):
+        for t in data["targets"]:
+            if t["indicator"] == "data_center_pue" and t.get("scope") == "新建数据中心":
+                t["value"] = 1.35
+    plans = mutated(tmp_path, "xiangjiang", raise_pue)
+    assert verdicts(plans, "xiangjiang", catalog, "data_center_pue")[None] == "weaker"
+
+
+def test_the_steelmaking_fact_decides_whether_the_scrap_ratio_binds(tmp_path, catalog):
+    def set_fact(value):
+        def mutate(data):
+            facts = data["jurisdiction"]["facts"]
+            facts[:] = [f for f in facts if f["name"] != "steelmaking"]
+            if value is not None:
+                facts.append({"name": "steelmaking", "value": value, "source": "test"})
+        return mutate
+    assert verdicts(mutated(tmp_path / "a", "xiangtan", set_fact(None)), "xiangtan", catalog,
+                    "scrap_steel_ratio")[2025] == "condition_unknown"
+    assert verdicts(mutated(tmp_path / "b", "xiangtan", set_fact(False)), "xiangtan", catalog,
+                    "scrap_steel_ratio")[2025] == "not_applicable"
+
+
+def test_docs_state_the_verdict_counts_of_the_real_comparisons(catalog):
+    """docs/comparison.md quotes these figures; they must be what the tool says today."""
+    text = (REPO / "docs" / "comparison.md").read_text(encoding="utf-8")
+    table = re.search(r"<!-- verdict-counts -->\n(.*?)<!-- /verdict-counts -->", text, re.DOTALL)
+    assert table is not None
+    stated = table.group(1).splitlines()[2:]
+    named = ["weaker", "missing", "unquantified", "condition_unknown"]
+    rows = []
+    for lower in ("chaling", "xiangtan", "xiangjiang"):
+        counts = Counter(verdicts_all(REPO / "plans", lower, catalog))
+        both = counts["stricter"] + counts["equal"]
+        other = sum(counts.values()) - sum(counts[v] for v in named) - both
+        rows.append("| " + " | ".join([lower, *(str(counts[v]) for v in named), str(both), str(other)]) + " |")
+    assert stated == rows
+
+
+def verdicts_all(plans: Path, lower: str, catalog) -> list[str]:
+    comparison, problems = compare(plans / f"{lower}.yaml", plans / "hunan.yaml", catalog, REPO / "rules")
+    assert problems == []
+    return [f.verdict.value for f in comparison.findings]

@@ -50,6 +50,15 @@ def test_unknown_indicator(catalog):
     assert [(f.code, f.path) for f in findings] == [("PC015", ("targets", 0, "indicator"))]
 
 
+def test_unit_must_convert_to_the_catalogue_unit(catalog):
+    """%, no unit, and 万/亿 multiples pass; a unit of another kind is refused where it is written."""
+    with_unit = MINIMAL_PLAN.replace("    quote:", "    unit: UNIT\n    quote:")
+    assert list(check_structure(plan_of(with_unit.replace("UNIT", '"%"')), catalog)) == []
+    findings = list(check_structure(plan_of(with_unit.replace("UNIT", "万千瓦")), catalog))
+    assert [(f.code, f.path) for f in findings] == [("PC017", ("targets", 0, "unit"))]
+    assert "'万千瓦'" in findings[0].message and "(%)" in findings[0].message
+
+
 def test_duplicate_document_ids(catalog):
     text = TWO_DOCS.replace("id: second", "id: doc").replace("    quote:", "    document: doc\n    quote:")
     findings = list(check_structure(plan_of(text), catalog))

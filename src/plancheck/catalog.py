@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plancheck.findings import Finding, Severity
 from plancheck.loader import load_file
-from plancheck.models import Id, Text
+from plancheck.models import Condition, Id, Text
 from plancheck.schema_errors import findings_from_validation_error
 
 CATALOG_FILE = "indicators.yaml"
@@ -40,6 +40,10 @@ class Indicator(BaseModel):
     scopes: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Scope inclusions: each scope maps to the wider scopes that contain it, e.g. "
         "新建大型、超大型数据中心: [新建数据中心]. Used to tell a wider lower-level target from a narrower one."))
+    applies_when: Condition | None = Field(None, description=(
+        "Which jurisdictions the indicator binds at all, e.g. only those with a civil transport airport "
+        "(fact civil_transport_airport: true). A lower plan silent on it is then missing it only where the "
+        "condition holds; where the fact is not recorded the verdict is condition_unknown."))
 
 
 class CatalogFile(BaseModel):

@@ -208,12 +208,10 @@ def _finish(result, output_format: TextOrJson, fail_level) -> NoReturn:
 
     _write_findings(result.findings, output_format)
     if output_format is TextOrJson.text:
-        sys.stderr.write(_summary(result.files, len(result.findings)))
+        from plancheck.reporters.plain import render_summary
+
+        sys.stderr.write(render_summary(result.files, result.findings, fail_level))
     raise typer.Exit(EXIT_ERROR if result.has_load_errors else exit_code_for(result.findings, fail_level))
-
-
-def _summary(files: int, problems: int) -> str:
-    return f"plancheck: {files} file{'s' if files != 1 else ''} checked, {problems} problem{'s' if problems != 1 else ''}\n"
 
 
 @app.command()

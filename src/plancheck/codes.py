@@ -111,6 +111,14 @@ direction and binding rule, before using it in a plan.
 A file under `rules/`, `.plancheck.yaml` or `[tool.plancheck]` in
 `pyproject.toml` does not fit its schema. The message names the file and line.
 """),
+    _c("PC017", "unit-mismatch", _E, "A target's unit does not convert to its indicator's unit.", """
+A plan keeps each number in the unit of its sentence (8.45亿立方米), and the
+comparison converts it to the catalogue's unit (万立方米). Only the multiples 万
+(10^4) and 亿 (10^8) and the abbreviation 标煤 = 标准煤 convert; any other unit is
+refused rather than guessed, because comparing 千瓦 with 千瓦时 or a share with a
+count would give a verdict on nothing. Fix the unit, or choose the indicator that
+measures what the sentence measures.
+"""),
 )
 
 

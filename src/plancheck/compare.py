@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from plancheck.catalog import Catalog, Indicator
 from plancheck.findings import Verdict
-from plancheck.models import Plan, Target
+from plancheck.models import Condition, Plan, Target
+from plancheck.units import conversion_factor
 
 COMMITMENT_RANK = {"aspirational": 0, "in_principle": 1, "firm": 2, "binding": 2}
 """确保/必须 (binding) restates a firm target; it is not stricter than a plain statement."""
@@ -33,12 +34,29 @@ class Outcome:
     approximate: bool = False
 
 
+def catalog_value(target: Target, indicator: Indicator) -> float | None:
+    """The target's number in the catalogue's unit (8.45亿立方米 → 84500 万立方米); None if it has none
+    or its unit does not convert (a load error, PC017, for plans that went through ``validate``)."""
+    factor = conversion_factor(target.unit, indicator.unit)
+    if target.value is None or factor is None:
+        return None
+    return target.value * factor
+
+
 def strictness_key(target: Target, indicator: Indicator) -> tuple[float, int]:
-    """Bigger is stricter. Only meaningful for a target with a value."""
-    assert target.value is not None
+    """Bigger is stricter. Only meaningful for a target with a value in a convertible unit."""
+    value = catalog_value(target, indicator)
+    assert value is not None
     sign = 1.0 if indicator.direction == "higher" else -1.0
     exclusive = 1 if target.comparator in ("above", "below") else 0
-    return (sign * target.value, exclusive)
+    return (sign * value, exclusive)
+
+
+def within_tolerance(a: Target, b: Target, indicator: Indicator) -> bool:
+    """An approximate (左右) value on either side and the numbers no further apart than the tolerance."""
+    va, vb = catalog_value(a, indicator), catalog_value(b, indicator)
+    return (a.approximate or b.approximate) and va is not None and vb is not None \
+        and abs(va - vb) <= indicator.tolerance + _EPS
 
 
 def scope_relation(lower: str | None, upper: str | None, indicator: Indicator) -> str:
@@ -66,31 +84,39 @@ def _sign(x: float) -> int:
     return 0 if abs(x) < _EPS else (1 if x > 0 else -1)
 
 
+AGGREGATE_REASON = ("aggregate indicator: the upper figure is an average over very different parts "
+                    "(land, industries), so the lower plan is not held to it one to one")
+EXTENSIVE_REASON = "extensive total: a part of the upper total is not comparable one to one"
+
+
 def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outcome:
     """Verdict for two targets on the same indicator and year whose scopes are related."""
     if indicator.binding == "aggregate":
-        return Outcome(Verdict.NOT_COMPARABLE,
-                       "aggregate indicator: the upper figure is an average over very different land, "
-                       "so a lower figure below it is not weaker")
+        return Outcome(Verdict.NOT_COMPARABLE, AGGREGATE_REASON)
     if indicator.binding == "extensive":
-        return Outcome(Verdict.NOT_COMPARABLE,
-                       "extensive total: a part of the upper total is not comparable one to one")
-    if upper.deferred or upper.value is None:
-        return Outcome(Verdict.NOT_COMPARABLE, "the upper plan states no number for this target")
+        return Outcome(Verdict.NOT_COMPARABLE, EXTENSIVE_REASON)
     if lower.deferred:
         return Outcome(Verdict.DEFERRED, "the lower plan defers to the target allocated from above")
+    if upper.deferred:
+        return Outcome(Verdict.NOT_COMPARABLE, "the upper plan itself defers to the target allocated from above, "
+                                               "so it states no number to measure the lower target against")
+    if upper.value is None:
+        return Outcome(Verdict.NOT_COMPARABLE, "the upper plan names this target without a number, "
+                                               "so there is nothing to measure the lower target against")
     if lower.value is None:
         return Outcome(Verdict.UNQUANTIFIED, "the lower plan names the indicator without a number")
     if lower.base_year != upper.base_year:
         return Outcome(Verdict.NOT_COMPARABLE,
                        f"base years differ ({_year(lower.base_year)} vs {_year(upper.base_year)}): "
                        "reductions are comparable only against the same base")
-    if (lower.unit or "") != (upper.unit or "") and lower.unit and upper.unit:
-        return Outcome(Verdict.NOT_COMPARABLE, f"units differ ({lower.unit} vs {upper.unit})")
+    lower_value, upper_value = catalog_value(lower, indicator), catalog_value(upper, indicator)
+    if lower_value is None or upper_value is None:
+        return Outcome(Verdict.NOT_COMPARABLE, f"units do not convert ({lower.unit or '-'} vs {upper.unit or '-'}, "
+                                               f"catalogue: {indicator.unit or '-'})")
 
-    gap = lower.value - upper.value
+    gap = lower_value - upper_value
     low_key, up_key = strictness_key(lower, indicator), strictness_key(upper, indicator)
-    approximate = (lower.approximate or upper.approximate) and abs(gap) <= indicator.tolerance + _EPS
+    approximate = within_tolerance(lower, upper, indicator)
     if approximate:
         value_axis = 0
     else:
@@ -103,7 +129,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
 
     reasons = []
     if value_axis < 0:
-        reasons.append(f"the number is less strict ({format_number(lower.value)} vs {format_number(upper.value)})")
+        reasons.append(f"the number is less strict ({value_text(lower)} vs {value_text(upper)})")
     if commitment_axis < 0:
         reasons.append(f"the commitment is weaker ({lower.commitment} vs {upper.commitment})")
     if scope_axis < 0:
@@ -112,7 +138,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
         return Outcome(Verdict.WEAKER, "; ".join(reasons) + caveat, gap, approximate)
     better = []
     if value_axis > 0:
-        better.append(f"the number is stricter ({format_number(lower.value)} vs {format_number(upper.value)})")
+        better.append(f"the number is stricter ({value_text(lower)} vs {value_text(upper)})")
     if commitment_axis > 0:
         better.append(f"the commitment is firmer ({lower.commitment} vs {upper.commitment})")
     if scope_axis > 0:
@@ -121,7 +147,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
         return Outcome(Verdict.STRICTER, "; ".join(better) + caveat, gap, approximate)
     if approximate and abs(gap) > _EPS:
         return Outcome(Verdict.EQUAL, f"equal within the tolerance of an approximate (左右) value "
-                                      f"(±{format_number(indicator.tolerance)}): {format_number(lower.value)} vs {format_number(upper.value)}"
+                                      f"(±{format_number(indicator.tolerance)}): {value_text(lower)} vs {value_text(upper)}"
                        + caveat, gap, True)
     if approximate:
         return Outcome(Verdict.EQUAL, "the same number, stated approximately (左右) on at least one side" + caveat,
@@ -138,6 +164,13 @@ def bound_text(target: Target) -> str:
         return "—"
     text = f"{COMPARATOR_SYMBOLS[target.comparator]}{format_number(target.value)}{target.unit or ''}"
     return text + "左右" if target.approximate else text
+
+
+def value_text(target: Target) -> str:
+    """20, 8.45亿立方米: the number with its unit when the unit is not a percentage."""
+    assert target.value is not None
+    unit = target.unit if target.unit and target.unit != "%" else ""
+    return format_number(target.value) + unit
 
 
 def format_number(value: float) -> str:
@@ -177,6 +210,16 @@ def _candidates(upper: Target, lower_targets: list[Target], indicator: Indicator
             and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
 
 
+def _other_scope(upper: Target, lower_targets: list[Target], indicator: Indicator) -> int | None:
+    """A lower target on the indicator and year whose scope is unrelated to the upper one's.
+
+    Such a plan is not silent on the indicator, so ``missing`` would mislead; but without a
+    scope inclusion in the catalogue the two cannot be ranked either.
+    """
+    return next((i for i, t in enumerate(lower_targets)
+                 if t.indicator == upper.indicator and _years_match(t, upper)), None)
+
+
 def _preference(upper: Target, lower: Target, indicator: Indicator) -> tuple:
     """Which of several lower targets answers the upper one: same scope and year first, then the firmest."""
     relation = scope_relation(lower.scope, upper.scope, indicator)
@@ -190,9 +233,14 @@ def _preference(upper: Target, lower: Target, indicator: Indicator) -> tuple:
     )
 
 
-def _condition_verdict(upper: Target, level: str, facts: dict[str, object]) -> tuple[Verdict, str] | None:
-    """None when the condition (if any) binds the lower jurisdiction; else why it does not or may not."""
-    condition = upper.condition
+def condition_verdict(condition: Condition | None, level: str,
+                      facts: dict[str, object]) -> tuple[Verdict, str] | None:
+    """None when the condition (if any) binds the lower jurisdiction; else why it does not or may not.
+
+    A numeric fact is tested with the condition's comparator and value; a yes/no fact
+    (``civil_transport_airport: true``) binds when true. A fact the plan does not record
+    gives ``condition_unknown``: not knowing is not a gap.
+    """
     if condition is None:
         return None
     if condition.levels is not None and level not in condition.levels:
@@ -203,19 +251,24 @@ def _condition_verdict(upper: Target, level: str, facts: dict[str, object]) -> t
             return None
         return Verdict.CONDITION_UNKNOWN, f"condition {condition.text!r} cannot be evaluated mechanically"
     if condition.fact not in facts:
-        return Verdict.CONDITION_UNKNOWN, (f"condition {condition.text!r} depends on {condition.fact}, "
-                                           "which is not recorded for the lower jurisdiction")
+        return Verdict.CONDITION_UNKNOWN, (f"binds only where {condition.text}; the lower plan records "
+                                           f"no fact {condition.fact} to decide it")
     value = facts[condition.fact]
-    if not isinstance(value, (int, float)) or condition.value is None or condition.comparator is None:
+    if isinstance(value, bool) and condition.comparator is None:
+        holds = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and condition.value is not None and condition.comparator is not None:
+        holds = {
+            "at_least": value >= condition.value, "above": value > condition.value,
+            "at_most": value <= condition.value, "below": value < condition.value,
+            "reach": abs(value - condition.value) < _EPS,
+        }[condition.comparator]
+    else:
         return Verdict.CONDITION_UNKNOWN, f"condition {condition.text!r} cannot be evaluated on {value!r}"
-    holds = {
-        "at_least": value >= condition.value, "above": value > condition.value,
-        "at_most": value <= condition.value, "below": value < condition.value,
-        "reach": abs(value - condition.value) < _EPS,
-    }[condition.comparator]
     if holds:
         return None
-    return Verdict.NOT_APPLICABLE, f"condition {condition.text!r} does not hold ({condition.fact} = {value:g})"
+    shown = "no" if value is False else format_number(value)
+    return Verdict.NOT_APPLICABLE, f"binds only where {condition.text}, which does not hold ({condition.fact} = {shown})"
 
 
 def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
@@ -235,11 +288,20 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
             rows.append(Row(up.indicator, up.year, up.scope, outcome.verdict, outcome.reason, ui, found[0],
                             outcome.gap, outcome.approximate, tuple(found[1:])))
             continue
+        elsewhere = _other_scope(up, lower.targets, indicator)
+        if elsewhere is not None:
+            other = lower.targets[elsewhere]
+            rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
+                            f"the lower plan sets this indicator only for another scope ({other.scope or 'all'} vs "
+                            f"{up.scope or 'all'}), which the catalogue does not relate to the upper one",
+                            ui, elsewhere))
+            continue
         if up.year is not None and horizon_end is not None and up.year > horizon_end:
             rows.append(Row(up.indicator, up.year, up.scope, Verdict.OUT_OF_HORIZON,
                             f"{up.year} lies beyond the lower plan's horizon (ends {horizon_end})", ui, None))
             continue
-        condition = _condition_verdict(up, lower.jurisdiction.level, facts)
+        condition = (condition_verdict(up.condition, lower.jurisdiction.level, facts)
+                     or condition_verdict(indicator.applies_when, lower.jurisdiction.level, facts))
         if condition is not None:
             rows.append(Row(up.indicator, up.year, up.scope, condition[0], condition[1], ui, None))
             continue

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from plancheck.catalog import Catalog
 from plancheck.codes import CodeDoc
-from plancheck.compare import COMMITMENT_RANK, bound_text, strictness_key
+from plancheck.compare import COMMITMENT_RANK, bound_text, strictness_key, within_tolerance
 from plancheck.findings import Finding, Severity, Verdict
 from plancheck.models import Plan
 
@@ -51,7 +51,7 @@ def check_consistency(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
             first = same[0]
             for other in same[1:]:
                 a, b = plan.targets[first], plan.targets[other]
-                if strictness_key(a, indicator) != strictness_key(b, indicator) and not _within_tolerance(a, b, indicator):
+                if strictness_key(a, indicator) != strictness_key(b, indicator) and not within_tolerance(a, b, indicator):
                     yield Finding(CONFLICT, Severity.WARNING,
                                   f"{indicator_id} {year if year is not None else '(no year)'}: targets[{other}] "
                                   f"states {bound_text(b)}, targets[{first}] states {bound_text(a)}",
@@ -62,7 +62,7 @@ def check_consistency(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
             a = max(by_year[earlier], key=lambda i: _rank(plan, i, indicator))
             b = max(by_year[later], key=lambda i: _rank(plan, i, indicator))
             ta, tb = plan.targets[a], plan.targets[b]
-            if strictness_key(tb, indicator) < strictness_key(ta, indicator) and not _within_tolerance(ta, tb, indicator):
+            if strictness_key(tb, indicator) < strictness_key(ta, indicator) and not within_tolerance(ta, tb, indicator):
                 yield Finding(REGRESSION, Severity.WARNING,
                               f"{indicator_id}: the {later} target ({bound_text(tb)}) is less strict than the {earlier} "
                               f"target ({bound_text(ta)})",
@@ -73,6 +73,3 @@ def _rank(plan: Plan, index: int, indicator) -> tuple:
     t = plan.targets[index]
     return (COMMITMENT_RANK[t.commitment], strictness_key(t, indicator))
 
-
-def _within_tolerance(a, b, indicator) -> bool:
-    return (a.approximate or b.approximate) and abs(a.value - b.value) <= indicator.tolerance + 1e-9

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from plancheck.catalog import Catalog
 from plancheck.codes import CodeDoc
-from plancheck.compare import Row, compare_plans
+from plancheck.compare import Row, bound_text, compare_plans
 from plancheck.findings import Finding, Severity, Verdict
 from plancheck.models import Plan
 
@@ -81,10 +81,19 @@ def default_severity(code: str) -> Severity:
     return _DEFAULT_SEVERITY[code]
 
 
+def row_message(row: Row, upper: Plan) -> str:
+    """A finding read on its own (a CI log line) must say which upper target it is about."""
+    target = upper.targets[row.upper_index]
+    year = "(no year)" if row.year is None else str(row.year)
+    scope = f" ({row.scope})" if row.scope else ""
+    stated = "states no number" if target.value is None else f"sets {bound_text(target)}"
+    return f"{row.indicator} {year}{scope}: {upper.jurisdiction.id} {stated}; {row.reason}"
+
+
 def check_strictness(lower: Plan, upper: Plan, catalog: Catalog) -> Iterator[Finding]:
     """One finding per row, located (by key path) at the lower target or, if none, the lower plan."""
     for row in compare_plans(lower, upper, catalog):
         code = row_code(row)
         path = ("targets", row.lower_index) if row.lower_index is not None else ("jurisdiction",)
-        yield Finding(code, default_severity(code), row.reason, plan=lower.jurisdiction.id, path=path,
+        yield Finding(code, default_severity(code), row_message(row, upper), plan=lower.jurisdiction.id, path=path,
                       indicator=row.indicator, year=row.year, verdict=row.verdict, extra={"row": row})

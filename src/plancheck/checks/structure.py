@@ -1,6 +1,6 @@
 """Cross-references inside one plan that a per-field schema cannot see.
 
-These are load errors (``PC013``-``PC015``): a plan whose targets point at a
+These are load errors (``PC013``-``PC015``, ``PC017``): a plan whose targets point at a
 missing document or an unknown indicator cannot be compared meaningfully, so
 the run stops with exit 2 rather than producing verdicts on broken data.
 """
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from plancheck.catalog import Catalog
 from plancheck.findings import Finding, Severity
 from plancheck.models import Plan
+from plancheck.units import conversion_factor
 
 
 def check_structure(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
@@ -36,6 +37,12 @@ def check_structure(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
                           f"{where}.indicator: {target.indicator!r} is not in the catalogue ({catalog.file})",
                           plan=plan_id, path=("targets", i, "indicator"), indicator=target.indicator,
                           year=target.year)
+        elif conversion_factor(target.unit, catalog.indicators[target.indicator].unit) is None:
+            expected = catalog.indicators[target.indicator].unit or "no unit"
+            yield Finding("PC017", Severity.ERROR,
+                          f"{where}.unit: {target.unit!r} does not convert to {target.indicator}'s unit "
+                          f"({expected}); only 万/亿 multiples and 标煤 = 标准煤 convert",
+                          plan=plan_id, path=("targets", i, "unit"), indicator=target.indicator, year=target.year)
         if target.document is None:
             doc = only
             if doc is None:

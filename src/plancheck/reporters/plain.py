@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from plancheck.findings import Finding
+from plancheck.findings import Finding, Severity
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -32,3 +33,18 @@ def render_finding(finding: Finding) -> str:
 
 def render_findings(findings: list[Finding]) -> str:
     return "".join(render_finding(f) + "\n" for f in findings)
+
+
+def render_summary(files: int, findings: list[Finding], fail_level: Severity) -> str:
+    """The last line on stderr: how many findings of each severity, and which ones fail the run."""
+    counts = Counter(f.severity for f in findings if "waiver" not in f.extra)
+    waived = sum(1 for f in findings if "waiver" in f.extra)
+    checked = f"plancheck: {files} file{'s' if files != 1 else ''} checked"
+    if not findings:
+        return f"{checked}, no findings\n"
+    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
+             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+    if waived:
+        parts.append(f"{waived} waived")
+    failing = sum(n for s, n in counts.items() if s.rank >= fail_level.rank)
+    return f"{checked}: {', '.join(parts)}; {failing} at or above {fail_level.value} (--fail-on)\n"

@@ -47,11 +47,12 @@ def render_comparison(comparison: Comparison, catalog: Catalog, *, width: int | 
         name = f"{indicator.name_zh}\n{indicator.name_en}" if indicator else row.indicator
         symbol, english, chinese = VERDICT_LABELS[row.verdict]
         verdict = f"{symbol} {chinese} {english}"
+        style = _STYLES[finding.severity.value]
+        label = f"[{style}]{clean(verdict)}[/]" if style else clean(verdict)
         table.add_row("\n".join(clean(part) for part in name.split("\n")), "—" if row.year is None else str(row.year),
                       clean(target_text(comparison.upper, row.upper_index)),
                       clean(target_text(comparison.lower, row.lower_index)),
-                      f"[{_STYLES[finding.severity.value]}]{clean(verdict)}[/]" if _STYLES[finding.severity.value]
-                      else clean(verdict),
+                      f"{label}\n[dim]{clean(row.reason)}[/]",
                       clean(gap_text(row, catalog)))
     console.print(table)
     counts = Counter(row_of(f).verdict for f in comparison.findings)
