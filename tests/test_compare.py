@@ -227,3 +227,37 @@ def test_scope_only_in_the_lower_plan_is_compared_on_the_number_with_a_caveat():
     # A scope the catalogue knows to be narrower still makes the target weaker.
     pue_narrow = t(1.3, "pue", comparator="at_most", scope="新建大型、超大型数据中心")
     assert verdict(pue_narrow, t(1.3, "pue", comparator="at_most"), PUE) is Verdict.WEAKER
+
+
+def test_an_earlier_lower_target_that_already_meets_a_later_upper_one():
+    """湘潭 65% by 2025 meets 湖南 65% by 2030: not missing, and named as reached earlier."""
+    upper = plan("province", [{"year": 2030, "value": 65}])
+    early = compare_plans(plan("city", [{"year": 2025, "value": 65}]), upper, CATALOG)[0]
+    assert early.verdict is Verdict.STRICTER and "reached earlier" in early.reason
+    short = compare_plans(plan("city", [{"year": 2025, "value": 60}]), upper, CATALOG)[0]
+    assert short.verdict is Verdict.MISSING and "2025: 60" in short.reason
+
+
+def test_other_statements_of_the_same_target_are_named():
+    upper = plan("province", [{"value": 22}])
+    lower = plan("city", [{"value": 25}, {"value": 20}])
+    row = compare_plans(lower, upper, CATALOG)[0]
+    assert row.verdict is Verdict.STRICTER and row.reason.endswith("; the lower plan also states 2025: 20")
+
+
+def test_an_upper_target_deferred_upwards_asks_nothing_of_a_silent_plan():
+    upper = plan("province", [{"value": None, "deferred": True}])
+    row = compare_plans(plan("city", [{"indicator": "pue", "value": 1}]), upper, CATALOG)[0]
+    assert row.verdict is Verdict.NOT_COMPARABLE and "defers" in row.reason
+
+
+def test_a_missing_row_names_what_the_plan_sets_on_related_indicators():
+    fleet = Indicator(id="fleet", name_zh="公交车新能源占比", name_en="Fleet", unit="%", direction="higher",
+                      binding="per_jurisdiction", related=["share"])
+    new = SHARE.model_copy(update={"related": ["fleet"]})
+    catalog = _Catalog(new, fleet, PUE)
+    upper = plan("province", [{"value": 100}])
+    lower = plan("city", [{"indicator": "fleet", "value": 100, "commitment": "aspirational"}])
+    row = compare_plans(lower, upper, catalog)[0]
+    assert row.verdict is Verdict.MISSING
+    assert "it sets the related fleet 2025: 100" in row.reason

@@ -131,6 +131,13 @@ SIGNED_VERDICTS = [
     ("xiangtan", "household_waste_resource_utilization_share", 2025, "stricter"),
     # 湖南 服务区 力争 全覆盖; 茶陵 实现…服务区充电桩普及率达到100% (firm; 普通干线公路 = 普通国省道).
     ("chaling", "highway_service_area_charging_coverage", None, "stricter"),
+    # 湘潭 reaches 湖南's 2030 household-waste figure (65%) already in 2025 (65%以上).
+    ("xiangtan", "household_waste_resource_utilization_share", 2030, "stricter"),
+    # 湖南 铁路单位换算周转量综合能耗与国家要求保持一致: deferred upwards itself, nothing to restate.
+    ("chaling", "railway_energy_intensity_reduction", 2030, "not_comparable"),
+    # 茶陵 names its chemical industry (有序推进水泥、化工、平板玻璃等涉煤行业开展对标技改) and sets no
+    # capacity-utilisation floor.
+    ("chaling", "petrochemical_capacity_utilization", 2025, "missing"),
 ]
 
 

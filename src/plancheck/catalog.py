@@ -40,6 +40,9 @@ class Indicator(BaseModel):
     scopes: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Scope inclusions: each scope maps to the wider scopes that contain it, e.g. "
         "新建大型、超大型数据中心: [新建数据中心]. Used to tell a wider lower-level target from a narrower one."))
+    related: list[Id] = Field(default_factory=list, description=(
+        "Indicators that measure something close but not the same (a bus fleet's share against the share "
+        "among new buses). Never compared; a missing row names what the lower plan sets on them."))
     applies_when: Condition | None = Field(None, description=(
         "Which jurisdictions the indicator binds at all, e.g. only those with a civil transport airport "
         "(fact civil_transport_airport: true). A lower plan silent on it is then missing it only where the "
@@ -111,4 +114,11 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
             raise ConfigError([Finding("PC016", Severity.ERROR, f"indicator {ind.id!r} is defined twice",
                                        file=display, line=pos.line, column=pos.column)])
         indicators[ind.id] = ind
+    for i, ind in enumerate(parsed.indicators):
+        for j, other in enumerate(ind.related):
+            if other not in indicators:
+                pos = loaded.positions.locate(("indicators", i, "related", j))
+                raise ConfigError([Finding("PC016", Severity.ERROR,
+                                           f"indicator {ind.id!r}: related indicator {other!r} is not in the catalogue",
+                                           file=display, line=pos.line, column=pos.column)])
     return Catalog(indicators, display)

@@ -17,6 +17,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from plancheck import __version__
+from plancheck.reporters.dispatch import Language, ReportFormat
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -158,12 +159,27 @@ def audit(
     raise typer.Exit(EXIT_ERROR if load_errors else (EXIT_FINDINGS if findings else EXIT_OK))
 
 
+ReportFormatOption = Annotated[ReportFormat, typer.Option(
+    "--format", "-f", help="Output format: text (terminal), json, markdown, html, sarif, junit or github.")]
+LangOption = Annotated[Language, typer.Option(
+    "--lang", help="Language of the human-readable formats (text, markdown, html).")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write the report to this file instead of standard output.", dir_okay=False,
+    show_default=False)]
+SummaryOption = Annotated[Path | None, typer.Option(
+    "--summary", help="Also append the Markdown report to this file, e.g. $GITHUB_STEP_SUMMARY.",
+    dir_okay=False, show_default=False)]
+
+
 @app.command()
 def compare(
     lower: Annotated[str, typer.Argument(help="The lower plan: a jurisdiction id or a plan file.")],
     upper: Annotated[str, typer.Argument(help="The upper plan it must be at least as strict as.")],
     plans_dir: PlansOption = Path("plans"),
-    output_format: FormatOption = TextOrJson.text,
+    output_format: ReportFormatOption = ReportFormat.text,
+    lang: LangOption = Language.zh,
+    output: OutputOption = None,
+    summary: SummaryOption = None,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
     waivers: WaiversOption = Path("waivers.yaml"),
@@ -172,26 +188,49 @@ def compare(
     from plancheck.engine import compare as run_compare
     from plancheck.engine import resolve_plan
     from plancheck.findings import exit_code_for
+    from plancheck.reporters.dispatch import render_comparison
 
     settings, fail_level, catalog = _setup(rules, fail_on)
-    comparison, problems = run_compare(resolve_plan(lower, plans_dir), resolve_plan(upper, plans_dir), catalog, rules)
+    lower_path, upper_path = resolve_plan(lower, plans_dir), resolve_plan(upper, plans_dir)
+    comparison, problems = run_compare(lower_path, upper_path, catalog, rules)
     if comparison is None:
         from plancheck.reporters.plain import render_findings
 
         sys.stderr.write(render_findings(problems))
         raise typer.Exit(EXIT_ERROR)
     comparison.findings = _waive(settings.apply(comparison.findings), waivers)
-    if output_format is TextOrJson.json:
-        from plancheck.reporters.comparison import comparison_dict
-        from plancheck.reporters.json import dumps
-
-        sys.stdout.write(dumps(comparison_dict(comparison)))
-    else:
-        from plancheck.reporters.text import render_comparison
-
-        tty = sys.stdout.isatty()
-        sys.stdout.write(render_comparison(comparison, catalog, width=None if tty else 140, color=tty))
+    inputs = _inputs([comparison.lower, comparison.upper], rules, waivers)
+    tty = output is None and sys.stdout.isatty()
+    _emit(render_comparison(comparison, catalog, output_format, lang, fail_level,
+                            width=None if tty else 140, color=tty), output, inputs)
+    if summary is not None:
+        _emit(render_comparison(comparison, catalog, ReportFormat.markdown, lang, fail_level), summary, inputs,
+              append=True)
     raise typer.Exit(exit_code_for(comparison.findings, fail_level))
+
+
+def _inputs(plans: list, rules: Path | None, waivers: Path) -> list[Path]:
+    """Files this run reads; a report is never written over one of them."""
+    paths = [waivers]
+    for plan in plans:
+        paths.append(plan.path)
+        paths.extend(plan.source_path(d.source) for d in plan.plan.documents if d.source)
+    if rules is not None and rules.is_dir():
+        paths.extend(rules.iterdir())
+    return paths
+
+
+def _emit(text: str, output: Path | None, inputs: list[Path], append: bool = False) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from plancheck.output import OutputError, write_report
+
+    try:
+        write_report(output, text, inputs, append=append)
+    except OutputError as exc:
+        sys.stderr.write(f"plancheck: {exc}\n")
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 def _write_findings(findings: list, output_format: TextOrJson) -> None:
@@ -217,18 +256,31 @@ def _finish(result, output_format: TextOrJson, fail_level) -> NoReturn:
 @app.command()
 def check(
     paths: PathsArgument = None,
-    output_format: FormatOption = TextOrJson.text,
+    output_format: ReportFormatOption = ReportFormat.text,
+    lang: LangOption = Language.zh,
+    output: OutputOption = None,
+    summary: SummaryOption = None,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
     waivers: WaiversOption = Path("waivers.yaml"),
 ) -> None:
     """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
     from plancheck.engine import check as run_check
+    from plancheck.findings import exit_code_for
+    from plancheck.reporters.dispatch import render_check
 
     settings, fail_level, catalog = _setup(rules, fail_on)
     result = run_check(paths or [Path("plans")], catalog, rules)
     result.findings = _waive(settings.apply(result.findings), waivers)
-    _finish(result, output_format, fail_level)
+    inputs = _inputs(result.plans, rules, waivers)
+    _emit(render_check(result, catalog, output_format, lang, fail_level), output, inputs)
+    if summary is not None:
+        _emit(render_check(result, catalog, ReportFormat.markdown, lang, fail_level), summary, inputs, append=True)
+    if output_format is ReportFormat.text:
+        from plancheck.reporters.plain import render_summary
+
+        sys.stderr.write(render_summary(result.files, result.findings, fail_level))
+    raise typer.Exit(EXIT_ERROR if result.has_load_errors else exit_code_for(result.findings, fail_level))
 
 
 @app.command()

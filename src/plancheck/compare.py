@@ -220,6 +220,57 @@ def _other_scope(upper: Target, lower_targets: list[Target], indicator: Indicato
                  if t.indicator == upper.indicator and _years_match(t, upper)), None)
 
 
+def _met_early(upper: Target, lower_targets: list[Target], indicator: Indicator) -> tuple[int, Outcome] | None:
+    """A lower target for an earlier year that is already at least as strict as the upper target.
+
+    A county that reaches the province's 2030 level by 2025 has not left 2030 open;
+    ``missing`` would tell the drafter to add what the plan already promises.
+    """
+    if upper.year is None or indicator.binding != "per_jurisdiction":
+        return None
+    earlier = [i for i, t in enumerate(lower_targets)
+               if t.indicator == upper.indicator and t.year is not None and t.year < upper.year
+               and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
+    for i in sorted(earlier, key=lambda i: _preference(upper, lower_targets[i], indicator), reverse=True):
+        outcome = compare_targets(lower_targets[i], upper, indicator)
+        if outcome.verdict in (Verdict.STRICTER, Verdict.EQUAL):
+            return i, outcome
+    return None
+
+
+def _also_stated(best: Target, others: list[Target]) -> str:
+    """Other statements of the same target, so a reader sees a conflict the choice of one hides."""
+    shown = {_statement(best)}
+    extra = []
+    for other in others:
+        text = _statement(other)
+        if text not in shown:
+            shown.add(text)
+            extra.append(text)
+    return f"; the lower plan also states {', '.join(extra)}" if extra else ""
+
+
+def _statement(target: Target) -> str:
+    text = bound_text(target) if target.value is not None else ("deferred" if target.deferred else "no number")
+    if target.year is not None:
+        text = f"{target.year}: {text}"
+    return f"{text} ({target.scope})" if target.scope else text
+
+
+def _missing_reason(upper: Target, lower_targets: list[Target], indicator: Indicator) -> str:
+    """Say what the lower plan does say nearby: other years of the indicator, related indicators."""
+    reason = "the lower plan does not address this target"
+    same = [t for t in lower_targets if t.indicator == upper.indicator]
+    if same:
+        return reason + f" for this year; it states {', '.join(_statement(t) for t in same)}"
+    related = [t for t in lower_targets if t.indicator in indicator.related]
+    if related:
+        return (reason + "; it sets the related "
+                + ", ".join(f"{t.indicator} {_statement(t)}" for t in related)
+                + ", which the comparison does not equate with this indicator")
+    return reason
+
+
 def _preference(upper: Target, lower: Target, indicator: Indicator) -> tuple:
     """Which of several lower targets answers the upper one: same scope and year first, then the firmest."""
     relation = scope_relation(lower.scope, upper.scope, indicator)
@@ -285,15 +336,25 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
             found.sort(key=lambda i: _preference(up, lower.targets[i], indicator), reverse=True)
             best = lower.targets[found[0]]
             outcome = compare_targets(best, up, indicator)
-            rows.append(Row(up.indicator, up.year, up.scope, outcome.verdict, outcome.reason, ui, found[0],
+            rows.append(Row(up.indicator, up.year, up.scope, outcome.verdict,
+                            outcome.reason + _also_stated(best, [lower.targets[i] for i in found[1:]]), ui, found[0],
                             outcome.gap, outcome.approximate, tuple(found[1:])))
+            continue
+        early = _met_early(up, lower.targets, indicator)
+        if early is not None:
+            index, outcome = early
+            rows.append(Row(up.indicator, up.year, up.scope, Verdict.STRICTER,
+                            f"reached earlier: the lower plan's {lower.targets[index].year} target already meets the "
+                            f"upper {up.year} one ({outcome.reason})", ui, index, outcome.gap, outcome.approximate))
             continue
         elsewhere = _other_scope(up, lower.targets, indicator)
         if elsewhere is not None:
             other = lower.targets[elsewhere]
+            how = "names" if other.value is None else "sets"
             rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
-                            f"the lower plan sets this indicator only for another scope ({other.scope or 'all'} vs "
-                            f"{up.scope or 'all'}), which the catalogue does not relate to the upper one",
+                            f"the lower plan {how} this indicator only for another scope ({other.scope or 'all'} vs "
+                            f"{up.scope or 'all'}), which the catalogue does not relate to the upper one"
+                            + ("" if other.value is not None else "; it states no number either"),
                             ui, elsewhere))
             continue
         if up.year is not None and horizon_end is not None and up.year > horizon_end:
@@ -309,7 +370,12 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
             rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
                             f"{indicator.binding} indicator: the lower plan need not restate it", ui, None))
             continue
+        if up.deferred:
+            rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
+                            "the upper target itself defers to a requirement from above, so there is no own "
+                            "target for the lower plan to restate", ui, None))
+            continue
         rows.append(Row(up.indicator, up.year, up.scope, Verdict.MISSING,
-                        "the lower plan does not address this target", ui, None))
+                        _missing_reason(up, lower.targets, indicator), ui, None))
     rows.sort(key=lambda r: (r.indicator, r.year is None, r.year or 0, r.scope or "", r.upper_index))
     return rows

@@ -49,6 +49,8 @@ class Validation:
     plans: list[LoadedPlan] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    pairs: list[tuple[LoadedPlan, LoadedPlan, tuple[str, ...]]] = field(default_factory=list)
+    """For ``check``: each plan with the nearest present ancestor it was compared with, and the skipped links."""
 
     @property
     def has_load_errors(self) -> bool:
@@ -203,7 +205,6 @@ class Comparison:
 def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Path | None = None
             ) -> tuple[Comparison | None, list[Finding]]:
     """Load two plans and compare every upper target with what the lower plan does about it."""
-    from plancheck.checks.strictness import check_strictness
     from plancheck.hierarchy import find_ancestor, load_registry, parent_map
 
     loaded = [load_plan(p, catalog) for p in (lower_path, upper_path)]
@@ -214,15 +215,38 @@ def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Pat
     parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], load_registry(rules_dir))
     ancestry = find_ancestor(lower.id, parents, {upper.id})
     skipped = ancestry.skipped if ancestry.ancestor == upper.id else ()
-    findings = [_locate(f, lower) for f in check_strictness(lower.plan, upper.plan, catalog)]
-    return Comparison(lower, upper, findings, skipped), []
+    return Comparison(lower, upper, compare_pair(lower, upper, catalog), skipped), []
+
+
+def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog) -> list[Finding]:
+    """Strictness findings located in the lower file, each carrying where its upper target is
+    (``extra["upper_location"]``) so reporters can point at both documents."""
+    from plancheck.checks.strictness import check_strictness
+
+    findings = []
+    for finding in check_strictness(lower.plan, upper.plan, catalog):
+        row = finding.extra["row"]
+        pos = upper.positions.locate(("targets", row.upper_index))
+        finding = replace(finding, extra={**finding.extra, "upper_location": {
+            "plan": upper.id, "file": upper.file, "line": pos.line, "column": pos.column}})
+        findings.append(_locate(finding, lower))
+    return findings
+
+
+def comparisons_of(result: Validation) -> list[Comparison]:
+    """The pairs a ``check`` compared, each with its findings as they stand now (after settings
+    and waivers were applied to ``result.findings``)."""
+    by_plan: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        if "row" in finding.extra and finding.plan is not None:
+            by_plan.setdefault(finding.plan, []).append(finding)
+    return [Comparison(lower, upper, by_plan.get(lower.id, []), skipped) for lower, upper, skipped in result.pairs]
 
 
 def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) -> Validation:
     """Validation, internal consistency, and every plan against its nearest present ancestor."""
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.hierarchy import check_ancestry, check_duplicate
-    from plancheck.checks.strictness import check_strictness
     from plancheck.hierarchy import find_ancestor, load_registry, parent_map
 
     result = validate(paths, catalog)
@@ -240,6 +264,7 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) ->
         findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, ancestry))
         if ancestry.problem is None and ancestry.ancestor is not None:
             upper = by_id[ancestry.ancestor]
-            findings.extend(_locate(f, plan) for f in check_strictness(plan.plan, upper.plan, catalog))
+            findings.extend(compare_pair(plan, upper, catalog))
+            result.pairs.append((plan, upper, ancestry.skipped))
     result.findings = sort_findings(findings)
     return result

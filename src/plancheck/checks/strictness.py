@@ -86,8 +86,9 @@ def row_message(row: Row, upper: Plan) -> str:
     target = upper.targets[row.upper_index]
     year = "(no year)" if row.year is None else str(row.year)
     scope = f" ({row.scope})" if row.scope else ""
-    stated = "states no number" if target.value is None else f"sets {bound_text(target)}"
-    return f"{row.indicator} {year}{scope}: {upper.jurisdiction.id} {stated}; {row.reason}"
+    if target.value is None:  # the reason already says the upper target has no number
+        return f"{row.indicator} {year}{scope}: {row.reason}"
+    return f"{row.indicator} {year}{scope}: {upper.jurisdiction.id} sets {bound_text(target)}; {row.reason}"
 
 
 def check_strictness(lower: Plan, upper: Plan, catalog: Catalog) -> Iterator[Finding]:

@@ -12,13 +12,14 @@ from collections import Counter
 
 from plancheck.catalog import Catalog
 from plancheck.engine import Comparison
-from plancheck.reporters.comparison import VERDICT_LABELS, gap_text, row_of, target_text
+from plancheck.reporters.comparison import gap_text, row_of, target_text
 from plancheck.reporters.plain import sanitize
+from plancheck.reporters.report import LABELS, indicator_names, verdict_label
 
 _STYLES = {"error": "bold red", "warning": "yellow", "info": ""}
 
 
-def render_comparison(comparison: Comparison, catalog: Catalog, *, width: int | None = 140,
+def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh", *, width: int | None = 140,
                       color: bool = False) -> str:
     """``width=None`` follows the terminal; a fixed width keeps files and tests byte-stable."""
     from rich.console import Console
@@ -28,34 +29,35 @@ def render_comparison(comparison: Comparison, catalog: Catalog, *, width: int | 
     def clean(text: str) -> str:
         return escape(sanitize(text))
 
+    t = LABELS[lang]
     lower, upper = comparison.lower.plan.jurisdiction, comparison.upper.plan.jurisdiction
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, no_color=not color, highlight=False,
                       emoji=False)
-    console.print(f"[bold]{clean(lower.name)} ({clean(lower.id)})[/] against [bold]{clean(upper.name)} "
+    console.print(f"[bold]{clean(lower.name)} ({clean(lower.id)})[/] {t['against']} [bold]{clean(upper.name)} "
                   f"({clean(upper.id)})[/]")
     if comparison.skipped_links:
-        console.print(f"compared with the nearest present ancestor; skipped (plan absent): "
-                      f"{clean(', '.join(comparison.skipped_links))}")
+        console.print(f"{t['skipped']}: {clean(', '.join(comparison.skipped_links))}")
     table = Table(show_lines=False, header_style="bold")
-    for name in ("指标 indicator", "年份", f"上级 {clean(upper.id)}", f"下级 {clean(lower.id)}", "结论 verdict",
-                 "差距 gap"):
+    for name in (t["indicator"], t["year"], f"{t['upper']} {clean(upper.id)}", f"{t['lower']} {clean(lower.id)}",
+                 t["verdict"], t["gap"]):
         table.add_column(name, overflow="fold")
+    counts: Counter = Counter()
     for finding in comparison.findings:
         row = row_of(finding)
-        indicator = catalog.get(row.indicator)
-        name = f"{indicator.name_zh}\n{indicator.name_en}" if indicator else row.indicator
-        symbol, english, chinese = VERDICT_LABELS[row.verdict]
-        verdict = f"{symbol} {chinese} {english}"
+        counts[row.verdict] += 1
+        name, other = indicator_names(catalog, row.indicator, lang)
         style = _STYLES[finding.severity.value]
-        label = f"[{style}]{clean(verdict)}[/]" if style else clean(verdict)
-        table.add_row("\n".join(clean(part) for part in name.split("\n")), "—" if row.year is None else str(row.year),
+        label = clean(verdict_label(row.verdict, lang))
+        if "waiver" in finding.extra:
+            label += f" ({clean(t['waived'])})"
+        table.add_row(clean(name) + (f"\n{clean(other)}" if other else ""),
+                      "—" if row.year is None else str(row.year),
                       clean(target_text(comparison.upper, row.upper_index)),
                       clean(target_text(comparison.lower, row.lower_index)),
-                      f"{label}\n[dim]{clean(row.reason)}[/]",
+                      (f"[{style}]{label}[/]" if style else label) + f"\n[dim]{clean(row.reason)}[/]",
                       clean(gap_text(row, catalog)))
     console.print(table)
-    counts = Counter(row_of(f).verdict for f in comparison.findings)
-    summary = ", ".join(f"{VERDICT_LABELS[v][1]} {n}" for v, n in sorted(counts.items(), key=lambda kv: kv[0].value))
-    console.print(f"{len(comparison.findings)} targets of {clean(upper.id)}: {clean(summary)}")
+    summary = ", ".join(f"{verdict_label(v, lang)} {n}" for v, n in sorted(counts.items(), key=lambda kv: kv[0].value))
+    console.print(f"{t['summary']}: {len(comparison.findings)} ({clean(summary)})")
     return out.getvalue()

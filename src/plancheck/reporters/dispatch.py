@@ -1,0 +1,77 @@
+"""Pick the reporter for a format. Each reporter module is imported only when chosen,
+so a JSON or SARIF run never loads rich or jinja2."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from plancheck.catalog import Catalog
+from plancheck.engine import Comparison, Validation, comparisons_of
+from plancheck.findings import Finding, Severity
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+class Language(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: Severity,
+                    plans: list[str] | None = None) -> str:
+    """The formats that are a list of located findings (text, json, sarif, junit, github)."""
+    if fmt is ReportFormat.json:
+        from plancheck.reporters.json import render_findings as render
+        return render(findings)
+    if fmt is ReportFormat.sarif:
+        from plancheck.reporters.sarif import render_sarif
+        return render_sarif(findings)
+    if fmt is ReportFormat.junit:
+        from plancheck.reporters.junit import render_junit
+        return render_junit(findings, fail_level, plans)
+    if fmt is ReportFormat.github:
+        from plancheck.reporters.github import render_github
+        return render_github(findings)
+    from plancheck.reporters.plain import render_findings as render
+    return render(findings)
+
+
+def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportFormat, lang: Language,
+                      fail_level: Severity, *, width: int | None = 140, color: bool = False) -> str:
+    if fmt is ReportFormat.json:
+        from plancheck.reporters.comparison import comparison_dict
+        from plancheck.reporters.json import dumps
+        return dumps(comparison_dict(comparison))
+    if fmt is ReportFormat.text:
+        from plancheck.reporters.text import render_comparison as render_text
+        return render_text(comparison, catalog, lang.value, width=width, color=color)
+    if fmt in (ReportFormat.markdown, ReportFormat.html):
+        from plancheck.reporters.report import comparison_view
+        view = comparison_view(comparison, catalog, lang.value)
+        if fmt is ReportFormat.markdown:
+            from plancheck.reporters.markdown import render_comparison_markdown
+            return render_comparison_markdown(view, lang.value)
+        from plancheck.reporters.html import render_comparison_html
+        return render_comparison_html(view, lang.value)
+    return render_findings(comparison.findings, fmt, fail_level, [comparison.lower.id])
+
+
+def render_check(result: Validation, catalog: Catalog, fmt: ReportFormat, lang: Language,
+                 fail_level: Severity) -> str:
+    if fmt in (ReportFormat.markdown, ReportFormat.html):
+        from plancheck.reporters.report import check_view
+        view = check_view(comparisons_of(result), result.findings, catalog, lang.value)
+        if fmt is ReportFormat.markdown:
+            from plancheck.reporters.markdown import render_check_markdown
+            return render_check_markdown(view, lang.value)
+        from plancheck.reporters.html import render_check_html
+        return render_check_html(view, lang.value)
+    return render_findings(result.findings, fmt, fail_level, sorted({p.id for p in result.plans}))

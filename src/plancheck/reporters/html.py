@@ -1,0 +1,34 @@
+"""HTML gap reports: one self-contained file (inline CSS, no scripts, fonts or images).
+
+jinja2 is imported here only, with autoescaping on for every template, so plan
+text such as ``<script>`` reaches the page as text. The CSS carries a CJK font
+stack of fonts a reader's machine already has and a print stylesheet for A4.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plancheck.reporters.report import LABELS
+
+
+def _environment():  # -> jinja2.Environment
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(loader=PackageLoader("plancheck.reporters", "templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
+
+
+def render_html(*, lang: str, title: str, comparisons: list[dict[str, Any]],
+                check: dict[str, Any] | None = None) -> str:
+    template = _environment().get_template("report.html.j2")
+    return template.render(lang=lang, t=LABELS[lang], page_title=title, comparisons=comparisons, check=check)
+
+
+def render_comparison_html(view: dict[str, Any], lang: str) -> str:
+    return render_html(lang=lang, title=f"{LABELS[lang]['title']}：{view['title']}" if lang == "zh"
+                       else f"{LABELS[lang]['title']}: {view['title']}", comparisons=[view])
+
+
+def render_check_html(view: dict[str, Any], lang: str) -> str:
+    return render_html(lang=lang, title=LABELS[lang]["check_title"], comparisons=view["comparisons"], check=view)

@@ -1,0 +1,137 @@
+"""Markdown gap reports for GitHub, pull requests and ``$GITHUB_STEP_SUMMARY``.
+
+Plan text is data, never markup: every string that comes from a plan or the
+catalogue goes through ``inline`` (or ``cell`` inside tables), which escapes
+Markdown punctuation and HTML, and keeps a table cell on one line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from plancheck.reporters.report import LABELS
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#|~$])")
+_BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def inline(text: str) -> str:
+    """Plan text as literal Markdown: HTML and Markdown syntax escaped, one line."""
+    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text).replace("\n", " ")
+    # A list marker or numbered item at the start would turn a quote into a list.
+    return _BLOCK_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+
+
+def cell(text: str) -> str:
+    """A table cell: escaped like ``inline``; line breaks become <br> so the row stays one line."""
+    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "<br>".join(inline(part) for part in text.split("\n"))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _documents(plan: dict[str, Any], t: dict[str, str]) -> list[str]:
+    lines = []
+    for d in plan["documents"]:
+        facts = [inline(x) for x in (d["issuer"], d["number"], d["date"]) if x]
+        lines.append(f"- {inline(d['title'])}" + (f"（{'，'.join(facts)}）" if facts else ""))
+    return lines
+
+
+def _comparison(view: dict[str, Any], lang: str, level: int) -> list[str]:
+    t = LABELS[lang]
+    h = "#" * level
+    out = [f"{h} {inline(view['title'])}", ""]
+    for key in ("upper", "lower"):
+        plan = view[key]
+        out += [f"**{t[key]}：{inline(plan['name'])}（{inline(plan['id'])}）**" if lang == "zh"
+                else f"**{t[key]}: {inline(plan['name'])} ({inline(plan['id'])})**", ""]
+        out += _documents(plan, t) + [""]
+    if view["skipped"]:
+        out += [f"{t['skipped']}: {inline(', '.join(view['skipped']))}", ""]
+
+    out += [f"{h}# {t['summary']}", ""]
+    out += _table([t["verdict"], t["count"]], [[cell(s["label"]), str(s["count"])] for s in view["summary"]])
+    out += [""]
+
+    out += [f"{h}# {t['table']}", ""]
+    out += _table(
+        [t["indicator"], t["year"], f"{t['upper']} {inline(view['upper']['id'])}",
+         f"{t['lower']} {inline(view['lower']['id'])}", t["verdict"], t["gap"], t["reason"]],
+        [[cell(r["name"]), cell(r["year"]), cell(r["upper"]["text"]) if r["upper"] else "—",
+          cell(r["lower"]["text"]) if r["lower"] else "—",
+          cell(r["verdict_label"]) + (f" ({cell(t['waived'])})" if r["waiver"] else ""), cell(r["gap"]),
+          cell(r["reason"])] for r in view["rows"]])
+    out += [""]
+
+    out += [f"{h}# {t['gaps']}", ""]
+    if not view["gaps"]:
+        out += [t["no_gaps"], ""]
+    for r in view["gaps"]:
+        out += [f"{h}## {inline(r['name'])} {inline(r['year'])}: {inline(r['verdict_label'])}", "",
+                f"{inline(r['reason'])}", ""]
+        for key in ("upper", "lower"):
+            side = r[key]
+            who = f"{t[key]} {inline(view[key]['id'])}"
+            if side is None:
+                out += [f"- {who}: {t['no_target']}"]
+                continue
+            where = "，".join(inline(x) for x in (side["document"], side["section"], side["where"]) if x)
+            out += [f"- {who}（{where}）：" if lang == "zh" else f"- {who} ({where}):",
+                    f"  > {inline(side['quote']) or inline(side['text'])}"]
+        if r["waiver"]:
+            out += [f"- {t['waiver_reason']}: {inline(r['waiver']['reason'])}"]
+        out += [""]
+
+    if view["waived"]:
+        out += [f"{h}# {t['waived']}", ""]
+        out += _table([t["indicator"], t["year"], t["verdict"], t["waiver_reason"], t["expires"]],
+                      [[cell(r["name"]), cell(r["year"]), cell(r["verdict_label"]), cell(r["waiver"]["reason"]),
+                        cell(r["waiver"]["expires"]) or "—"] for r in view["waived"]])
+        out += [""]
+
+    if view["set_aside"]:
+        out += [f"{h}# {t['set_aside']}", ""]
+        out += _table([t["indicator"], t["year"], t["verdict"], t["reason"]],
+                      [[cell(r["name"]), cell(r["year"]), cell(r["verdict_label"]), cell(r["reason"])]
+                       for r in view["set_aside"]])
+        out += [""]
+    return out
+
+
+def render_comparison_markdown(view: dict[str, Any], lang: str) -> str:
+    t = LABELS[lang]
+    lines = [f"# {t['title']}", ""] + _comparison(view, lang, 2) + [f"*{t['generated']}*", ""]
+    return "\n".join(lines)
+
+
+def render_check_markdown(view: dict[str, Any], lang: str) -> str:
+    t = LABELS[lang]
+    lines = [f"# {t['check_title']}", ""]
+    counts = view["severity_counts"]
+    lines += [f"error {counts['error']} · warning {counts['warning']} · info {counts['info']}", ""]
+    if view["matrix"]:
+        lines += [f"## {t['matrix']}", ""]
+        lines += _table([t["lower"], t["upper"]] + [cell(c["name"]) for c in view["columns"]],
+                        [[inline(m["plan"]), inline(m["upper"])] + [cell(c["label"]) for c in m["cells"]]
+                         for m in view["matrix"]])
+        lines += [""]
+    if view["plan_findings"]:
+        lines += [f"## {t['plan_findings']}", ""]
+        lines += _table([t["location"], t["code"], "severity", t["message"]],
+                        [[cell(f["where"]), f["code"], f["severity"], cell(f["message"])
+                          + (f" ({cell(t['waived'])}: {cell(f['waiver'])})" if f["waiver"] else "")]
+                         for f in view["plan_findings"]])
+        lines += [""]
+    for comparison in view["comparisons"]:
+        lines += _comparison(comparison, lang, 2)
+    lines += [f"*{t['generated']}*", ""]
+    return "\n".join(lines)
