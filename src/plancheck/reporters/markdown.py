@@ -13,23 +13,26 @@ from typing import Any
 from plancheck.reporters.report import LABELS
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#|~$])")
-_BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_BLOCK_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(?=\s|$)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def inline(text: str) -> str:
-    """Plan text as literal Markdown: HTML and Markdown syntax escaped, one line."""
+def _escape(text: str) -> list[str]:
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text).replace("\n", " ")
-    # A list marker or numbered item at the start would turn a quote into a list.
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text).split("\n")
+
+
+def inline(text: str) -> str:
+    """Plan text as literal Markdown on one line: HTML and Markdown syntax escaped, and a list
+    marker at the start (``- ``, ``1. ``) escaped so a quoted sentence cannot become a list."""
+    text = " ".join(_escape(text))
     return _BLOCK_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
 
 def cell(text: str) -> str:
     """A table cell: escaped like ``inline``; line breaks become <br> so the row stays one line."""
-    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return "<br>".join(inline(part) for part in text.split("\n"))
+    return "<br>".join(_escape(text))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
