@@ -104,8 +104,9 @@ def test_check_exit_codes_follow_the_fail_level():
               "waiver"]
     assert all(list(f) == fields for f in document["findings"])
     assert any(f["verdict"] == "weaker" and f["severity"] == "error" for f in document["findings"])
-    # No severity above error exists, so only a fail level nothing reaches can pass: none is
-    # defined above error; check that an error-free folder exits 0 instead.
+    # `--fail-on never` sits above every severity: the same report, exit 0.
+    never = invoke("check", "plans", "--format", "json", "--fail-on", "never")
+    assert never.exit_code == 0 and json.loads(never.stdout) == document
 
 
 def test_check_exit_0_when_nothing_reaches_the_fail_level(tmp_path):

@@ -50,6 +50,8 @@ def test_pyproject_table_is_read_when_there_is_no_project_file(project):
     assert load_settings(project / "rules", project).fail_on is Severity.WARNING
     (project / ".plancheck.yaml").write_text("fail-on: info\n", encoding="utf-8")
     assert load_settings(project / "rules", project).fail_on is Severity.INFO
+    (project / ".plancheck.yaml").write_text("fail-on: never\n", encoding="utf-8")
+    assert load_settings(project / "rules", project).fail_on is None  # report, never fail
 
 
 def test_bad_settings_exit_2_with_their_line(project):

@@ -59,8 +59,8 @@ RulesOption = Annotated[Path | None, typer.Option(
     "--rules", help="Folder with the indicator catalogue (default: ./rules if present, else the bundled one).",
     file_okay=False)]
 FailOnOption = Annotated[str | None, typer.Option(
-    "--fail-on", help="Exit 1 when a finding is at or above this severity: info, warning or error "
-                      "(default: from settings, else error).", show_default=False)]
+    "--fail-on", help="Exit 1 when a finding is at or above this severity: info, warning or error; "
+                      "never: report only (default: from settings, else error).", show_default=False)]
 
 
 def _config(load, *args):
@@ -99,12 +99,12 @@ def _setup(rules: Path | None, fail_on: str | None):  # -> (Settings, Severity, 
 
 
 def _fail_level(text: str | None, settings):  # -> Severity; the command line wins over settings
-    from plancheck.findings import Severity
+    from plancheck.findings import parse_fail_level
 
     if text is None:
         return settings.fail_on
     try:
-        return Severity.parse(text)
+        return parse_fail_level(text)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--fail-on") from None
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plancheck.catalog import ConfigError
 from plancheck.codes import all_codes, is_load_error_code
-from plancheck.findings import Finding, Severity
+from plancheck.findings import FailLevel, Finding, Severity, parse_fail_level
 from plancheck.loader import PositionMap, load_file
 from plancheck.schema_errors import findings_from_validation_error
 
@@ -26,19 +26,20 @@ PROJECT_FILE = ".plancheck.yaml"
 class SettingsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    fail_on: Severity | None = Field(None, alias="fail-on")
+    fail_on: Literal["info", "warning", "error", "never"] | None = Field(None, alias="fail-on")
     severity: dict[str, Severity] = Field(default_factory=dict)
     disable: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Settings:
-    fail_on: Severity = Severity.ERROR
+    fail_on: FailLevel = Severity.ERROR
     severity: dict[str, Severity] = field(default_factory=dict)
     disable: frozenset[str] = frozenset()
 
     def overlay(self, other: SettingsFile) -> Settings:
-        return Settings(other.fail_on or self.fail_on, {**self.severity, **other.severity},
+        fail_on = self.fail_on if other.fail_on is None else parse_fail_level(other.fail_on)
+        return Settings(fail_on, {**self.severity, **other.severity},
                         self.disable | frozenset(c.upper() for c in other.disable))
 
     def apply(self, findings: list[Finding]) -> list[Finding]:

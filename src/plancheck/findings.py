@@ -88,6 +88,27 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
-def exit_code_for(findings: list[Finding], fail_level: Severity) -> int:
+FailLevel = Severity | None
+"""The lowest severity that fails a run; ``None`` is ``--fail-on never`` (report, never fail)."""
+
+
+def parse_fail_level(text: str) -> FailLevel:
+    if text.lower() == "never":
+        return None
+    try:
+        return Severity.parse(text)
+    except ValueError:
+        raise ValueError(f"unknown fail level {text!r} (expected one of: info, warning, error, never)") from None
+
+
+def reaches(severity: Severity, fail_level: FailLevel) -> bool:
+    return fail_level is not None and severity.rank >= fail_level.rank
+
+
+def fail_level_name(fail_level: FailLevel) -> str:
+    return "never" if fail_level is None else fail_level.value
+
+
+def exit_code_for(findings: list[Finding], fail_level: FailLevel) -> int:
     """0 when nothing unwaived reaches the fail level, 1 otherwise (load errors are handled earlier)."""
-    return 1 if any(f.severity.rank >= fail_level.rank and "waiver" not in f.extra for f in findings) else 0
+    return 1 if any(reaches(f.severity, fail_level) and "waiver" not in f.extra for f in findings) else 0

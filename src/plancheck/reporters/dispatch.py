@@ -7,7 +7,7 @@ from enum import Enum
 
 from plancheck.catalog import Catalog
 from plancheck.engine import Comparison, Validation, comparisons_of
-from plancheck.findings import Finding, Severity
+from plancheck.findings import FailLevel, Finding
 
 
 class ReportFormat(str, Enum):
@@ -25,7 +25,7 @@ class Language(str, Enum):
     en = "en"
 
 
-def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: Severity,
+def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: FailLevel,
                     plans: list[str] | None = None) -> str:
     """The formats that are a list of located findings (text, json, sarif, junit, github)."""
     if fmt is ReportFormat.json:
@@ -45,7 +45,7 @@ def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: Seve
 
 
 def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportFormat, lang: Language,
-                      fail_level: Severity, *, width: int | None = 140, color: bool = False) -> str:
+                      fail_level: FailLevel, *, width: int | None = 140, color: bool = False) -> str:
     if fmt is ReportFormat.json:
         from plancheck.reporters.comparison import comparison_dict
         from plancheck.reporters.json import dumps
@@ -65,7 +65,7 @@ def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportForma
 
 
 def render_check(result: Validation, catalog: Catalog, fmt: ReportFormat, lang: Language,
-                 fail_level: Severity) -> str:
+                 fail_level: FailLevel) -> str:
     if fmt in (ReportFormat.markdown, ReportFormat.html):
         from plancheck.reporters.report import check_view
         view = check_view(comparisons_of(result), result.findings, catalog, lang.value)

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from plancheck.findings import Finding, Severity
+from plancheck.findings import FailLevel, Finding, reaches
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -24,7 +24,7 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _case(suite: ET.Element, classname: str, name: str, finding: Finding | None, fail_level: Severity) -> str:
+def _case(suite: ET.Element, classname: str, name: str, finding: Finding | None, fail_level: FailLevel) -> str:
     case = ET.SubElement(suite, "testcase", classname=_xml(classname), name=_xml(name))
     if finding is None:
         return "pass"
@@ -33,7 +33,7 @@ def _case(suite: ET.Element, classname: str, name: str, finding: Finding | None,
     if waiver is not None:
         ET.SubElement(case, "skipped", message=_xml(f"waived: {waiver.get('reason', '')}"))
         return "skipped"
-    if finding.severity.rank >= fail_level.rank:
+    if reaches(finding.severity, fail_level):
         failure = ET.SubElement(case, "failure", message=_xml(finding.message), type=finding.code)
         failure.text = _xml(f"{where}: {finding.code} [{finding.severity.value}] {finding.message}")
         return "failure"
@@ -42,7 +42,7 @@ def _case(suite: ET.Element, classname: str, name: str, finding: Finding | None,
     return "pass"
 
 
-def _suite(root: ET.Element, name: str, cases: list[tuple[str, str, Finding | None]], fail_level: Severity) -> None:
+def _suite(root: ET.Element, name: str, cases: list[tuple[str, str, Finding | None]], fail_level: FailLevel) -> None:
     suite = ET.SubElement(root, "testsuite", name=_xml(name))
     outcomes = [_case(suite, classname, case_name, finding, fail_level) for classname, case_name, finding in cases]
     suite.set("tests", str(len(outcomes)))
@@ -51,7 +51,7 @@ def _suite(root: ET.Element, name: str, cases: list[tuple[str, str, Finding | No
     suite.set("skipped", str(outcomes.count("skipped")))
 
 
-def render_junit(findings: list[Finding], fail_level: Severity, plans: list[str] | None = None) -> str:
+def render_junit(findings: list[Finding], fail_level: FailLevel, plans: list[str] | None = None) -> str:
     """``plans``: every plan that was checked, so a clean plan still shows as a passing test."""
     root = ET.Element("testsuites", name="plancheck")
     pairs: dict[tuple[str, str], list[Finding]] = defaultdict(list)

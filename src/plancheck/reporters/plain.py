@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from plancheck.findings import Finding, Severity
+from plancheck.findings import FailLevel, Finding, Severity, fail_level_name, reaches
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -35,7 +35,7 @@ def render_findings(findings: list[Finding]) -> str:
     return "".join(render_finding(f) + "\n" for f in findings)
 
 
-def render_summary(files: int, findings: list[Finding], fail_level: Severity) -> str:
+def render_summary(files: int, findings: list[Finding], fail_level: FailLevel) -> str:
     """The last line on stderr: how many findings of each severity, and which ones fail the run."""
     counts = Counter(f.severity for f in findings if "waiver" not in f.extra)
     waived = sum(1 for f in findings if "waiver" in f.extra)
@@ -46,5 +46,7 @@ def render_summary(files: int, findings: list[Finding], fail_level: Severity) ->
              for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
     if waived:
         parts.append(f"{waived} waived")
-    failing = sum(n for s, n in counts.items() if s.rank >= fail_level.rank)
-    return f"{checked}: {', '.join(parts)}; {failing} at or above {fail_level.value} (--fail-on)\n"
+    if fail_level is None:
+        return f"{checked}: {', '.join(parts)}; none fails the run (--fail-on never)\n"
+    failing = sum(n for s, n in counts.items() if reaches(s, fail_level))
+    return f"{checked}: {', '.join(parts)}; {failing} at or above {fail_level_name(fail_level)} (--fail-on)\n"
