@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from plancheck.catalog import Catalog, Indicator
 from plancheck.findings import Verdict
 from plancheck.models import Condition, Plan, Target
+from plancheck.reason import BINDING_ZH, COMMITMENT_ZH, EMPTY, LEVEL_ZH, Reason, join
 from plancheck.units import conversion_factor
 
 COMMITMENT_RANK = {"aspirational": 0, "in_principle": 1, "firm": 2, "binding": 2}
@@ -29,7 +30,7 @@ _EPS = 1e-9
 @dataclass(frozen=True)
 class Outcome:
     verdict: Verdict
-    reason: str
+    reason: Reason
     gap: float | None = None
     approximate: bool = False
 
@@ -84,9 +85,11 @@ def _sign(x: float) -> int:
     return 0 if abs(x) < _EPS else (1 if x > 0 else -1)
 
 
-AGGREGATE_REASON = ("aggregate indicator: the upper figure is an average over very different parts "
-                    "(land, industries), so the lower plan is not held to it one to one")
-EXTENSIVE_REASON = "extensive total: a part of the upper total is not comparable one to one"
+AGGREGATE_REASON = Reason("aggregate indicator: the upper figure is an average over very different parts "
+                          "(land, industries), so the lower plan is not held to it one to one",
+                          "总体平均指标：上级数值是对差异很大的各地（土地、产业）的平均，不逐一约束下级")
+EXTENSIVE_REASON = Reason("extensive total: a part of the upper total is not comparable one to one",
+                          "总量指标：下级只是上级总量的一部分，不能逐一比较")
 
 
 def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outcome:
@@ -96,23 +99,29 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
     if indicator.binding == "extensive":
         return Outcome(Verdict.NOT_COMPARABLE, EXTENSIVE_REASON)
     if lower.deferred:
-        return Outcome(Verdict.DEFERRED, "the lower plan defers to the target allocated from above")
+        return Outcome(Verdict.DEFERRED, Reason("the lower plan defers to the target allocated from above",
+                                                "下级承接上级下达的目标，未提出自己的数值"))
     if upper.deferred:
-        return Outcome(Verdict.NOT_COMPARABLE, "the upper plan itself defers to the target allocated from above, "
-                                               "so it states no number to measure the lower target against")
+        return Outcome(Verdict.NOT_COMPARABLE, Reason(
+            "the upper plan itself defers to the target allocated from above, "
+            "so it states no number to measure the lower target against",
+            "上级本身承接更上级下达的目标，没有可供比较的数值"))
     if upper.value is None:
-        return Outcome(Verdict.NOT_COMPARABLE, "the upper plan names this target without a number, "
-                                               "so there is nothing to measure the lower target against")
+        return Outcome(Verdict.NOT_COMPARABLE, Reason(
+            "the upper plan names this target without a number, so there is nothing to measure the lower target against",
+            "上级未给出数值，无从比较"))
     if lower.value is None:
-        return Outcome(Verdict.UNQUANTIFIED, "the lower plan names the indicator without a number")
+        return Outcome(Verdict.UNQUANTIFIED, Reason("the lower plan names the indicator without a number",
+                                                    "下级提到该指标，但没有给出数值"))
     if lower.base_year != upper.base_year:
-        return Outcome(Verdict.NOT_COMPARABLE,
-                       f"base years differ ({_year(lower.base_year)} vs {_year(upper.base_year)}): "
-                       "reductions are comparable only against the same base")
+        return Outcome(Verdict.NOT_COMPARABLE, Reason(
+            f"base years differ ({_year(lower.base_year)} vs {_year(upper.base_year)}): "
+            "reductions are comparable only against the same base",
+            f"基准年不同（下级 {_year(lower.base_year, 'zh')}，上级 {_year(upper.base_year, 'zh')}）：降幅只能在同一基准年下比较"))
     lower_value, upper_value = catalog_value(lower, indicator), catalog_value(upper, indicator)
     if lower_value is None or upper_value is None:
-        return Outcome(Verdict.NOT_COMPARABLE, f"units do not convert ({lower.unit or '-'} vs {upper.unit or '-'}, "
-                                               f"catalogue: {indicator.unit or '-'})")
+        units = f"{lower.unit or '-'} vs {upper.unit or '-'}, catalogue: {indicator.unit or '-'}"
+        return Outcome(Verdict.NOT_COMPARABLE, Reason(f"units do not convert ({units})", f"单位无法换算（{units}）"))
 
     gap = lower_value - upper_value
     low_key, up_key = strictness_key(lower, indicator), strictness_key(upper, indicator)
@@ -124,35 +133,44 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
     commitment_axis = COMMITMENT_RANK[lower.commitment] - COMMITMENT_RANK[upper.commitment]
     scope = scope_relation(lower.scope, upper.scope, indicator)
     scope_axis = {"wider": 1, "same": 0, "narrower": -1}.get(scope, 0)
-    caveat = f"; only the lower plan states a scope ({lower.scope}): check that it covers the upper target's" \
-        if scope == "unstated" else ""
+    caveat = Reason(f"; only the lower plan states a scope ({lower.scope}): check that it covers the upper target's",
+                    f"；仅下级写明范围（{lower.scope}），请核对是否覆盖上级目标的范围") if scope == "unstated" else EMPTY
+    lower_scope, upper_scope = lower.scope or "all", upper.scope or "all"
+    lower_scope_zh, upper_scope_zh = lower.scope or "全部", upper.scope or "全部"
+    numbers = f"{value_text(lower)} vs {value_text(upper)}"
+    numbers_zh = f"下级 {value_text(lower)}，上级 {value_text(upper)}"
+    commitments = f"{lower.commitment} vs {upper.commitment}"
+    commitments_zh = f"下级{COMMITMENT_ZH[lower.commitment]}，上级{COMMITMENT_ZH[upper.commitment]}"
+    scopes = f"{lower_scope} vs {upper_scope}"
+    scopes_zh = f"下级 {lower_scope_zh}，上级 {upper_scope_zh}"
 
     reasons = []
     if value_axis < 0:
-        reasons.append(f"the number is less strict ({value_text(lower)} vs {value_text(upper)})")
+        reasons.append(Reason(f"the number is less strict ({numbers})", f"数值较宽松（{numbers_zh}）"))
     if commitment_axis < 0:
-        reasons.append(f"the commitment is weaker ({lower.commitment} vs {upper.commitment})")
+        reasons.append(Reason(f"the commitment is weaker ({commitments})", f"约束力度较弱（{commitments_zh}）"))
     if scope_axis < 0:
-        reasons.append(f"the scope is narrower ({lower.scope or 'all'} vs {upper.scope or 'all'})")
+        reasons.append(Reason(f"the scope is narrower ({scopes})", f"范围较窄（{scopes_zh}）"))
     if reasons:
-        return Outcome(Verdict.WEAKER, "; ".join(reasons) + caveat, gap, approximate)
+        return Outcome(Verdict.WEAKER, join(reasons) + caveat, gap, approximate)
     better = []
     if value_axis > 0:
-        better.append(f"the number is stricter ({value_text(lower)} vs {value_text(upper)})")
+        better.append(Reason(f"the number is stricter ({numbers})", f"数值更严（{numbers_zh}）"))
     if commitment_axis > 0:
-        better.append(f"the commitment is firmer ({lower.commitment} vs {upper.commitment})")
+        better.append(Reason(f"the commitment is firmer ({commitments})", f"约束力度更强（{commitments_zh}）"))
     if scope_axis > 0:
-        better.append(f"the scope is wider ({lower.scope or 'all'} vs {upper.scope or 'all'})")
+        better.append(Reason(f"the scope is wider ({scopes})", f"范围更广（{scopes_zh}）"))
     if better:
-        return Outcome(Verdict.STRICTER, "; ".join(better) + caveat, gap, approximate)
+        return Outcome(Verdict.STRICTER, join(better) + caveat, gap, approximate)
     if approximate and abs(gap) > _EPS:
-        return Outcome(Verdict.EQUAL, f"equal within the tolerance of an approximate (左右) value "
-                                      f"(±{format_number(indicator.tolerance)}): {value_text(lower)} vs {value_text(upper)}"
-                       + caveat, gap, True)
+        tolerance = format_number(indicator.tolerance)
+        return Outcome(Verdict.EQUAL, Reason(
+            f"equal within the tolerance of an approximate (左右) value (±{tolerance}): {numbers}",
+            f"“左右”在容差（±{tolerance}）之内视为持平：{numbers_zh}") + caveat, gap, True)
     if approximate:
-        return Outcome(Verdict.EQUAL, "the same number, stated approximately (左右) on at least one side" + caveat,
-                       gap, True)
-    return Outcome(Verdict.EQUAL, "the same target" + caveat, gap)
+        return Outcome(Verdict.EQUAL, Reason("the same number, stated approximately (左右) on at least one side",
+                                             "数值相同，至少一方表述为“左右”") + caveat, gap, True)
+    return Outcome(Verdict.EQUAL, Reason("the same target", "目标相同") + caveat, gap)
 
 
 COMPARATOR_SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<", "reach": ""}
@@ -178,8 +196,10 @@ def format_number(value: float) -> str:
     return f"{value:g}"
 
 
-def _year(year: int | None) -> str:
-    return "none stated" if year is None else str(year)
+def _year(year: int | None, lang: str = "en") -> str:
+    if year is None:
+        return "未写明" if lang == "zh" else "none stated"
+    return str(year)
 
 
 # ---------------------------------------------------------------- plan against plan
@@ -192,7 +212,7 @@ class Row:
     year: int | None
     scope: str | None
     verdict: Verdict
-    reason: str
+    reason: Reason
     upper_index: int
     lower_index: int | None
     gap: float | None = None
@@ -238,7 +258,7 @@ def _met_early(upper: Target, lower_targets: list[Target], indicator: Indicator)
     return None
 
 
-def _also_stated(best: Target, others: list[Target]) -> str:
+def _also_stated(best: Target, others: list[Target]) -> Reason:
     """Other statements of the same target, so a reader sees a conflict the choice of one hides."""
     shown = {_statement(best)}
     extra = []
@@ -247,27 +267,35 @@ def _also_stated(best: Target, others: list[Target]) -> str:
         if text not in shown:
             shown.add(text)
             extra.append(text)
-    return f"; the lower plan also states {', '.join(extra)}" if extra else ""
+    if not extra:
+        return EMPTY
+    return Reason("; the lower plan also states ", "；下级另有表述：") + join(extra, ", ", "，")
 
 
-def _statement(target: Target) -> str:
-    text = bound_text(target) if target.value is not None else ("deferred" if target.deferred else "no number")
+def _statement(target: Target) -> Reason:
+    if target.value is not None:
+        text = Reason(bound_text(target), bound_text(target))
+    elif target.deferred:
+        text = Reason("deferred", "承接上级")
+    else:
+        text = Reason("no number", "未量化")
     if target.year is not None:
-        text = f"{target.year}: {text}"
-    return f"{text} ({target.scope})" if target.scope else text
+        text = Reason(f"{target.year}: ", f"{target.year}年：") + text
+    return text + (f" ({target.scope})" if target.scope else "")
 
 
-def _missing_reason(upper: Target, lower_targets: list[Target], indicator: Indicator) -> str:
+def _missing_reason(upper: Target, lower_targets: list[Target], indicator: Indicator) -> Reason:
     """Say what the lower plan does say nearby: other years of the indicator, related indicators."""
-    reason = "the lower plan does not address this target"
+    reason = Reason("the lower plan does not address this target", "下级未涉及该目标")
     same = [t for t in lower_targets if t.indicator == upper.indicator]
     if same:
-        return reason + f" for this year; it states {', '.join(_statement(t) for t in same)}"
+        return (reason + Reason(" for this year; it states ", "（该年份）；下级写的是：")
+                + join([_statement(t) for t in same], ", ", "，"))
     related = [t for t in lower_targets if t.indicator in indicator.related]
     if related:
-        return (reason + "; it sets the related "
-                + ", ".join(f"{t.indicator} {_statement(t)}" for t in related)
-                + ", which the comparison does not equate with this indicator")
+        return (reason + Reason("; it sets the related ", "；下级设有相关指标 ")
+                + join([Reason(f"{t.indicator} ", f"{t.indicator} ") + _statement(t) for t in related], ", ", "，")
+                + Reason(", which the comparison does not equate with this indicator", "，但不与本指标等同比较"))
     return reason
 
 
@@ -285,7 +313,7 @@ def _preference(upper: Target, lower: Target, indicator: Indicator) -> tuple:
 
 
 def condition_verdict(condition: Condition | None, level: str,
-                      facts: dict[str, object]) -> tuple[Verdict, str] | None:
+                      facts: dict[str, object]) -> tuple[Verdict, Reason] | None:
     """None when the condition (if any) binds the lower jurisdiction; else why it does not or may not.
 
     A numeric fact is tested with the condition's comparator and value; a yes/no fact
@@ -295,15 +323,20 @@ def condition_verdict(condition: Condition | None, level: str,
     if condition is None:
         return None
     if condition.levels is not None and level not in condition.levels:
-        return Verdict.NOT_APPLICABLE, (f"binds only {', '.join(condition.levels)} level "
-                                        f"({condition.text}); the lower plan is a {level}")
+        levels = ', '.join(condition.levels)
+        levels_zh = '、'.join(LEVEL_ZH.get(x, x) for x in condition.levels)
+        return Verdict.NOT_APPLICABLE, Reason(
+            f"binds only {levels} level ({condition.text}); the lower plan is a {level}",
+            f"只约束{levels_zh}级（{condition.text}）；下级是{LEVEL_ZH.get(level, level)}级")
     if condition.fact is None:
         if condition.levels is not None:
             return None
-        return Verdict.CONDITION_UNKNOWN, f"condition {condition.text!r} cannot be evaluated mechanically"
+        return Verdict.CONDITION_UNKNOWN, Reason(f"condition {condition.text!r} cannot be evaluated mechanically",
+                                                 f"适用条件“{condition.text}”无法自动判断")
     if condition.fact not in facts:
-        return Verdict.CONDITION_UNKNOWN, (f"binds only where {condition.text}; the lower plan records "
-                                           f"no fact {condition.fact} to decide it")
+        return Verdict.CONDITION_UNKNOWN, Reason(
+            f"binds only where {condition.text}; the lower plan records no fact {condition.fact} to decide it",
+            f"仅在“{condition.text}”时约束；下级未记录事实 {condition.fact}，无法判断")
     value = facts[condition.fact]
     if isinstance(value, bool) and condition.comparator is None:
         holds = value
@@ -315,11 +348,15 @@ def condition_verdict(condition: Condition | None, level: str,
             "reach": abs(value - condition.value) < _EPS,
         }[condition.comparator]
     else:
-        return Verdict.CONDITION_UNKNOWN, f"condition {condition.text!r} cannot be evaluated on {value!r}"
+        return Verdict.CONDITION_UNKNOWN, Reason(f"condition {condition.text!r} cannot be evaluated on {value!r}",
+                                                 f"适用条件“{condition.text}”无法按 {value!r} 判断")
     if holds:
         return None
     shown = "no" if value is False else format_number(value)
-    return Verdict.NOT_APPLICABLE, f"binds only where {condition.text}, which does not hold ({condition.fact} = {shown})"
+    shown_zh = "否" if value is False else format_number(value)
+    return Verdict.NOT_APPLICABLE, Reason(
+        f"binds only where {condition.text}, which does not hold ({condition.fact} = {shown})",
+        f"仅在“{condition.text}”时约束，下级不满足（{condition.fact} = {shown_zh}）")
 
 
 def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
@@ -344,22 +381,27 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
         if early is not None:
             index, outcome = early
             rows.append(Row(up.indicator, up.year, up.scope, Verdict.STRICTER,
-                            f"reached earlier: the lower plan's {lower.targets[index].year} target already meets the "
-                            f"upper {up.year} one ({outcome.reason})", ui, index, outcome.gap, outcome.approximate))
+                            Reason(f"reached earlier: the lower plan's {lower.targets[index].year} target already "
+                                   f"meets the upper {up.year} one (", f"提前达到：下级{lower.targets[index].year}年的目标"
+                                   f"已达到上级{up.year}年的要求（") + outcome.reason + Reason(")", "）"),
+                            ui, index, outcome.gap, outcome.approximate))
             continue
         elsewhere = _other_scope(up, lower.targets, indicator)
         if elsewhere is not None:
             other = lower.targets[elsewhere]
             how = "names" if other.value is None else "sets"
-            rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
-                            f"the lower plan {how} this indicator only for another scope ({other.scope or 'all'} vs "
-                            f"{up.scope or 'all'}), which the catalogue does not relate to the upper one"
-                            + ("" if other.value is not None else "; it states no number either"),
-                            ui, elsewhere))
+            reason = Reason(f"the lower plan {how} this indicator only for another scope ({other.scope or 'all'} vs "
+                            f"{up.scope or 'all'}), which the catalogue does not relate to the upper one",
+                            f"下级只对另一范围提出该指标（下级 {other.scope or '全部'}，上级 {up.scope or '全部'}），"
+                            "指标目录未说明两者的包含关系")
+            if other.value is None:
+                reason += Reason("; it states no number either", "；且未给出数值")
+            rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE, reason, ui, elsewhere))
             continue
         if up.year is not None and horizon_end is not None and up.year > horizon_end:
             rows.append(Row(up.indicator, up.year, up.scope, Verdict.OUT_OF_HORIZON,
-                            f"{up.year} lies beyond the lower plan's horizon (ends {horizon_end})", ui, None))
+                            Reason(f"{up.year} lies beyond the lower plan's horizon (ends {horizon_end})",
+                                   f"{up.year}年超出下级规划期限（至{horizon_end}年）"), ui, None))
             continue
         condition = (condition_verdict(up.condition, lower.jurisdiction.level, facts)
                      or condition_verdict(indicator.applies_when, lower.jurisdiction.level, facts))
@@ -368,12 +410,14 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
             continue
         if indicator.binding != "per_jurisdiction":
             rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
-                            f"{indicator.binding} indicator: the lower plan need not restate it", ui, None))
+                            Reason(f"{indicator.binding} indicator: the lower plan need not restate it",
+                                   f"{BINDING_ZH[indicator.binding]}：下级不必重申"), ui, None))
             continue
         if up.deferred:
             rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
-                            "the upper target itself defers to a requirement from above, so there is no own "
-                            "target for the lower plan to restate", ui, None))
+                            Reason("the upper target itself defers to a requirement from above, so there is no "
+                                   "own target for the lower plan to restate",
+                                   "上级目标本身承接更上级的要求，没有需要下级重申的自有目标"), ui, None))
             continue
         rows.append(Row(up.indicator, up.year, up.scope, Verdict.MISSING,
                         _missing_reason(up, lower.targets, indicator), ui, None))

@@ -22,7 +22,9 @@ def _environment():  # -> jinja2.Environment
 def render_html(*, lang: str, title: str, comparisons: list[dict[str, Any]],
                 check: dict[str, Any] | None = None) -> str:
     template = _environment().get_template("report.html.j2")
-    return template.render(lang=lang, t=LABELS[lang], page_title=title, comparisons=comparisons, check=check)
+    heading = LABELS[lang]["check_title"] if check is not None else LABELS[lang]["title"]
+    return template.render(lang=lang, t=LABELS[lang], page_title=title, heading=heading, comparisons=comparisons,
+                           check=check)
 
 
 def render_comparison_html(view: dict[str, Any], lang: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from plancheck.catalog import Catalog
 from plancheck.engine import Comparison, LoadedPlan
 from plancheck.findings import Finding, Severity, Verdict
+from plancheck.reason import in_language
 from plancheck.reporters.comparison import VERDICT_LABELS, gap_text, row_of, target_text
 
 LANGUAGES = ("zh", "en")
@@ -108,7 +109,7 @@ def comparison_view(comparison: Comparison, catalog: Catalog, lang: str) -> dict
             "indicator": row.indicator, "name": name, "other_name": other_name,
             "year": str(row.year) if row.year is not None else LABELS[lang]["no_year"],
             "verdict": row.verdict.value, "verdict_label": verdict_label(row.verdict, lang),
-            "code": finding.code, "severity": finding.severity.value, "reason": row.reason,
+            "code": finding.code, "severity": finding.severity.value, "reason": in_language(row.reason, lang),
             "gap": gap_text(row, catalog),
             "upper": _side(comparison.upper, row.upper_index), "lower": _side(comparison.lower, row.lower_index),
             "waiver": _waiver(finding, lang),

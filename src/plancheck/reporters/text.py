@@ -14,6 +14,7 @@ from plancheck.catalog import Catalog
 from plancheck.engine import Comparison
 from plancheck.reporters.comparison import gap_text, row_of, target_text
 from plancheck.reporters.plain import sanitize
+from plancheck.reason import in_language
 from plancheck.reporters.report import LABELS, indicator_names, verdict_label
 
 _STYLES = {"error": "bold red", "warning": "yellow", "info": ""}
@@ -55,7 +56,7 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
                       "—" if row.year is None else str(row.year),
                       clean(target_text(comparison.upper, row.upper_index)),
                       clean(target_text(comparison.lower, row.lower_index)),
-                      (f"[{style}]{label}[/]" if style else label) + f"\n[dim]{clean(row.reason)}[/]",
+                      (f"[{style}]{label}[/]" if style else label) + f"\n[dim]{clean(in_language(row.reason, lang))}[/]",
                       clean(gap_text(row, catalog)))
     console.print(table)
     summary = ", ".join(f"{verdict_label(v, lang)} {n}" for v, n in sorted(counts.items(), key=lambda kv: kv[0].value))

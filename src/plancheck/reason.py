@@ -1,0 +1,47 @@
+"""A verdict's reason in both languages of the reports.
+
+The English text is the string itself: it is what JSON, SARIF, JUnit and log lines
+carry, and what tests read. The Chinese reading travels with it (``.zh``) so the
+Markdown, HTML and terminal reports can speak the documents' language without a
+second set of rules. Concatenation and joining keep the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class Reason(str):
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Reason:
+        reason = super().__new__(cls, en)
+        reason.zh = zh
+        return reason
+
+    def __add__(self, other: str) -> Reason:  # type: ignore[override]
+        return Reason(str(self) + str(other), self.zh + zh_of(other))
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else str(self)
+
+
+def zh_of(text: str) -> str:
+    """The Chinese reading of a reason; plain strings (numbers, quotes) read the same in both."""
+    return text.zh if isinstance(text, Reason) else str(text)
+
+
+def in_language(text: str, lang: str) -> str:
+    return zh_of(text) if lang == "zh" else str(text)
+
+
+def join(parts: Iterable[str], en: str = "; ", zh: str = "；") -> Reason:
+    parts = list(parts)
+    return Reason(en.join(str(p) for p in parts), zh.join(zh_of(p) for p in parts))
+
+
+EMPTY = Reason("", "")
+
+COMMITMENT_ZH = {"aspirational": "力争", "in_principle": "原则上", "firm": "明确", "binding": "确保"}
+LEVEL_ZH = {"province": "省", "city": "市", "county": "县", "district": "区", "new_area": "新区"}
+BINDING_ZH = {"aggregate": "总体平均指标", "extensive": "总量指标", "per_jurisdiction": "逐级约束指标"}
