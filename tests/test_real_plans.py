@@ -80,10 +80,14 @@ def mutated(tmp_path: Path, plan: str, mutate) -> Path:
     return tmp_path / "plans"
 
 
-def verdicts(plans: Path, lower: str, catalog, indicator: str) -> dict:
+def against_hunan(plans: Path, lower: str, catalog) -> list:
     comparison, problems = compare(plans / f"{lower}.yaml", plans / "hunan.yaml", catalog, REPO / "rules")
     assert problems == []
-    return {f.year: f.verdict.value for f in comparison.findings if f.indicator == indicator}
+    return comparison.findings
+
+
+def verdicts(plans: Path, lower: str, catalog, indicator: str) -> dict:
+    return {f.year: f.verdict.value for f in against_hunan(plans, lower, catalog) if f.indicator == indicator}
 
 
 def test_real_verdicts_on_the_headline_indicator(catalog):
@@ -178,14 +182,9 @@ def test_docs_state_the_verdict_counts_of_the_real_comparisons(catalog):
     named = ["weaker", "missing", "unquantified", "condition_unknown"]
     rows = []
     for lower in ("chaling", "xiangtan", "xiangjiang"):
-        counts = Counter(verdicts_all(REPO / "plans", lower, catalog))
+        counts = Counter(f.verdict.value for f in against_hunan(REPO / "plans", lower, catalog))
         both = counts["stricter"] + counts["equal"]
         other = sum(counts.values()) - sum(counts[v] for v in named) - both
         rows.append("| " + " | ".join([lower, *(str(counts[v]) for v in named), str(both), str(other)]) + " |")
     assert stated == rows
 
-
-def verdicts_all(plans: Path, lower: str, catalog) -> list[str]:
-    comparison, problems = compare(plans / f"{lower}.yaml", plans / "hunan.yaml", catalog, REPO / "rules")
-    assert problems == []
-    return [f.verdict.value for f in comparison.findings]

@@ -15,7 +15,7 @@ from plancheck.engine import Comparison
 from plancheck.reporters.comparison import gap_text, row_of, target_text
 from plancheck.reporters.plain import sanitize
 from plancheck.reason import in_language
-from plancheck.reporters.report import LABELS, indicator_names, verdict_label
+from plancheck.reporters.report import LABELS, VERDICT_ORDER, indicator_names, verdict_label
 
 _STYLES = {"error": "bold red", "warning": "yellow", "info": ""}
 
@@ -59,6 +59,6 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
                       (f"[{style}]{label}[/]" if style else label) + f"\n[dim]{clean(in_language(row.reason, lang))}[/]",
                       clean(gap_text(row, catalog)))
     console.print(table)
-    summary = ", ".join(f"{verdict_label(v, lang)} {n}" for v, n in sorted(counts.items(), key=lambda kv: kv[0].value))
+    summary = ", ".join(f"{verdict_label(v, lang)} {counts[v]}" for v in VERDICT_ORDER if counts[v])
     console.print(f"{t['summary']}: {len(comparison.findings)} ({clean(summary)})")
     return out.getvalue()
