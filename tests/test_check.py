@@ -101,7 +101,7 @@ def test_check_exit_codes_follow_the_fail_level():
     result = invoke("check", "plans", "--format", "json", "--fail-on", "error")
     document = json.loads(result.stdout)
     fields = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message",
-              "waiver"]
+              "waiver", "baseline"]
     assert all(list(f) == fields for f in document["findings"])
     assert any(f["verdict"] == "weaker" and f["severity"] == "error" for f in document["findings"])
     # `--fail-on never` sits above every severity: the same report, exit 0.

@@ -17,7 +17,7 @@ from conftest import MINIMAL_PLAN, REPO, line_of
 
 runner = CliRunner()
 FINDING_FIELDS = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message",
-                  "waiver"]
+                  "waiver", "baseline"]
 
 
 def copy_plans(tmp_path: Path) -> Path:

@@ -12,7 +12,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, get_args
 
 import typer
 
@@ -281,6 +281,58 @@ def check(
 
         sys.stderr.write(render_summary(result.files, result.findings, fail_level))
     raise typer.Exit(EXIT_ERROR if result.has_load_errors else exit_code_for(result.findings, fail_level))
+
+
+@app.command()
+def schema(
+    output: OutputOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Print the JSON Schema of a plan file (for editors: completion and inline errors)."""
+    from plancheck.plan_schema import render_schema
+
+    _emit(render_schema(_catalog(rules)), output, [])
+
+
+@app.command()
+def scaffold(
+    upper: Annotated[list[str], typer.Option("--from", help="Upper plan(s) to start from: ids or files.",
+                                             show_default=False)],
+    level: Annotated[str, typer.Option("--level", help="Level of the new plan: city, county, district or new_area.",
+                                       show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The draft plan file to create.", dir_okay=False,
+                                         show_default=False)],
+    plan_id: Annotated[str, typer.Option("--id", help="Jurisdiction id of the draft.")] = "draft",
+    name: Annotated[str, typer.Option("--name", help="Official name, e.g. 某某县.")] = "某地",
+    parent: Annotated[str | None, typer.Option("--parent", help="Parent jurisdiction (default: the first --from).",
+                                               show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+    plans_dir: PlansOption = Path("plans"),
+    rules: RulesOption = None,
+) -> None:
+    """Start a draft plan from every upper target that binds the given level, values left to fill in."""
+    from plancheck.engine import load_plan, resolve_plan
+    from plancheck.models import Level
+    from plancheck.scaffold import scaffold_text
+
+    if level not in get_args(Level):
+        raise typer.BadParameter(f"unknown level {level!r} (expected one of: {', '.join(get_args(Level))})",
+                                 param_hint="--level")
+    catalog = _catalog(rules)
+    uppers = []
+    for arg in upper:
+        loaded, problems = load_plan(resolve_plan(arg, plans_dir), catalog)
+        if loaded is None:
+            from plancheck.reporters.plain import render_findings
+
+            sys.stderr.write(render_findings(problems))
+            raise typer.Exit(EXIT_ERROR)
+        uppers.append(loaded)
+    if output.exists() and not force:
+        sys.stderr.write(f"plancheck: {output} exists; use --force to overwrite it\n")
+        raise typer.Exit(EXIT_ERROR)
+    text = scaffold_text(uppers, catalog, level=level, plan_id=plan_id, name=name, parent=parent or uppers[0].id)
+    _emit(text, output, _inputs(uppers, rules, Path("waivers.yaml")))
 
 
 @app.command()

@@ -111,4 +111,9 @@ def fail_level_name(fail_level: FailLevel) -> str:
 
 def exit_code_for(findings: list[Finding], fail_level: FailLevel) -> int:
     """0 when nothing unwaived reaches the fail level, 1 otherwise (load errors are handled earlier)."""
-    return 1 if any(reaches(f.severity, fail_level) and "waiver" not in f.extra for f in findings) else 0
+    return 1 if any(reaches(f.severity, fail_level) and counts_against(f) for f in findings) else 0
+
+
+def counts_against(finding: Finding) -> bool:
+    """Waived findings and findings a baseline already holds are shown but do not fail a run."""
+    return "waiver" not in finding.extra and finding.extra.get("baseline") != "existing"

@@ -34,7 +34,7 @@ Comparator = Literal["at_least", "above", "at_most", "below", "reach"]
 Commitment = Literal["aspirational", "in_principle", "firm", "binding"]
 Status = Literal["published", "draft"]
 
-_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def _date_to_text(value: object) -> object:
@@ -48,7 +48,7 @@ def _date_to_text(value: object) -> object:
 
 
 PartialDate = Annotated[str, BeforeValidator(_date_to_text),
-                        Field(pattern=_PARTIAL_DATE.pattern,
+                        Field(pattern=PARTIAL_DATE.pattern,
                               description="YYYY, YYYY-MM or YYYY-MM-DD: as much of the date as the text states.")]
 
 

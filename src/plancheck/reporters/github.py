@@ -25,7 +25,8 @@ def render_github(findings: list[Finding]) -> str:
     lines = []
     for f in findings:
         waiver = f.extra.get("waiver")
-        command = "notice" if waiver is not None else COMMANDS[f.severity]
+        existing = f.extra.get("baseline") == "existing"
+        command = "notice" if waiver is not None or existing else COMMANDS[f.severity]
         props = []
         if f.file:
             props.append(f"file={_property(f.file)}")
@@ -36,5 +37,7 @@ def render_github(findings: list[Finding]) -> str:
         title = f"{f.code} {f.verdict.value}" if f.verdict is not None else f.code
         props.append(f"title={_property(title)}")
         message = f.message if waiver is None else f"[waived: {waiver.get('reason', '')}] {f.message}"
+        if existing:
+            message = f"[existing: in the baseline] {message}"
         lines.append(f"::{command} {','.join(props)}::{_data(message)}\n")
     return "".join(lines)

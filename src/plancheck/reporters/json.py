@@ -23,6 +23,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "verdict": finding.verdict.value if finding.verdict is not None else None,
         "message": finding.message,
         "waiver": finding.extra.get("waiver"),
+        "baseline": finding.extra.get("baseline"),
     }
 
 

@@ -33,6 +33,9 @@ def _case(suite: ET.Element, classname: str, name: str, finding: Finding | None,
     if waiver is not None:
         ET.SubElement(case, "skipped", message=_xml(f"waived: {waiver.get('reason', '')}"))
         return "skipped"
+    if finding.extra.get("baseline") == "existing" and reaches(finding.severity, fail_level):
+        ET.SubElement(case, "skipped", message=_xml(f"existing (baseline): {finding.message}"))
+        return "skipped"
     if reaches(finding.severity, fail_level):
         failure = ET.SubElement(case, "failure", message=_xml(finding.message), type=finding.code)
         failure.text = _xml(f"{where}: {finding.code} [{finding.severity.value}] {finding.message}")

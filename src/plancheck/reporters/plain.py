@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from plancheck.findings import FailLevel, Finding, Severity, fail_level_name, reaches
+from plancheck.findings import FailLevel, Finding, Severity, counts_against, fail_level_name, reaches
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -28,7 +28,11 @@ def location(finding: Finding) -> str:
 def render_finding(finding: Finding) -> str:
     line = f"{location(finding)}: {finding.code} {sanitize(finding.message)}"
     waiver = finding.extra.get("waiver")
-    return line if waiver is None else f"{line} [waived: {sanitize(waiver['reason'])}]"
+    if waiver is not None:
+        line += f" [waived: {sanitize(waiver['reason'])}]"
+    if finding.extra.get("baseline") == "existing":
+        line += " [existing: in the baseline]"
+    return line
 
 
 def render_findings(findings: list[Finding]) -> str:
@@ -37,8 +41,9 @@ def render_findings(findings: list[Finding]) -> str:
 
 def render_summary(files: int, findings: list[Finding], fail_level: FailLevel) -> str:
     """The last line on stderr: how many findings of each severity, and which ones fail the run."""
-    counts = Counter(f.severity for f in findings if "waiver" not in f.extra)
+    counts = Counter(f.severity for f in findings if counts_against(f))
     waived = sum(1 for f in findings if "waiver" in f.extra)
+    existing = sum(1 for f in findings if "waiver" not in f.extra and f.extra.get("baseline") == "existing")
     checked = f"plancheck: {files} file{'s' if files != 1 else ''} checked"
     if not findings:
         return f"{checked}, no findings\n"
@@ -46,6 +51,8 @@ def render_summary(files: int, findings: list[Finding], fail_level: FailLevel) -
              for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
     if waived:
         parts.append(f"{waived} waived")
+    if existing:
+        parts.append(f"{existing} existing (baseline)")
     if fail_level is None:
         return f"{checked}: {', '.join(parts)}; none fails the run (--fail-on never)\n"
     failing = sum(n for s, n in counts.items() if reaches(s, fail_level))

@@ -64,6 +64,9 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
                                     ("verdict", finding.verdict.value if finding.verdict else None)) if v is not None}
     if properties:
         result["properties"] = properties
+    baseline = finding.extra.get("baseline")
+    if baseline is not None:
+        result["baselineState"] = "unchanged" if baseline == "existing" else "new"
     waiver = finding.extra.get("waiver")
     if waiver is not None:
         result["suppressions"] = [{"kind": "external", "status": "accepted",

@@ -1,0 +1,101 @@
+"""A draft plan that starts from what the plans above require.
+
+A drafter opens the file and finds, for every upper target that binds a plan at the
+chosen level, the upper sentence and the floor or cap to meet, with the draft's own value
+left empty. Empty values are ``unquantified``, so ``compare`` on the fresh draft lists
+every one of them as open; filling them in closes the list. Comments carry the upper
+sentences, so the YAML is written as text rather than dumped.
+"""
+
+from __future__ import annotations
+
+import json
+
+from plancheck.catalog import Catalog
+from plancheck.compare import COMPARATOR_SYMBOLS, format_number
+from plancheck.engine import LoadedPlan
+from plancheck.models import Target
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())
+
+
+def binds_level(target: Target, catalog: Catalog, level: str) -> bool:
+    """Per-jurisdiction targets whose own condition does not exclude the level."""
+    indicator = catalog.get(target.indicator)
+    if indicator is None or indicator.binding != "per_jurisdiction":
+        return False
+    condition = target.condition
+    return condition is None or condition.levels is None or level in condition.levels
+
+
+def _bound(target: Target, unit: str, direction: str) -> str:
+    if target.value is None:
+        return "the upper plan states no number" + (" (deferred upwards)" if target.deferred else "")
+    if target.comparator == "reach":  # a plain number, read in the indicator's direction
+        number = f"{'≥' if direction == 'higher' else '≤'}{format_number(target.value)}{target.unit or unit}"
+    else:
+        number = f"{COMPARATOR_SYMBOLS[target.comparator]}{format_number(target.value)}{target.unit or unit}"
+    hedge = {"aspirational": " (力争, aspirational)", "in_principle": " (原则上, in principle)"}.get(target.commitment, "")
+    approx = " (左右, approximately)" if target.approximate else ""
+    return f"{number}{approx}{hedge}"
+
+
+def scaffold_text(uppers: list[LoadedPlan], catalog: Catalog, *, level: str, plan_id: str, name: str,
+                  parent: str) -> str:
+    lines = [
+        "# yaml-language-server: $schema=../schema/plan.schema.json",
+        f"# Draft started by `plancheck scaffold` from {', '.join(u.id for u in uppers)} at level {level}.",
+        "# Each target below is one the upper plan sets for this level. Fill in `value` (and the",
+        "# sentence in `quote` once the text exists); `plancheck compare` lists what is still open.",
+        "# Delete a target only if the plan truly does not take it on; the comparison will then say",
+        "# `missing`. Conventions: docs/transcribing.md.",
+        "jurisdiction:",
+        f"  id: {plan_id}",
+        f"  name: {_quoted(name)}",
+        f"  level: {level}",
+        f"  parent: {parent}",
+        "documents:",
+        f"  - id: {plan_id}_draft",
+        f"    title: {_quoted(name + '碳达峰实施方案（草案）')}",
+        f"    level: {level}",
+        "    status: draft",
+        "targets:",
+    ]
+    count = 0
+    for upper in uppers:
+        documents = {d.id: d for d in upper.plan.documents}
+        for target in upper.plan.targets:
+            if not binds_level(target, catalog, level):
+                continue
+            indicator = catalog.indicators[target.indicator]
+            document = documents.get(target.document) if target.document else upper.plan.documents[0]
+            source = f"{upper.id}, {document.title if document else ''} {target.section or ''}".strip()
+            lines.append("")
+            lines.append(f"  # {_comment(indicator.name_zh)} / {_comment(indicator.name_en)}")
+            lines.append(f"  # {_comment(source)}: {_comment(target.quote or '')}")
+            lines.append(f"  # To meet: {_comment(_bound(target, indicator.unit, indicator.direction))}")
+            if indicator.applies_when is not None:
+                lines.append(f"  # Binds only where {_comment(indicator.applies_when.text)} "
+                             f"(fact {indicator.applies_when.fact}); delete it if that does not hold here.")
+            if target.condition is not None:
+                lines.append(f"  # Condition: {_comment(target.condition.text)}")
+            lines.append(f"  - indicator: {target.indicator}")
+            lines.append(f"    year: {target.year if target.year is not None else 'null'}")
+            lines.append("    value: null")
+            if target.unit or indicator.unit:
+                lines.append(f"    unit: {_quoted(target.unit or indicator.unit)}")
+            lines.append(f"    comparator: {target.comparator}")
+            if target.base_year is not None:
+                lines.append(f"    base_year: {target.base_year}")
+            if target.scope:
+                lines.append(f"    scope: {_quoted(target.scope)}")
+            count += 1
+    if count == 0:
+        lines[-1] = "targets: []"
+    return "\n".join(lines) + "\n"
