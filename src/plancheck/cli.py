@@ -253,6 +253,14 @@ def _finish(result, output_format: TextOrJson, fail_level) -> NoReturn:
     raise typer.Exit(EXIT_ERROR if result.has_load_errors else exit_code_for(result.findings, fail_level))
 
 
+BaselineOption = Annotated[Path | None, typer.Option(
+    "--baseline", help="Findings recorded in this baseline are shown as existing and do not fail the run.",
+    dir_okay=False, show_default=False)]
+BaselineCreateOption = Annotated[Path | None, typer.Option(
+    "--baseline-create", help="Record today's findings (by plan, code, indicator, year) in this file.",
+    dir_okay=False, show_default=False)]
+
+
 @app.command()
 def check(
     paths: PathsArgument = None,
@@ -263,16 +271,39 @@ def check(
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
     waivers: WaiversOption = Path("waivers.yaml"),
+    baseline: BaselineOption = None,
+    baseline_create: BaselineCreateOption = None,
+    with_relatives: Annotated[bool, typer.Option(
+        "--with-relatives", help="Check the whole --plans folder but report on PATHS and the plans above "
+                                 "and below them (used by the pre-commit hook).")] = False,
+    changed_only: Annotated[str | None, typer.Option(
+        "--changed-only", help="Report on the plans changed since this git ref (and not yet committed), "
+                               "with the plans above and below them.", show_default=False)] = None,
+    plans_dir: PlansOption = Path("plans"),
 ) -> None:
     """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
     from plancheck.engine import check as run_check
+    from plancheck.engine import restrict_to_relatives
     from plancheck.findings import exit_code_for
     from plancheck.reporters.dispatch import render_check
 
     settings, fail_level, catalog = _setup(rules, fail_on)
-    result = run_check(paths or [Path("plans")], catalog, rules)
+    focus = _focus(paths, with_relatives, changed_only, plans_dir)
+    result = run_check([plans_dir] if focus is not None else (paths or [plans_dir]), catalog, rules)
+    if focus is not None:
+        result = restrict_to_relatives(result, focus, rules)
     result.findings = _waive(settings.apply(result.findings), waivers)
-    inputs = _inputs(result.plans, rules, waivers)
+    inputs = _inputs(result.plans, rules, waivers) + [p for p in (baseline,) if p is not None]
+    if baseline_create is not None:
+        from plancheck.baseline import render_baseline
+
+        _emit(render_baseline(result.findings), baseline_create, inputs)
+        sys.stderr.write(f"plancheck: {len(result.findings)} findings recorded in {baseline_create}\n")
+        raise typer.Exit(EXIT_ERROR if result.has_load_errors else EXIT_OK)
+    if baseline is not None:
+        from plancheck.baseline import apply_baseline, load_baseline
+
+        result.findings = apply_baseline(result.findings, _config(load_baseline, baseline))
     _emit(render_check(result, catalog, output_format, lang, fail_level), output, inputs)
     if summary is not None:
         _emit(render_check(result, catalog, ReportFormat.markdown, lang, fail_level), summary, inputs, append=True)
@@ -281,6 +312,25 @@ def check(
 
         sys.stderr.write(render_summary(result.files, result.findings, fail_level))
     raise typer.Exit(EXIT_ERROR if result.has_load_errors else exit_code_for(result.findings, fail_level))
+
+
+def _focus(paths: list[Path] | None, with_relatives: bool, changed_only: str | None,
+           plans_dir: Path) -> list[Path] | None:
+    """The plan files a run reports on, or None for every plan under PATHS."""
+    if changed_only is not None:
+        from plancheck.vcs import VcsError, changed_files
+
+        try:
+            changed = changed_files(changed_only, plans_dir)
+        except VcsError as exc:
+            sys.stderr.write(f"plancheck: --changed-only {changed_only}: {exc}\n")
+            raise typer.Exit(EXIT_ERROR) from None
+        return [p for p in changed if p.suffix in (".yaml", ".yml")]
+    if with_relatives:
+        if not paths:
+            raise typer.BadParameter("name the plan files to report on", param_hint="--with-relatives")
+        return list(paths)
+    return None
 
 
 @app.command()

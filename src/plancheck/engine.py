@@ -268,3 +268,39 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) ->
             result.pairs.append((plan, upper, ancestry.skipped))
     result.findings = sort_findings(findings)
     return result
+
+
+def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path | None = None) -> Validation:
+    """Keep what concerns ``files`` and the plans above and below them in the hierarchy.
+
+    A change to one plan can open a gap in its children (a parent got stricter) or close one
+    in itself; checking the whole folder but reporting on the family keeps pre-commit and
+    ``--changed-only`` fast to read without missing those.
+    """
+    from plancheck.hierarchy import load_registry, parent_map
+
+    wanted = {p.resolve() for p in files}
+    focus = {plan.id for plan in result.plans if plan.path.resolve() in wanted}
+    parents = parent_map([p.plan.jurisdiction for p in result.plans], load_registry(rules_dir))
+    family = set(focus)
+    for plan_id in focus:  # ancestors
+        current, seen = parents.get(plan_id), {plan_id}
+        while current is not None and current not in seen:
+            family.add(current)
+            seen.add(current)
+            current = parents.get(current)
+    for plan in result.plans:  # descendants: plans whose chain reaches a focus plan
+        current, seen = plan.id, set()
+        while current is not None and current not in seen:
+            if current in focus:
+                family.add(plan.id)
+                break
+            seen.add(current)
+            current = parents.get(current)
+    wanted_files = {str(p) for p in files}
+    findings = [f for f in result.findings
+                if (f.plan in family) or (f.file is not None and (f.file in wanted_files or
+                                                                  Path(f.file).resolve() in wanted))]
+    pairs = [(lower, upper, skipped) for lower, upper, skipped in result.pairs if lower.id in family]
+    plans = [p for p in result.plans if p.id in family]
+    return Validation(plans=plans, findings=findings, files=len(plans), pairs=pairs)

@@ -1,0 +1,238 @@
+"""How plancheck fits drafters' and CI's habits: the editor schema (with check-jsonschema),
+draft scaffolding, baselines, --changed-only, the pre-commit hook (with pre-commit itself)
+and the GitHub workflow (with the schema check-jsonschema ships)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+from test_cli import invoke
+
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+
+
+def check_jsonschema(schema: Path, *files: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), *map(str, files)],
+                          capture_output=True, text=True, check=False)
+
+
+def copy_corpus(tmp_path: Path) -> Path:
+    for folder in ("plans", "sources", "rules", "schema"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return tmp_path
+
+
+# ---- the editor schema
+
+def test_committed_schema_is_the_generated_one():
+    result = invoke("schema")
+    assert result.exit_code == 0
+    assert result.stdout == (REPO / "schema" / "plan.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(result.stdout)
+    indicator = schema["$defs"]["Target"]["properties"]["indicator"]
+    assert "non_fossil_energy_share" in indicator["enum"] and "data_center_pue" in indicator["enum"]
+
+
+def test_every_plan_names_the_schema_for_its_editor():
+    for plan in sorted((REPO / "plans").glob("*.yaml")):
+        first = plan.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/plan.schema.json", plan.name
+
+
+BROKEN = {
+    "year as text": lambda d: d["targets"][0].update(year="2025"),
+    "unknown key": lambda d: d["targets"][0].update(vaule=3),
+    "missing value key": lambda d: d["targets"][0].pop("value"),
+    "unknown indicator": lambda d: d["targets"][0].update(indicator="made_up_share"),
+    "bad comparator": lambda d: d["targets"][0].update(comparator="greater"),
+    "bad level": lambda d: d["jurisdiction"].update(level="town"),
+    "bad date": lambda d: d["documents"][0].update(date="2024-13"),
+    "id with capitals": lambda d: d["jurisdiction"].update(id="Chaling"),
+}
+
+
+def test_check_jsonschema_and_validate_agree_on_the_committed_plans():
+    plans = sorted((REPO / "plans").glob("*.yaml"))
+    assert check_jsonschema(REPO / "schema" / "plan.schema.json", *plans).returncode == 0
+    assert invoke("validate", "plans").exit_code == 0
+
+
+@pytest.mark.parametrize("mutation", sorted(BROKEN))
+def test_check_jsonschema_and_validate_agree_on_broken_copies(mutation, tmp_path):
+    root = copy_corpus(tmp_path)
+    path = root / "plans" / "chaling.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    BROKEN[mutation](data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert check_jsonschema(root / "schema" / "plan.schema.json", path).returncode == 1
+    assert invoke("validate", "plans/chaling.yaml", cwd=root).exit_code == 2
+
+
+# ---- scaffolding a county draft
+
+def binds_a_county(target: dict, catalog) -> bool:
+    """Read independently of the scaffold code: per-jurisdiction indicator, no level condition
+    that leaves counties out."""
+    indicator = catalog.get(target["indicator"])
+    levels = (target.get("condition") or {}).get("levels")
+    return indicator.binding == "per_jurisdiction" and (levels is None or "county" in levels)
+
+
+def test_a_scaffolded_county_draft_validates_and_lists_every_binding_target_as_open(tmp_path, catalog):
+    root = copy_corpus(tmp_path)
+    result = invoke("scaffold", "--from", "hunan", "--level", "county", "--id", "youxian", "--name", "攸县",
+                    "-o", "plans/youxian.yaml", cwd=root)
+    assert result.exit_code == 0, result.output
+    assert invoke("validate", "plans/youxian.yaml", cwd=root).exit_code == 0
+    draft = yaml.safe_load((root / "plans" / "youxian.yaml").read_text(encoding="utf-8"))
+    hunan = yaml.safe_load((REPO / "plans" / "hunan.yaml").read_text(encoding="utf-8"))
+    expected = [(t["indicator"], t["year"]) for t in hunan["targets"] if binds_a_county(t, catalog)]
+    assert len(expected) > 30
+    assert sorted(((t["indicator"], t["year"]) for t in draft["targets"]), key=str) == sorted(expected, key=str)
+    assert all(t["value"] is None for t in draft["targets"])
+    rows = json.loads(invoke("compare", "youxian", "hunan", "-f", "json", cwd=root).stdout)["rows"]
+    numbered = {(t["indicator"], t["year"]) for t in hunan["targets"]
+                if binds_a_county(t, catalog) and t["value"] is not None}
+    open_rows = {(r["indicator"], r["year"]) for r in rows if r["verdict"] == "unquantified"}
+    assert numbered <= open_rows
+    assert not any(r["verdict"] in ("missing", "equal", "stricter", "weaker") for r in rows)
+
+
+def test_scaffold_never_overwrites_without_force(tmp_path):
+    root = copy_corpus(tmp_path)
+    target = root / "plans" / "mine.yaml"
+    target.write_text("my work\n", encoding="utf-8")
+    args = ["scaffold", "--from", "hunan", "--level", "county", "-o", "plans/mine.yaml"]
+    result = invoke(*args, cwd=root)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert target.read_text(encoding="utf-8") == "my work\n"
+    assert invoke(*args, "--force", cwd=root).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
+# ---- baselines
+
+def test_a_baseline_made_today_passes_today_and_fails_on_a_new_gap(tmp_path):
+    root = copy_corpus(tmp_path)
+    assert invoke("check", "--baseline-create", "baseline.json", cwd=root).exit_code == 0
+    today = invoke("check", "--baseline", "baseline.json", "-f", "json", cwd=root)
+    assert today.exit_code == 0
+    findings = json.loads(today.stdout)["findings"]
+    assert findings and all(f["baseline"] == "existing" for f in findings)  # shown, not hidden
+    # A new gap: 湘潭 lowers its 2025 non-fossil share below the province's 22%.
+    path = root / "plans" / "xiangtan.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    value: 22\n" in text
+    path.write_text(text.replace("    value: 22\n", "    value: 18\n", 1), encoding="utf-8")
+    after = invoke("check", "--baseline", "baseline.json", "-f", "json", cwd=root)
+    assert after.exit_code == 1
+    new = [f for f in json.loads(after.stdout)["findings"] if f["baseline"] == "new"]
+    # New: weaker than the province (PC201), and 18 is no longer in the quoted sentence (PC102).
+    assert sorted((f["plan"], f["code"], f["indicator"], f["year"]) for f in new if f["severity"] == "error") == [
+        ("xiangtan", "PC102", "non_fossil_energy_share", 2025), ("xiangtan", "PC201", "non_fossil_energy_share", 2025)]
+
+
+def test_baseline_keys_ignore_line_numbers(tmp_path):
+    root = copy_corpus(tmp_path)
+    invoke("check", "--baseline-create", "baseline.json", cwd=root)
+    path = root / "plans" / "chaling.yaml"
+    path.write_text("# a comment that moves every line down\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert invoke("check", "--baseline", "baseline.json", cwd=root).exit_code == 0
+
+
+def test_a_broken_baseline_is_a_usage_error(tmp_path):
+    root = copy_corpus(tmp_path)
+    (root / "baseline.json").write_text("{not json", encoding="utf-8")
+    result = invoke("check", "--baseline", "baseline.json", cwd=root)
+    assert result.exit_code == 2 and "baseline.json:1:2" in result.output
+
+
+# ---- only what changed
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, env=GIT_ENV, check=True, capture_output=True)
+
+
+def test_changed_only_reports_the_changed_plan_and_its_family(tmp_path):
+    root = copy_corpus(tmp_path)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "plans")
+    result = invoke("check", "--changed-only", "HEAD", "-f", "json", cwd=root)
+    assert result.exit_code == 0 and json.loads(result.stdout)["findings"] == []
+    path = root / "plans" / "hunan.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the province changed
+    plans = {f["plan"] for f in json.loads(invoke("check", "--changed-only", "HEAD", "-f", "json",
+                                                   cwd=root).stdout)["findings"]}
+    assert plans == {"chaling", "xiangtan", "xiangjiang"}  # every descendant is re-checked
+    git(root, "commit", "-qam", "province")
+    county = root / "plans" / "chaling.yaml"
+    county.write_text(county.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    plans = {f["plan"] for f in json.loads(invoke("check", "--changed-only", "HEAD", "-f", "json",
+                                                   cwd=root).stdout)["findings"]}
+    assert plans == {"chaling"}  # hunan (its ancestor) is loaded and clean; siblings are not reported
+    bad = invoke("check", "--changed-only", "no-such-ref", cwd=root)
+    assert bad.exit_code == 2 and "unknown git revision" in bad.output
+
+
+# ---- pre-commit, run by pre-commit itself
+
+PROVINCE = """\
+jurisdiction: {id: prov, name: 某省, level: province, parent: null}
+documents: [{id: p, title: 某省方案, status: draft}]
+targets:
+  - {indicator: non_fossil_energy_share, year: 2025, value: 22, comparator: at_least}
+"""
+COUNTY = """\
+jurisdiction: {id: county, name: 某县, level: county, parent: prov}
+documents: [{id: c, title: 某县方案, status: draft}]
+targets:
+  - {indicator: non_fossil_energy_share, year: 2025, value: VALUE, comparator: at_least}
+"""
+
+
+def test_the_pre_commit_hook_through_pre_commit_try_repo(tmp_path):
+    repo = tmp_path / "plans-repo"
+    (repo / "plans").mkdir(parents=True)
+    shutil.copytree(REPO / "rules", repo / "rules")
+    (repo / "plans" / "prov.yaml").write_text(PROVINCE, encoding="utf-8")
+    (repo / "plans" / "county.yaml").write_text(COUNTY.replace("VALUE", "25"), encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    env = {**GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+
+    def hook(*files: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "plancheck", "--files",
+                               *files], cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=900)
+
+    passing = hook("plans/county.yaml")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    # The county falls below the province: the hook fails, naming the line and the code.
+    (repo / "plans" / "county.yaml").write_text(COUNTY.replace("VALUE", "20"), encoding="utf-8")
+    failing = hook("plans/county.yaml")
+    assert failing.returncode == 1 and "PC201" in failing.stdout
+    # Changing only the province re-checks the county below it.
+    assert hook("plans/prov.yaml").returncode == 1
+
+
+# ---- the GitHub workflow
+
+def test_the_github_workflow_matches_githubs_schema():
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                           str(REPO / ".github" / "workflows" / "plancheck.yml")], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_committed_baseline_keeps_this_repositorys_workflow_green():
+    assert invoke("check", "--baseline", "plancheck-baseline.json").exit_code == 0
