@@ -211,12 +211,15 @@ def compare(
 
 def _inputs(plans: list, rules: Path | None, waivers: Path) -> list[Path]:
     """Files this run reads; a report is never written over one of them."""
+    from plancheck.catalog import default_rules_dir
+
     paths = [waivers]
+    rules_dir = rules if rules is not None else default_rules_dir()
+    if rules_dir.is_dir():
+        paths.extend(rules_dir.iterdir())
     for plan in plans:
         paths.append(plan.path)
         paths.extend(plan.source_path(d.source) for d in plan.plan.documents if d.source)
-    if rules is not None and rules.is_dir():
-        paths.extend(rules.iterdir())
     return paths
 
 

@@ -24,6 +24,9 @@ from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textnorm import SourceText, normalize_with_origin
 
 PLAN_SUFFIXES = (".yaml", ".yml")
+MAX_ITEMS = 2000
+"""Targets (and skipped entries) per plan. Comparison pairs targets, so its cost grows with the
+square of this; 2000 is twenty times the largest real plan and still answers in seconds."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,15 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
                                 file=file, line=1, column=1))
         return None, problems
     plan_id = _plan_id(data, path)
+    for key in ("targets", "skipped"):
+        items = data.get(key)
+        if isinstance(items, list) and len(items) > MAX_ITEMS:
+            pos = loaded.positions.locate((key,))
+            problems.append(Finding("PC006", Severity.ERROR,
+                                    f"{key}: {len(items):,} entries; the limit is {MAX_ITEMS:,} per plan (the largest "
+                                    "real plan has about a hundred)", plan=plan_id, file=file, line=pos.line,
+                                    column=pos.column))
+            return None, problems
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

@@ -49,7 +49,7 @@ except ImportError as exc:  # pragma: no cover - depends on the PyYAML build
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_EXPANDED_NODES = 2_000_000
+MAX_EXPANDED_NODES = 250_000
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}

@@ -27,6 +27,8 @@ def write_report(path: Path, text: str, inputs: list[Path] = (), append: bool = 
             continue
     if target.is_dir():
         raise OutputError(f"{path}: is a folder")
+    if not target.parent.is_dir():
+        raise OutputError(f"{path}: the folder {target.parent} does not exist")
     if append:
         try:
             with open(path, "a", encoding="utf-8", newline="\n") as handle:

@@ -112,10 +112,31 @@ def findings_from_validation_error(
             message = f"{format_path(path)}: {text}"
             if kind not in ("value_error", "assertion_error") and not isinstance(err.get("input"), (dict, list)):
                 message += f" (got {_short(err.get('input'))})"
+                message += _full_width_hint(err.get("input"))
         if (code, path) in seen:
             continue
         seen.add((code, path))
+        if len(findings) == MAX_SCHEMA_FINDINGS:
+            findings.append(Finding(code_override or "PC012", Severity.ERROR,
+                                    f"more schema errors not shown (the first {MAX_SCHEMA_FINDINGS} are listed); "
+                                    "fix these and run again", plan=plan, file=file, line=1, column=1))
+            break
         pos = positions.locate(path, at_key=at_key)
         findings.append(Finding(code_override or code, Severity.ERROR, message, plan=plan, file=file,
                                 line=pos.line, column=pos.column, path=path))
     return findings
+
+
+MAX_SCHEMA_FINDINGS = 200
+"""Per file. Aliases can repeat one bad mapping a million times; the reader needs the first few."""
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+
+
+def _full_width_hint(value: Any) -> str:
+    """Chinese input methods type ２０２５ for 2025; say so instead of just 'not a number'."""
+    if isinstance(value, str) and value and value != value.translate(_FULL_WIDTH):
+        ascii_form = value.translate(_FULL_WIDTH)
+        if ascii_form.replace(".", "", 1).lstrip("+-").isdigit():
+            return f"; full-width digits: write {ascii_form}"
+    return ""

@@ -7,16 +7,25 @@ stack of fonts a reader's machine already has and a print stylesheet for A4.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from plancheck.reporters.report import LABELS
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: object) -> object:
+    """Control characters from plan text have no place in HTML (ESC, BEL): drop them."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 def _environment():  # -> jinja2.Environment
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     return Environment(loader=PackageLoader("plancheck.reporters", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
+                       undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True, finalize=_printable)
 
 
 def render_html(*, lang: str, title: str, comparisons: list[dict[str, Any]],
