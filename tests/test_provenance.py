@@ -88,3 +88,16 @@ def test_skipped_quotes_are_checked_too(write_plan, catalog):
 
 def test_numbers_in_reads_arabic_and_chinese_numerals():
     assert sorted(numbers_in("到2025年提高到20.5%,新建三十个")) == [20.5, 30.0, 2025.0]
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from plancheck.textnorm import normalize, normalize_with_origin  # noqa: E402
+
+
+@given(st.text(alphabet=st.sampled_from(list("到2025年，非化石能源消费比重达到２２％以上 \n\t—5—**__é\u0301ｱ①⑴\u3000")), max_size=60))
+def test_normalize_and_normalize_with_origin_agree(text):
+    """The fast path for quotes and the origin-mapping path for sources must give one text."""
+    with_origin = normalize_with_origin(text)
+    assert normalize(text) == with_origin.text
+    assert len(with_origin.origin) == len(with_origin.text)

@@ -223,9 +223,12 @@ def _inputs(plans: list, rules: Path | None, waivers: Path) -> list[Path]:
     return paths
 
 
-def _emit(text: str, output: Path | None, inputs: list[Path], append: bool = False) -> None:
+def _emit(text, output: Path | None, inputs: list[Path], append: bool = False) -> None:  # text: str or lines
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, str):
+            sys.stdout.write(text)
+        else:
+            sys.stdout.writelines(text)
         return
     from plancheck.output import OutputError, write_report
 

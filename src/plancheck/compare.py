@@ -27,7 +27,7 @@ COMMITMENT_RANK = {"aspirational": 0, "in_principle": 1, "firm": 2, "binding": 2
 _EPS = 1e-9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     verdict: Verdict
     reason: Reason
@@ -85,6 +85,14 @@ def _sign(x: float) -> int:
     return 0 if abs(x) < _EPS else (1 if x > 0 else -1)
 
 
+# Reasons that do not depend on the targets are built once and shared by every row.
+LOWER_DEFERS = Reason("the lower plan defers to the target allocated from above",
+                      "下级承接上级下达的目标，未提出自己的数值")
+LOWER_UNQUANTIFIED = Reason("the lower plan names the indicator without a number", "下级提到该指标，但没有给出数值")
+SAME_APPROXIMATELY = Reason("the same number, stated approximately (左右) on at least one side",
+                            "数值相同，至少一方表述为“左右”")
+SAME_TARGET = Reason("the same target", "目标相同")
+NOT_ADDRESSED = Reason("the lower plan does not address this target", "下级未涉及该目标")
 AGGREGATE_REASON = Reason("aggregate indicator: the upper figure is an average over very different parts "
                           "(land, industries), so the lower plan is not held to it one to one",
                           "总体平均指标：上级数值是对差异很大的各地（土地、产业）的平均，不逐一约束下级")
@@ -99,8 +107,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
     if indicator.binding == "extensive":
         return Outcome(Verdict.NOT_COMPARABLE, EXTENSIVE_REASON)
     if lower.deferred:
-        return Outcome(Verdict.DEFERRED, Reason("the lower plan defers to the target allocated from above",
-                                                "下级承接上级下达的目标，未提出自己的数值"))
+        return Outcome(Verdict.DEFERRED, LOWER_DEFERS)
     if upper.deferred:
         return Outcome(Verdict.NOT_COMPARABLE, Reason(
             "the upper plan itself defers to the target allocated from above, "
@@ -111,8 +118,7 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
             "the upper plan names this target without a number, so there is nothing to measure the lower target against",
             "上级未给出数值，无从比较"))
     if lower.value is None:
-        return Outcome(Verdict.UNQUANTIFIED, Reason("the lower plan names the indicator without a number",
-                                                    "下级提到该指标，但没有给出数值"))
+        return Outcome(Verdict.UNQUANTIFIED, LOWER_UNQUANTIFIED)
     if lower.base_year != upper.base_year:
         return Outcome(Verdict.NOT_COMPARABLE, Reason(
             f"base years differ ({_year(lower.base_year)} vs {_year(upper.base_year)}): "
@@ -168,9 +174,8 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
             f"equal within the tolerance of an approximate (左右) value (±{tolerance}): {numbers}",
             f"“左右”在容差（±{tolerance}）之内视为持平：{numbers_zh}") + caveat, gap, True)
     if approximate:
-        return Outcome(Verdict.EQUAL, Reason("the same number, stated approximately (左右) on at least one side",
-                                             "数值相同，至少一方表述为“左右”") + caveat, gap, True)
-    return Outcome(Verdict.EQUAL, Reason("the same target", "目标相同") + caveat, gap)
+        return Outcome(Verdict.EQUAL, SAME_APPROXIMATELY + caveat, gap, True)
+    return Outcome(Verdict.EQUAL, SAME_TARGET + caveat, gap)
 
 
 COMPARATOR_SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<", "reach": ""}
@@ -204,7 +209,7 @@ def _year(year: int | None, lang: str = "en") -> str:
 
 # ---------------------------------------------------------------- plan against plan
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One upper-level target (indicator, year, scope) and what the lower plan does about it."""
 
@@ -224,23 +229,36 @@ def _years_match(lower: Target, upper: Target) -> bool:
     return lower.year is None or upper.year is None or lower.year == upper.year
 
 
-def _candidates(upper: Target, lower_targets: list[Target], indicator: Indicator) -> list[int]:
-    return [i for i, t in enumerate(lower_targets)
+class _ByIndicator:
+    """The lower plan's targets grouped by indicator, so pairing is not quadratic in targets."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        self.targets = targets
+        self.groups: dict[str, list[tuple[int, Target]]] = {}
+        for i, t in enumerate(targets):
+            self.groups.setdefault(t.indicator, []).append((i, t))
+
+    def on(self, indicator: str) -> list[tuple[int, Target]]:
+        return self.groups.get(indicator, [])
+
+
+def _candidates(upper: Target, lower: _ByIndicator, indicator: Indicator) -> list[int]:
+    return [i for i, t in lower.on(upper.indicator)
             if t.indicator == upper.indicator and _years_match(t, upper)
             and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
 
 
-def _other_scope(upper: Target, lower_targets: list[Target], indicator: Indicator) -> int | None:
+def _other_scope(upper: Target, lower: _ByIndicator, indicator: Indicator) -> int | None:
     """A lower target on the indicator and year whose scope is unrelated to the upper one's.
 
     Such a plan is not silent on the indicator, so ``missing`` would mislead; but without a
     scope inclusion in the catalogue the two cannot be ranked either.
     """
-    return next((i for i, t in enumerate(lower_targets)
+    return next((i for i, t in lower.on(upper.indicator)
                  if t.indicator == upper.indicator and _years_match(t, upper)), None)
 
 
-def _met_early(upper: Target, lower_targets: list[Target], indicator: Indicator) -> tuple[int, Outcome] | None:
+def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tuple[int, Outcome] | None:
     """A lower target for an earlier year that is already at least as strict as the upper target.
 
     A county that reaches the province's 2030 level by 2025 has not left 2030 open;
@@ -248,11 +266,11 @@ def _met_early(upper: Target, lower_targets: list[Target], indicator: Indicator)
     """
     if upper.year is None or indicator.binding != "per_jurisdiction":
         return None
-    earlier = [i for i, t in enumerate(lower_targets)
+    earlier = [i for i, t in lower.on(upper.indicator)
                if t.indicator == upper.indicator and t.year is not None and t.year < upper.year
                and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
-    for i in sorted(earlier, key=lambda i: _preference(upper, lower_targets[i], indicator), reverse=True):
-        outcome = compare_targets(lower_targets[i], upper, indicator)
+    for i in sorted(earlier, key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True):
+        outcome = compare_targets(lower.targets[i], upper, indicator)
         if outcome.verdict in (Verdict.STRICTER, Verdict.EQUAL):
             return i, outcome
     return None
@@ -284,14 +302,14 @@ def _statement(target: Target) -> Reason:
     return text + (f" ({target.scope})" if target.scope else "")
 
 
-def _missing_reason(upper: Target, lower_targets: list[Target], indicator: Indicator) -> Reason:
+def _missing_reason(upper: Target, lower: _ByIndicator, indicator: Indicator) -> Reason:
     """Say what the lower plan does say nearby: other years of the indicator, related indicators."""
-    reason = Reason("the lower plan does not address this target", "下级未涉及该目标")
-    same = [t for t in lower_targets if t.indicator == upper.indicator]
+    reason = NOT_ADDRESSED
+    same = [t for _, t in lower.on(upper.indicator)]
     if same:
         return (reason + Reason(" for this year; it states ", "（该年份）；下级写的是：")
                 + join([_statement(t) for t in same], ", ", "，"))
-    related = [t for t in lower_targets if t.indicator in indicator.related]
+    related = [t for i, t in sorted(x for other in indicator.related for x in lower.on(other))]
     if related:
         return (reason + Reason("; it sets the related ", "；下级设有相关指标 ")
                 + join([Reason(f"{t.indicator} ", f"{t.indicator} ") + _statement(t) for t in related], ", ", "，")
@@ -363,12 +381,13 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
     """One row per upper target, in a stable order (indicator, year, scope)."""
     horizon_end = max((d.horizon.end for d in lower.documents if d.horizon is not None), default=None)
     facts = {f.name: f.value for f in lower.jurisdiction.facts}
+    grouped = _ByIndicator(lower.targets)
     rows: list[Row] = []
     for ui, up in enumerate(upper.targets):
         indicator = catalog.get(up.indicator)
         if indicator is None:
             continue
-        found = _candidates(up, lower.targets, indicator)
+        found = _candidates(up, grouped, indicator)
         if found:
             found.sort(key=lambda i: _preference(up, lower.targets[i], indicator), reverse=True)
             best = lower.targets[found[0]]
@@ -377,7 +396,7 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
                             outcome.reason + _also_stated(best, [lower.targets[i] for i in found[1:]]), ui, found[0],
                             outcome.gap, outcome.approximate, tuple(found[1:])))
             continue
-        early = _met_early(up, lower.targets, indicator)
+        early = _met_early(up, grouped, indicator)
         if early is not None:
             index, outcome = early
             rows.append(Row(up.indicator, up.year, up.scope, Verdict.STRICTER,
@@ -386,7 +405,7 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
                                    f"已达到上级{up.year}年的要求（") + outcome.reason + Reason(")", "）"),
                             ui, index, outcome.gap, outcome.approximate))
             continue
-        elsewhere = _other_scope(up, lower.targets, indicator)
+        elsewhere = _other_scope(up, grouped, indicator)
         if elsewhere is not None:
             other = lower.targets[elsewhere]
             how = "names" if other.value is None else "sets"
@@ -420,6 +439,6 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
                                    "上级目标本身承接更上级的要求，没有需要下级重申的自有目标"), ui, None))
             continue
         rows.append(Row(up.indicator, up.year, up.scope, Verdict.MISSING,
-                        _missing_reason(up, lower.targets, indicator), ui, None))
+                        _missing_reason(up, grouped, indicator), ui, None))
     rows.sort(key=lambda r: (r.indicator, r.year is None, r.year or 0, r.scope or "", r.upper_index))
     return rows

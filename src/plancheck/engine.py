@@ -6,7 +6,10 @@ prints or exits; every problem becomes a located ``Finding``.
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -130,8 +133,12 @@ def _with_plan(findings: list[Finding], plan_id: str) -> list[Finding]:
     return [f if f.plan is not None else replace(f, plan=plan_id) for f in findings]
 
 
-def read_sources(plan: LoadedPlan) -> tuple[dict[str, SourceText], list[Finding]]:
-    """Each document's source text, normalised once for every check that needs it."""
+def read_sources(plan: LoadedPlan, cache: dict[Path, tuple] | None = None
+                 ) -> tuple[dict[str, SourceText], list[Finding]]:
+    """Each document's source text, normalised once for every check that needs it.
+
+    ``cache`` (path → read result) shares the work between plans that cite the same source,
+    as the documents of one jurisdiction, or a whole generated corpus, do."""
     texts: dict[str, SourceText] = {}
     problems: list[Finding] = []
     for i, doc in enumerate(plan.plan.documents):
@@ -139,13 +146,20 @@ def read_sources(plan: LoadedPlan) -> tuple[dict[str, SourceText], list[Finding]
             continue
         path = plan.source_path(doc.source)
         display = os.path.normpath(path)
-        text, found = read_text(path, display)
+        key = path.resolve()
+        if cache is not None and key in cache:
+            text, found, normalized = cache[key]
+        else:
+            text, found = read_text(path, display)
+            normalized = normalize_with_origin(text) if text is not None else None
+            if cache is not None:
+                cache[key] = (text, found, normalized)
         if text is None:
             problems += [_locate(replace(f, plan=plan.id, path=("documents", i, "source"),
                                          message=f"documents[{i}].source: {f.message} ({f.file})"), plan)
                          for f in found]
             continue
-        texts[doc.id] = SourceText(display, normalize_with_origin(text))
+        texts[doc.id] = SourceText(display, normalized)
     return texts, problems
 
 
@@ -153,18 +167,41 @@ def validate(paths: list[Path], catalog: Catalog) -> Validation:
     """Schema, references and provenance of every plan file under ``paths``."""
     files, problems = discover(paths)
     result = Validation(findings=problems, files=len(files))
-    for path in files:
-        plan, found = load_plan(path, catalog)
-        result.findings.extend(found)
-        if plan is None:
-            continue
-        result.plans.append(plan)
-        sources, found = read_sources(plan)
-        result.findings.extend(found)
-        texts = {doc_id: source.text.text for doc_id, source in sources.items()}
-        result.findings.extend(_locate(f, plan) for f in check_provenance(plan.plan, texts))
-    result.findings = sort_findings(result.findings)
+    source_cache: dict[Path, tuple] = {}
+    with _bulk_work():
+        for path in files:
+            plan, found = load_plan(path, catalog)
+            result.findings.extend(found)
+            if plan is None:
+                continue
+            sources, found = read_sources(plan, source_cache)
+            result.findings.extend(found)
+            texts = {doc_id: source.text.text for doc_id, source in sources.items()}
+            result.findings.extend(_locate(f, plan) for f in check_provenance(plan.plan, texts))
+            result.plans.append(replace(plan, positions=plan.positions.pruned(KEPT_DEPTH)))
+        result.findings = sort_findings(result.findings)
     return result
+
+
+KEPT_DEPTH = 2
+"""Positions kept after a plan's own checks: the plan's sections and each target and entry."""
+
+
+@contextmanager
+def _bulk_work() -> Iterator[None]:
+    """Pause the cyclic garbage collector while thousands of plans are built.
+
+    Plans, positions and findings hold no reference cycles; reference counting frees them.
+    The collector would otherwise rescan every object built so far, again and again, which
+    costs a quarter of a national run and frees nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _locate(finding: Finding, plan: LoadedPlan) -> Finding:
@@ -238,9 +275,9 @@ def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog) -> list
     findings = []
     for finding in check_strictness(lower.plan, upper.plan, catalog):
         row = finding.extra["row"]
-        pos = upper.positions.locate(("targets", row.upper_index))
-        finding = replace(finding, extra={**finding.extra, "upper_location": {
-            "plan": upper.id, "file": upper.file, "line": pos.line, "column": pos.column}})
+        up = upper.positions.locate(("targets", row.upper_index))
+        finding.extra["upper_location"] = {"plan": upper.id, "file": upper.file, "line": up.line,
+                                           "column": up.column}  # the finding is new: extending it is safe
         findings.append(_locate(finding, lower))
     return findings
 
@@ -257,11 +294,17 @@ def comparisons_of(result: Validation) -> list[Comparison]:
 
 def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) -> Validation:
     """Validation, internal consistency, and every plan against its nearest present ancestor."""
+    result = validate(paths, catalog)
+    with _bulk_work():
+        _check_hierarchy(result, catalog, rules_dir)
+    return result
+
+
+def _check_hierarchy(result: Validation, catalog: Catalog, rules_dir: Path | None) -> None:
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.hierarchy import check_ancestry, check_duplicate
     from plancheck.hierarchy import find_ancestor, load_registry, parent_map
 
-    result = validate(paths, catalog)
     by_id: dict[str, LoadedPlan] = {}
     findings = list(result.findings)
     for plan in result.plans:
@@ -270,16 +313,16 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None) ->
         else:
             by_id[plan.id] = plan
     parents = parent_map([p.plan.jurisdiction for p in by_id.values()], load_registry(rules_dir))
+    present = set(by_id)
     for plan in by_id.values():
         findings.extend(_locate(f, plan) for f in check_consistency(plan.plan, catalog))
-        ancestry = find_ancestor(plan.id, parents, set(by_id))
+        ancestry = find_ancestor(plan.id, parents, present)
         findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, ancestry))
         if ancestry.problem is None and ancestry.ancestor is not None:
             upper = by_id[ancestry.ancestor]
             findings.extend(compare_pair(plan, upper, catalog))
             result.pairs.append((plan, upper, ancestry.skipped))
     result.findings = sort_findings(findings)
-    return result
 
 
 def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path | None = None) -> Validation:

@@ -53,7 +53,7 @@ class Verdict(str, Enum):
     CONFLICT = "conflict"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem or observation, located in a plan file where possible."""
 
@@ -71,7 +71,8 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def located(self, file: str, line: int | None, column: int | None) -> Finding:
-        return replace(self, file=file, line=line, column=column)
+        return Finding(self.code, self.severity, self.message, self.plan, file, line, column, self.path,
+                       self.indicator, self.year, self.verdict, self.extra)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (

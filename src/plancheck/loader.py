@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -58,13 +58,17 @@ _SEQ_TAG = _TAG + "seq"
 _MERGE_TAG = _TAG + "merge"
 
 _resolver = Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_IMPLICIT_FIRST = frozenset(k for k in Resolver.yaml_implicit_resolvers if k is not None)
 _constructor = SafeConstructor()
 
 
-@dataclass(frozen=True)
-class Position:
-    line: int  # 1-based
-    column: int  # 1-based
+class Position(NamedTuple):
+    """1-based line and column. A tuple, because every node of every file gets one."""
+
+    line: int
+    column: int
 
 
 @dataclass
@@ -73,6 +77,13 @@ class PositionMap:
 
     values: dict[KeyPath, Position] = field(default_factory=dict)
     keys: dict[KeyPath, Position] = field(default_factory=dict)
+
+    def pruned(self, depth: int) -> PositionMap:
+        """Only paths up to ``depth`` keys long. Once a plan's own checks have run, later
+        checks point at whole targets (("targets", 3)); keeping every node's position for
+        thousands of plans would cost more memory than the plans themselves."""
+        return PositionMap({p: v for p, v in self.values.items() if len(p) <= depth},
+                           {p: v for p, v in self.keys.items() if len(p) <= depth})
 
     def locate(self, path: KeyPath, *, at_key: bool = False) -> Position:
         """Position of ``path`` or of its nearest ancestor that has one."""
@@ -117,6 +128,13 @@ class _Frame:
         self.anchor = anchor
         self.start_count = start_count
         self.pos = pos
+
+
+def _events(parser: Any) -> Any:
+    """libyaml's events without yaml.parse's generator layer (this loop runs once per value)."""
+    check, get = parser.check_event, parser.get_event
+    while check():
+        yield get()
 
 
 class _Abort(Exception):
@@ -220,59 +238,75 @@ class _Builder:
         documents = 0
         root: Any = None
         root_set = False
-        for event in yaml.parse(text, Loader=_Parser):
-            if isinstance(event, DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    self.problem("PC005", "the file holds more than one YAML document; a plan file holds exactly one",
-                                 _pos(event.start_mark))
-                    raise _Abort
-                continue
-            if isinstance(event, StreamEndEvent):
-                break
-            if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                frame = stack.pop()
-                if frame.anchor is not None:
-                    self.anchors[frame.anchor] = (frame.container, self.count - frame.start_count + 1)
-                    self.open_anchors.discard(frame.anchor)
-                value = frame.container
-                if not stack:
-                    root, root_set = value, True
-                else:
-                    self._attach(stack[-1], value, frame.pos, is_collection=True)
-                continue
-            if isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
-                pos = _pos(event.start_mark)
-                parent = stack[-1] if stack else None
-                in_key_slot = parent is not None and parent.is_map and parent.expect_key
-                path: KeyPath = self._child_path(parent) if parent is not None and not in_key_slot else ()
-                if isinstance(event, AliasEvent):
-                    value = self._alias(event, pos)
-                elif isinstance(event, ScalarEvent):
-                    self._count(pos)
+        parser = _Parser(text)
+        try:
+            for event in _events(parser):
+                cls = event.__class__
+                if cls is ScalarEvent and stack:  # the common case, kept short
+                    frame = stack[-1]
+                    pos = Position(event.start_mark.line + 1, event.start_mark.column + 1)
+                    self.count += 1
+                    if self.count > MAX_EXPANDED_NODES:
+                        self._count(pos, 0)
                     value = self._scalar(event, pos)
                     if event.anchor is not None:
                         self.anchors[event.anchor] = (value, 1)
-                else:
-                    self._count(pos)
-                    is_map = isinstance(event, MappingStartEvent)
-                    self._check_collection_tag(event, is_map, pos)
-                    if len(stack) >= MAX_DEPTH:
-                        self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", pos)
-                        raise _Abort
-                    if in_key_slot:
-                        self.problem("PC004", "a mapping or sequence cannot be used as a key", pos)
-                    if not in_key_slot:
-                        self.positions.values.setdefault(path, pos)
-                    if event.anchor is not None:
-                        self.open_anchors.add(event.anchor)
-                    stack.append(_Frame({} if is_map else [], path if not in_key_slot else ("<key>",),
-                                        is_map, event.anchor, self.count, pos))
+                    self._attach(frame, value, pos, is_collection=False)
                     continue
-                if parent is None:
-                    root, root_set = value, True
-                else:
-                    self._attach(parent, value, pos, is_collection=False)
+                if isinstance(event, DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        self.problem("PC005", "the file holds more than one YAML document; a plan file holds exactly one",
+                                     _pos(event.start_mark))
+                        raise _Abort
+                    continue
+                if isinstance(event, StreamEndEvent):
+                    break
+                if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                    frame = stack.pop()
+                    if frame.anchor is not None:
+                        self.anchors[frame.anchor] = (frame.container, self.count - frame.start_count + 1)
+                        self.open_anchors.discard(frame.anchor)
+                    value = frame.container
+                    if not stack:
+                        root, root_set = value, True
+                    else:
+                        self._attach(stack[-1], value, frame.pos, is_collection=True)
+                    continue
+                if isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
+                    pos = _pos(event.start_mark)
+                    parent = stack[-1] if stack else None
+                    in_key_slot = parent is not None and parent.is_map and parent.expect_key
+                    path: KeyPath = self._child_path(parent) if parent is not None and not in_key_slot else ()
+                    if isinstance(event, AliasEvent):
+                        value = self._alias(event, pos)
+                    elif isinstance(event, ScalarEvent):
+                        self._count(pos)
+                        value = self._scalar(event, pos)
+                        if event.anchor is not None:
+                            self.anchors[event.anchor] = (value, 1)
+                    else:
+                        self._count(pos)
+                        is_map = isinstance(event, MappingStartEvent)
+                        self._check_collection_tag(event, is_map, pos)
+                        if len(stack) >= MAX_DEPTH:
+                            self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", pos)
+                            raise _Abort
+                        if in_key_slot:
+                            self.problem("PC004", "a mapping or sequence cannot be used as a key", pos)
+                        if not in_key_slot:
+                            self.positions.values.setdefault(path, pos)
+                        if event.anchor is not None:
+                            self.open_anchors.add(event.anchor)
+                        stack.append(_Frame({} if is_map else [], path if not in_key_slot else ("<key>",),
+                                            is_map, event.anchor, self.count, pos))
+                        continue
+                    if parent is None:
+                        root, root_set = value, True
+                    else:
+                        self._attach(parent, value, pos, is_collection=False)
+        finally:
+            parser.dispose()
         if not root_set or root is None:
             self.problem("PC005", "the file is empty; a plan is a mapping with jurisdiction, documents and targets",
                          Position(1, 1))
@@ -359,16 +393,25 @@ class _Builder:
 
     def _scalar(self, event: ScalarEvent, pos: Position) -> Any:
         tag = event.tag
-        plain = event.implicit[0]
-        if tag in (None, "!"):
-            tag = _resolver.resolve(ScalarNode, event.value, (plain, False)) if plain and tag is None \
-                else _TAG + "str"
+        if tag is None and event.implicit[0]:
+            value = event.value
+            # The resolver only looks further when the first character can start a non-string
+            # (a digit, a sign, '.', '~', y/n/t/f/o...): most plan text skips it entirely.
+            tag = _resolver.resolve(ScalarNode, value, (True, False)) if value[:1] in _IMPLICIT_FIRST \
+                else _STR_TAG if value else _resolver.resolve(ScalarNode, value, (True, False))
+        elif tag in (None, "!"):
+            tag = _STR_TAG
         elif tag not in _SCALAR_TAGS:
             self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files; "
                          "only standard YAML types are accepted and nothing is executed", pos)
             self._last_tag = None
             return None
         self._last_tag = tag
+        if tag == _STR_TAG:  # most values: no constructor needed
+            return event.value
+        if tag == _INT_TAG and event.value.isdigit() and event.value.isascii() \
+                and (event.value[0] != "0" or event.value == "0"):
+            return int(event.value)  # plain decimal: what the constructor would return, without it
         if tag == _MERGE_TAG:
             return "<<"
         node = ScalarNode(tag, event.value)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 
 class OutputError(Exception):
     """The report cannot be written where asked; the message says why."""
 
 
-def write_report(path: Path, text: str, inputs: list[Path] = (), append: bool = False) -> None:
+def write_report(path: Path, text: str | Iterable[str], inputs: list[Path] = (), append: bool = False) -> None:
     target = path.resolve()
     for source in inputs:
         try:
@@ -32,7 +34,7 @@ def write_report(path: Path, text: str, inputs: list[Path] = (), append: bool = 
     if append:
         try:
             with open(path, "a", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+                _write(handle, text)
         except OSError as exc:
             raise OutputError(f"{path}: {exc.strerror or exc}") from None
         return
@@ -43,7 +45,7 @@ def write_report(path: Path, text: str, inputs: list[Path] = (), append: bool = 
         raise OutputError(f"{path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            _write(handle, text)
         if target.exists():
             os.chmod(temp, target.stat().st_mode & 0o777)
         else:
@@ -52,6 +54,13 @@ def write_report(path: Path, text: str, inputs: list[Path] = (), append: bool = 
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise OutputError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _write(handle: TextIO, text: str | Iterable[str]) -> None:
+    if isinstance(text, str):
+        handle.write(text)
+        return
+    handle.writelines(text)
 
 
 def _umask() -> int:

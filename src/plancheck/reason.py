@@ -20,6 +20,8 @@ class Reason(str):
         return reason
 
     def __add__(self, other: str) -> Reason:  # type: ignore[override]
+        if not other:  # the common "+ no caveat": keep the shared constant, allocate nothing
+            return self
         return Reason(str(self) + str(other), self.zh + zh_of(other))
 
     def text(self, lang: str) -> str:

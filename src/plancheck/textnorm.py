@@ -49,7 +49,24 @@ class SourceText:
 
 
 def normalize(text: str) -> str:
-    return normalize_with_origin(text).text
+    """The same text as ``normalize_with_origin(text).text``, without building the origin map."""
+    forms = _CHAR_FORMS
+    out = []
+    for ch in _DROP.sub("", text):
+        form = forms.get(ch)
+        out.append(form if form is not None else _char_form(ch))
+    return "".join(out)
+
+
+_CHAR_FORMS: dict[str, str] = {}
+"""NFKC of each character seen so far, whitespace removed: a plan's few thousand distinct
+characters are normalised once per run instead of once per occurrence."""
+
+
+def _char_form(ch: str) -> str:
+    form = "".join(c for c in unicodedata.normalize("NFKC", ch) if not c.isspace())
+    _CHAR_FORMS[ch] = form
+    return form
 
 
 def normalize_with_origin(text: str) -> NormalizedText:
@@ -64,11 +81,18 @@ def normalize_with_origin(text: str) -> NormalizedText:
 
 
 def _append(text: str, start: int, end: int, out: list[str], origin: list[int]) -> None:
+    forms = _CHAR_FORMS
     for offset in range(start, end):
-        for ch in unicodedata.normalize("NFKC", text[offset]):
-            if not ch.isspace():
-                out.append(ch)
-                origin.append(offset)
+        ch = text[offset]
+        form = forms.get(ch)
+        if form is None:
+            form = _char_form(ch)
+        if len(form) == 1:
+            out.append(form)
+            origin.append(offset)
+        elif form:
+            out.extend(form)
+            origin.extend([offset] * len(form))
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -3,6 +3,7 @@ so a JSON or SARIF run never loads rich or jinja2."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 from plancheck.catalog import Catalog
@@ -26,11 +27,12 @@ class Language(str, Enum):
 
 
 def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: FailLevel,
-                    plans: list[str] | None = None) -> str:
-    """The formats that are a list of located findings (text, json, sarif, junit, github)."""
+                    plans: list[str] | None = None) -> str | Iterable[str]:
+    """The formats that are a list of located findings (text, json, sarif, junit, github).
+    Text and JSON come as a stream of lines, so a national run never holds its whole report."""
     if fmt is ReportFormat.json:
-        from plancheck.reporters.json import render_findings as render
-        return render(findings)
+        from plancheck.reporters.json import iter_findings
+        return iter_findings(findings)
     if fmt is ReportFormat.sarif:
         from plancheck.reporters.sarif import render_sarif
         return render_sarif(findings)
@@ -40,12 +42,12 @@ def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: Fail
     if fmt is ReportFormat.github:
         from plancheck.reporters.github import render_github
         return render_github(findings)
-    from plancheck.reporters.plain import render_findings as render
-    return render(findings)
+    from plancheck.reporters.plain import iter_findings as iter_plain
+    return iter_plain(findings)
 
 
 def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportFormat, lang: Language,
-                      fail_level: FailLevel, *, width: int | None = 140, color: bool = False) -> str:
+                      fail_level: FailLevel, *, width: int | None = 140, color: bool = False) -> str | Iterable[str]:
     if fmt is ReportFormat.json:
         from plancheck.reporters.comparison import comparison_dict
         from plancheck.reporters.json import dumps
@@ -65,7 +67,7 @@ def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportForma
 
 
 def render_check(result: Validation, catalog: Catalog, fmt: ReportFormat, lang: Language,
-                 fail_level: FailLevel) -> str:
+                 fail_level: FailLevel) -> str | Iterable[str]:
     if fmt in (ReportFormat.markdown, ReportFormat.html):
         from plancheck.reporters.report import check_view
         view = check_view(comparisons_of(result), result.findings, catalog, lang.value)

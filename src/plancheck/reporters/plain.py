@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from plancheck.findings import FailLevel, Finding, Severity, counts_against, fail_level_name, reaches
 
@@ -36,7 +37,12 @@ def render_finding(finding: Finding) -> str:
 
 
 def render_findings(findings: list[Finding]) -> str:
-    return "".join(render_finding(f) + "\n" for f in findings)
+    return "".join(iter_findings(findings))
+
+
+def iter_findings(findings: list[Finding]) -> Iterator[str]:
+    for finding in findings:
+        yield render_finding(finding) + "\n"
 
 
 def render_summary(files: int, findings: list[Finding], fail_level: FailLevel) -> str:
