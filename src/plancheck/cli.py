@@ -83,6 +83,17 @@ def _settings(rules: Path | None):  # -> Settings
     return _config(load_settings, rules if rules is not None else default_rules_dir())
 
 
+JobsOption = Annotated[int, typer.Option(
+    "--jobs", "-j", help="Processes that read plan files; 0 (default) uses every available core when there "
+                         "are many files. The output is the same as with 1.", min=0)]
+
+
+def _jobs(jobs: int) -> int:
+    from plancheck.engine import default_jobs
+
+    return jobs or default_jobs()
+
+
 WaiversOption = Annotated[Path, typer.Option(
     "--waivers", help="Waiver file; used when it exists.", dir_okay=False)]
 
@@ -121,12 +132,13 @@ def validate(
     output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
+    jobs: JobsOption = 0,
 ) -> None:
     """Check plan files against the schema: keys, types, references and quotes."""
     from plancheck.engine import validate as run_validation
 
     settings, fail_level, catalog = _setup(rules, fail_on)
-    result = run_validation(paths or [Path("plans")], catalog)
+    result = run_validation(paths or [Path("plans")], catalog, _jobs(jobs))
     result.findings = settings.apply(result.findings)
     _finish(result, output_format, fail_level)
 
@@ -286,6 +298,7 @@ def check(
         "--changed-only", help="Report on the plans changed since this git ref (and not yet committed), "
                                "with the plans above and below them.", show_default=False)] = None,
     plans_dir: PlansOption = Path("plans"),
+    jobs: JobsOption = 0,
 ) -> None:
     """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
     from plancheck.engine import check as run_check
@@ -295,7 +308,7 @@ def check(
 
     settings, fail_level, catalog = _setup(rules, fail_on)
     focus = _focus(paths, with_relatives, changed_only, plans_dir)
-    result = run_check([plans_dir] if focus is not None else (paths or [plans_dir]), catalog, rules)
+    result = run_check([plans_dir] if focus is not None else (paths or [plans_dir]), catalog, rules, _jobs(jobs))
     if focus is not None:
         result = restrict_to_relatives(result, focus, rules)
     result.findings = _waive(settings.apply(result.findings), waivers)
