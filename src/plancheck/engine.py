@@ -354,6 +354,10 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None, jo
 
 
 def _check_hierarchy(result: Validation, catalog: Catalog, rules_dir: Path | None) -> None:
+    """Consistency, ancestry and the comparison with the ancestor, for every plan.
+
+    Serial on purpose: measured on the national corpus, sending the findings back from
+    worker processes costs as much as computing them (docs/performance.md)."""
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.hierarchy import check_ancestry, check_duplicate
     from plancheck.hierarchy import find_ancestor, load_registry, parent_map

@@ -58,6 +58,7 @@ _SEQ_TAG = _TAG + "seq"
 _MERGE_TAG = _TAG + "merge"
 
 _resolver = Resolver()
+_new_position = tuple.__new__  # Position(line, column) without the NamedTuple's Python-level __new__
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 _IMPLICIT_FIRST = frozenset(k for k in Resolver.yaml_implicit_resolvers if k is not None)
@@ -128,13 +129,6 @@ class _Frame:
         self.anchor = anchor
         self.start_count = start_count
         self.pos = pos
-
-
-def _events(parser: Any) -> Any:
-    """libyaml's events without yaml.parse's generator layer (this loop runs once per value)."""
-    check, get = parser.check_event, parser.get_event
-    while check():
-        yield get()
 
 
 class _Abort(Exception):
@@ -239,19 +233,45 @@ class _Builder:
         root: Any = None
         root_set = False
         parser = _Parser(text)
+        check_event, get_event = parser.check_event, parser.get_event
+        values = self.positions.values
+        implicit_first = _IMPLICIT_FIRST
         try:
-            for event in _events(parser):
+            while check_event():
+                event = get_event()
                 cls = event.__class__
-                if cls is ScalarEvent and stack:  # the common case, kept short
+                if cls is ScalarEvent and stack:  # the common case: inline, no method calls
                     frame = stack[-1]
-                    pos = Position(event.start_mark.line + 1, event.start_mark.column + 1)
+                    mark = event.start_mark
+                    pos = _new_position(Position, (mark.line + 1, mark.column + 1))
                     self.count += 1
                     if self.count > MAX_EXPANDED_NODES:
                         self._count(pos, 0)
-                    value = self._scalar(event, pos)
-                    if event.anchor is not None:
-                        self.anchors[event.anchor] = (value, 1)
-                    self._attach(frame, value, pos, is_collection=False)
+                    text_value = event.value
+                    if event.tag is None and event.implicit[0] and text_value[:1] not in implicit_first \
+                            and text_value and event.anchor is None:
+                        value = text_value  # a plain string: what resolver and constructor would give
+                        self._last_tag = _STR_TAG
+                    else:
+                        value = self._scalar(event, pos)
+                        if event.anchor is not None:
+                            self.anchors[event.anchor] = (value, 1)
+                    if frame.is_map:
+                        if frame.expect_key or frame.discard:
+                            self._attach(frame, value, pos, is_collection=False)
+                            continue
+                        frame.expect_key = True
+                        key = frame.key
+                        path_key = key if key.__class__ is str or key.__class__ is int else str(key)
+                        values.setdefault((*frame.path, path_key), pos)
+                        try:
+                            frame.container[key] = value
+                        except TypeError:  # unhashable key, already reported
+                            pass
+                    else:
+                        container = frame.container
+                        values.setdefault((*frame.path, len(container)), pos)
+                        container.append(value)
                     continue
                 if isinstance(event, DocumentStartEvent):
                     documents += 1

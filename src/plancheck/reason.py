@@ -24,6 +24,9 @@ class Reason(str):
             return self
         return Reason(str(self) + str(other), self.zh + zh_of(other))
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return (str(self), self.zh)  # so a reason survives pickling (checks run in worker processes)
+
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" else str(self)
 

@@ -50,22 +50,23 @@ class SourceText:
 
 def normalize(text: str) -> str:
     """The same text as ``normalize_with_origin(text).text``, without building the origin map."""
-    forms = _CHAR_FORMS
-    out = []
-    for ch in _DROP.sub("", text):
-        form = forms.get(ch)
-        out.append(form if form is not None else _char_form(ch))
-    return "".join(out)
+    text = _DROP.sub("", text)
+    for ch in set(text).difference(_CHAR_FORMS):
+        _char_form(ch)
+    return text.translate(_TRANSLATION)
 
 
 _CHAR_FORMS: dict[str, str] = {}
 """NFKC of each character seen so far, whitespace removed: a plan's few thousand distinct
 characters are normalised once per run instead of once per occurrence."""
+_TRANSLATION: dict[int, str] = {}
+"""The same, keyed by code point, for str.translate."""
 
 
 def _char_form(ch: str) -> str:
     form = "".join(c for c in unicodedata.normalize("NFKC", ch) if not c.isspace())
     _CHAR_FORMS[ch] = form
+    _TRANSLATION[ord(ch)] = form
     return form
 
 
