@@ -98,6 +98,9 @@ from plancheck.textnorm import normalize, normalize_with_origin  # noqa: E402
 @given(st.text(alphabet=st.sampled_from(list("到2025年，非化石能源消费比重达到２２％以上 \n\t—5—**__é\u0301ｱ①⑴\u3000")), max_size=60))
 def test_normalize_and_normalize_with_origin_agree(text):
     """The fast path for quotes and the origin-mapping path for sources must give one text."""
+    from plancheck.textnorm import _origin_map
+
     with_origin = normalize_with_origin(text)
     assert normalize(text) == with_origin.text
-    assert len(with_origin.origin) == len(with_origin.text)
+    assert len(_origin_map(text)) == len(with_origin.text)
+    assert all(text[offset] != " " for offset in _origin_map(text))

@@ -20,17 +20,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 _DROP = re.compile(r"—\s*\d{1,3}\s*—|\*\*|__")
 
 
 @dataclass(frozen=True)
 class NormalizedText:
-    """Normalised text and, for each of its characters, the offset it came from."""
+    """Normalised text and, for each of its characters, the offset it came from.
+
+    The origin map is built only when asked for (``audit`` points back into the source);
+    matching quotes needs just the text, and that is built at C speed.
+    """
 
     text: str
-    origin: tuple[int, ...]
     original: str
+
+    @cached_property
+    def origin(self) -> tuple[int, ...]:
+        return _origin_map(self.original)
 
     def line_of(self, index: int) -> int:
         """1-based line in the original text of normalised character ``index``."""
@@ -71,6 +79,11 @@ def _char_form(ch: str) -> str:
 
 
 def normalize_with_origin(text: str) -> NormalizedText:
+    return NormalizedText(normalize(text), text)
+
+
+def _origin_map(text: str) -> tuple[int, ...]:
+    """For each character of ``normalize(text)``, its offset in ``text`` (same walk, per character)."""
     out: list[str] = []
     origin: list[int] = []
     position = 0
@@ -78,7 +91,7 @@ def normalize_with_origin(text: str) -> NormalizedText:
         _append(text, position, match.start(), out, origin)
         position = match.end()
     _append(text, position, len(text), out, origin)
-    return NormalizedText("".join(out), tuple(origin), text)
+    return tuple(origin)
 
 
 def _append(text: str, start: int, end: int, out: list[str], origin: list[int]) -> None:

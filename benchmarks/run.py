@@ -1,0 +1,122 @@
+"""Measure plancheck against its baselines, side by side in one run.
+
+Whole-process wall time and peak memory (max RSS of the measured process), several runs
+each, medians; every ratio compares two commands measured in the same run, alternating,
+on the same files:
+
+1. ``plancheck check`` on the national corpus vs parsing the same files with PyYAML's
+   CSafeLoader and nothing else (one process, and with ``--jobs 2``);
+2. ``plancheck validate`` vs ``check-jsonschema`` with ``plancheck schema`` on the same files;
+3. cold start: ``plancheck validate plans/chaling.yaml`` vs ``python -c "import typer, pydantic, yaml"``;
+4. scaling: ``check`` on the corpus at 10 % and at 100 %.
+
+    python benchmarks/run.py            # generates benchmarks/corpus-{10,100} if missing
+    python benchmarks/run.py --runs 5
+
+Run it from the repository root with the environment plancheck is installed in (the test
+extra brings check-jsonschema). It prints a Markdown table; docs/performance.md holds the
+figures of the last recorded run and the machine they came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "seconds = time.perf_counter() - start\n"
+    "print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+)
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
+    """(seconds, peak MB, exit code) of one run of ``command`` in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", WRAPPER, str(cwd), *command], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
+
+
+def compare(label: str, a: tuple[str, list[str], Path], b: tuple[str, list[str], Path], runs: int) -> dict:
+    """Run two commands alternately ``runs`` times; medians and the ratio a / b."""
+    times: dict[str, list[float]] = {a[0]: [], b[0]: []}
+    memory: dict[str, list[float]] = {a[0]: [], b[0]: []}
+    codes: dict[str, int] = {}
+    for _ in range(runs):
+        for name, command, cwd in (a, b):
+            seconds, peak, code = measure(command, cwd)
+            times[name].append(seconds)
+            memory[name].append(peak)
+            codes[name] = code
+    med = {name: statistics.median(values) for name, values in times.items()}
+    mem = {name: max(values) for name, values in memory.items()}
+    return {"label": label, "a": a[0], "b": b[0], "a_s": med[a[0]], "b_s": med[b[0]],
+            "a_mb": mem[a[0]], "b_mb": mem[b[0]], "ratio": med[a[0]] / med[b[0]], "codes": codes}
+
+
+def corpus(scale: float, name: str) -> Path:
+    path = HERE / name
+    if not (path / "plans").is_dir():
+        print(f"generating {path} ...", file=sys.stderr)
+        generate(scale, path)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    full, tenth = corpus(1.0, "corpus-100"), corpus(0.1, "corpus-10")
+    plancheck = [sys.executable, "-m", "plancheck"]
+    rules = ["--rules", str(REPO / "rules")]
+    schema = full / "plan.schema.json"
+    schema.write_text(subprocess.run([*plancheck, "schema", *rules], capture_output=True, text=True,
+                                     check=True).stdout, encoding="utf-8")
+    files = sorted(str(p.relative_to(full)) for p in (full / "plans").glob("*.yaml"))
+    parse_only = [sys.executable, "-c", "import sys, yaml\nfor f in sys.argv[1:]:\n"
+                  "    with open(f, 'rb') as h:\n        yaml.load(h, Loader=yaml.CSafeLoader)\n", *files]
+    check = [*plancheck, "check", "plans", *rules, "--format", "json"]
+    results = [
+        compare("check vs CSafeLoader parse (1 process)", ("check -j1", [*check, "-j", "1"], full),
+                ("CSafeLoader", parse_only, full), args.runs),
+        compare("check vs CSafeLoader parse (2 processes)", ("check -j2", [*check, "-j", "2"], full),
+                ("CSafeLoader", parse_only, full), args.runs),
+        compare("validate vs check-jsonschema", ("validate -j1", [*plancheck, "validate", "plans", *rules, "-j", "1"],
+                                                 full),
+                ("check-jsonschema", [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), *files],
+                 full), args.runs),
+        compare("cold start", ("validate chaling", [*plancheck, "validate", "plans/chaling.yaml"], REPO),
+                ("import typer, pydantic, yaml", [sys.executable, "-c", "import typer, pydantic, yaml"], REPO),
+                max(args.runs, 10)),
+        compare("scaling: check at 100 % vs 10 %", ("check 100 %", [*check, "-j", "1"], full),
+                ("check 10 %", [*check, "-j", "1"], tenth), args.runs),
+    ]
+    plans_full = len(list((full / "plans").glob("*.yaml")))
+    plans_tenth = len(list((tenth / "plans").glob("*.yaml")))
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    print(f"corpus: {plans_full} plans (100 %), {plans_tenth} plans (10 %); runs: {args.runs}, medians\n")
+    print("| comparison | A | A s | A peak MB | B | B s | B peak MB | A / B |")
+    print("|---|---|---:|---:|---|---:|---:|---:|")
+    for r in results:
+        print(f"| {r['label']} | {r['a']} | {r['a_s']:.2f} | {r['a_mb']:.0f} | {r['b']} | {r['b_s']:.2f} | "
+              f"{r['b_mb']:.0f} | {r['ratio']:.2f} |")
+    print("\n" + json.dumps({r["label"]: r["codes"] for r in results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The fast paths must not change answers: parallel runs, the loader's inline scalar path,
+and quote normalisation give exactly what the straightforward code gives. (Speed itself is
+measured by benchmarks/run.py, never asserted here.)"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import REPO
+from test_cli import invoke
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+
+def test_check_with_two_processes_gives_byte_identical_output(tmp_path):
+    root = tmp_path / "corpus"
+    generate(0.03, root)  # about a hundred plans: above the parallel threshold
+    assert len(list((root / "plans").glob("*.yaml"))) >= 64
+    rules = str(REPO / "rules")
+    serial = invoke("check", "plans", "--rules", rules, "-f", "json", "-j", "1", cwd=root)
+    parallel = invoke("check", "plans", "--rules", rules, "-f", "json", "-j", "2", cwd=root)
+    assert serial.exit_code == parallel.exit_code == 1
+    assert serial.stdout == parallel.stdout and serial.stdout.count('"code"') > 1000
+    assert invoke("validate", "plans", "--rules", rules, "-j", "2", cwd=root).exit_code == 0
+
+
+def test_the_generated_corpus_is_deterministic(tmp_path):
+    generate(0.01, tmp_path / "a")
+    generate(0.01, tmp_path / "b")
+    files = sorted(p.name for p in (tmp_path / "a" / "plans").glob("*.yaml"))
+    assert files and all((tmp_path / "a" / "plans" / f).read_bytes() == (tmp_path / "b" / "plans" / f).read_bytes()
+                         for f in files)
+
+
+def test_inline_scalar_path_reads_what_pyyaml_reads():
+    """Every plain, quoted, numeric and special scalar form the plans use, against PyYAML."""
+    import yaml
+
+    from plancheck.loader import load_text
+
+    text = ("a: plain text\nb: '2025'\nc: \"引号\"\nd: 2025\ne: 22.5\nf: 0.5\ng: .nan\nh: null\ni: ~\nj: true\n"
+            "k: no\nl: 010\nm: 1_000\nn: -3\no: +4\np: 2024-01-02\nq: 1e3\nr: ''\ns: 湖南\nt: [1, two, 3.0]\n")
+    ours = load_text(text, "t.yaml").data
+    theirs = yaml.safe_load(text)
+    theirs["p"] = theirs["p"].isoformat() if not isinstance(ours["p"], str) else theirs["p"]
+    for key, value in theirs.items():
+        if key == "g":
+            assert ours[key] != ours[key]  # NaN
+        elif key == "p":
+            assert str(ours[key]).startswith("2024-01-02")
+        else:
+            assert ours[key] == value and type(ours[key]) is type(value), key
