@@ -27,7 +27,7 @@ COMMITMENT_RANK = {"aspirational": 0, "in_principle": 1, "firm": 2, "binding": 2
 _EPS = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outcome:
     verdict: Verdict
     reason: Reason
@@ -209,7 +209,7 @@ def _year(year: int | None, lang: str = "en") -> str:
 
 # ---------------------------------------------------------------- plan against plan
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass pays per field on creation, and there is a row per target pair
 class Row:
     """One upper-level target (indicator, year, scope) and what the lower plan does about it."""
 

@@ -53,9 +53,13 @@ class Verdict(str, Enum):
     CONFLICT = "conflict"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=True)
 class Finding:
-    """One problem or observation, located in a plan file where possible."""
+    """One problem or observation, located in a plan file where possible.
+
+    Treated as immutable (``dataclasses.replace`` makes changed copies), but not declared
+    frozen: a frozen dataclass pays for every field on creation, and a national check
+    creates a few hundred thousand findings."""
 
     code: str
     severity: Severity

@@ -62,6 +62,15 @@ _new_position = tuple.__new__  # Position(line, column) without the NamedTuple's
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 _IMPLICIT_FIRST = frozenset(k for k in Resolver.yaml_implicit_resolvers if k is not None)
+_NUMERIC_FIRST = frozenset("0123456789+-.")
+_WORDS = frozenset(["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+                    "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "<<", "="])
+
+
+def _maybe_special(value: str) -> bool:
+    """Whether a plain scalar could resolve to anything but a string (YAML 1.1 as PyYAML reads it):
+    a number, date or .inf/.nan (first character), or one of the bool and null words."""
+    return value[:1] in _NUMERIC_FIRST or value in _WORDS or not value
 _constructor = SafeConstructor()
 
 
@@ -235,6 +244,7 @@ class _Builder:
         parser = _Parser(text)
         check_event, get_event = parser.check_event, parser.get_event
         values = self.positions.values
+        keys = self.positions.keys
         implicit_first = _IMPLICIT_FIRST
         try:
             while check_event():
@@ -248,8 +258,8 @@ class _Builder:
                     if self.count > MAX_EXPANDED_NODES:
                         self._count(pos, 0)
                     text_value = event.value
-                    if event.tag is None and event.implicit[0] and text_value[:1] not in implicit_first \
-                            and text_value and event.anchor is None:
+                    if event.tag is None and event.implicit[0] and event.anchor is None \
+                            and (text_value[:1] not in implicit_first or not _maybe_special(text_value)):
                         value = text_value  # a plain string: what resolver and constructor would give
                         self._last_tag = _STR_TAG
                     else:
@@ -257,6 +267,15 @@ class _Builder:
                         if event.anchor is not None:
                             self.anchors[event.anchor] = (value, 1)
                     if frame.is_map:
+                        if frame.expect_key and value.__class__ is str and value not in frame.seen \
+                                and value != "<<":
+                            frame.expect_key = False  # a plain new key: what _attach would do
+                            frame.key_pos = pos
+                            frame.discard = False
+                            frame.seen[value] = pos
+                            frame.key = value
+                            keys[(*frame.path, value)] = pos
+                            continue
                         if frame.expect_key or frame.discard:
                             self._attach(frame, value, pos, is_collection=False)
                             continue
