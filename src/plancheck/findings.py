@@ -7,7 +7,7 @@ loader's position map. That keeps checks pure and positions exact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 

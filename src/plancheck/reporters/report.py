@@ -92,7 +92,7 @@ def _side(plan: LoadedPlan, index: int | None) -> dict[str, str] | None:
     }
 
 
-def _waiver(finding: Finding, lang: str) -> dict[str, str] | None:
+def _waiver(finding: Finding) -> dict[str, str] | None:
     waiver = finding.extra.get("waiver")
     if waiver is None:
         return None
@@ -112,7 +112,7 @@ def comparison_view(comparison: Comparison, catalog: Catalog, lang: str) -> dict
             "code": finding.code, "severity": finding.severity.value, "reason": in_language(row.reason, lang),
             "gap": gap_text(row, catalog),
             "upper": _side(comparison.upper, row.upper_index), "lower": _side(comparison.lower, row.lower_index),
-            "waiver": _waiver(finding, lang),
+            "waiver": _waiver(finding),
         })
     counts = Counter(r["verdict"] for r in rows)
     summary = [{"verdict": v.value, "label": verdict_label(v, lang), "count": counts[v.value]}
