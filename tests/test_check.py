@@ -114,3 +114,9 @@ def test_check_exit_0_when_nothing_reaches_the_fail_level(tmp_path):
                    county=plan_text("chaling", "county", "zhuzhou", SHARE_22.replace("22", "25")))
     assert invoke("check", str(plans), "--rules", str(REPO / "rules")).exit_code == 0
     assert invoke("check", str(plans), "--rules", str(REPO / "rules"), "--fail-on", "info").exit_code == 1
+
+
+def test_compare_notes_when_the_upper_plan_is_not_above_the_lower_one():
+    reversed_pair = invoke("compare", "hunan", "chaling")
+    assert "chaling is not above hunan in the hierarchy" in reversed_pair.output
+    assert "is not above" not in invoke("compare", "chaling", "hunan").output  # 株洲 is skipped, not a problem

@@ -211,6 +211,9 @@ def compare(
         sys.stderr.write(render_findings(problems))
         raise typer.Exit(EXIT_ERROR)
     comparison.findings = _waive(settings.apply(comparison.findings), waivers)
+    if not comparison.upper_is_ancestor:
+        sys.stderr.write(f"plancheck: note: {comparison.upper.id} is not above {comparison.lower.id} in the "
+                         "hierarchy (jurisdiction.parent and rules/jurisdictions.yaml); comparing as asked\n")
     inputs = _inputs([comparison.lower, comparison.upper], rules, waivers)
     tty = output is None and sys.stdout.isatty()
     _emit(render_comparison(comparison, catalog, output_format, lang, fail_level,

@@ -302,6 +302,7 @@ class Comparison:
     upper: LoadedPlan
     findings: list[Finding]
     skipped_links: tuple[str, ...] = ()
+    upper_is_ancestor: bool = True
 
 
 def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Path | None = None
@@ -317,7 +318,18 @@ def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Pat
     parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], load_registry(rules_dir))
     ancestry = find_ancestor(lower.id, parents, {upper.id})
     skipped = ancestry.skipped if ancestry.ancestor == upper.id else ()
-    return Comparison(lower, upper, compare_pair(lower, upper, catalog), skipped), []
+    return Comparison(lower, upper, compare_pair(lower, upper, catalog), skipped,
+                      upper_is_ancestor=_is_ancestor(upper.id, lower.id, parents)), []
+
+
+def _is_ancestor(candidate: str, plan_id: str, parents: dict[str, str | None]) -> bool:
+    current, seen = parents.get(plan_id), {plan_id}
+    while current is not None and current not in seen:
+        if current == candidate:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
 
 
 def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog) -> list[Finding]:

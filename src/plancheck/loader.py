@@ -154,6 +154,10 @@ def _display_key(key: Any) -> str:
 
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
     """UTF-8 (optional BOM) → text, or a PC001 naming the first bad byte's line and column."""
+    for bom, name in _OTHER_ENCODINGS:
+        if raw.startswith(bom):
+            return None, [Finding("PC001", Severity.ERROR, f"the file is {name} (it starts with that byte-order "
+                                  "mark); plan files are UTF-8: save it again as UTF-8", file=file, line=1, column=1)]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -164,6 +168,11 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
         return None, [Finding("PC001", Severity.ERROR,
                               f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot start or continue a character",
                               file=file, line=line, column=column)]
+
+
+_OTHER_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+"""Byte-order marks of encodings Windows editors save in; recognised to say what to do."""
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:

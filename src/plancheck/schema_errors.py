@@ -103,7 +103,9 @@ def findings_from_validation_error(
             code, at_key = "PC011", True
             message = f"{format_path(path[:-1])}: unknown key {key!r}"
             close = difflib.get_close_matches(str(key), vocabulary, n=1, cutoff=0.75)
-            if close:
+            if close and close[0] == key:
+                message += " here (it belongs at another level of the plan; see docs/transcribing.md)"
+            elif close:
                 message += f"; did you mean {close[0]!r}?"
         else:
             path = _data_path(loc, data)
