@@ -17,7 +17,7 @@ from typing import Annotated, NoReturn, get_args
 import typer
 
 from plancheck import __version__
-from plancheck.reporters.dispatch import Language, ReportFormat
+from plancheck.reporters.formats import Language, ReportFormat
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

@@ -4,26 +4,11 @@ so a JSON or SARIF run never loads rich or jinja2."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
 
 from plancheck.catalog import Catalog
 from plancheck.engine import Comparison, Validation, comparisons_of
 from plancheck.findings import FailLevel, Finding
-
-
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-
-
-class Language(str, Enum):
-    zh = "zh"
-    en = "en"
+from plancheck.reporters.formats import Language, ReportFormat
 
 
 def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: FailLevel,
