@@ -308,7 +308,7 @@ class Comparison:
 def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Path | None = None
             ) -> tuple[Comparison | None, list[Finding]]:
     """Load two plans and compare every upper target with what the lower plan does about it."""
-    from plancheck.hierarchy import find_ancestor, load_registry, parent_map
+    from plancheck.hierarchy import ancestors, find_ancestor, load_registry, parent_map
 
     loaded = [load_plan(p, catalog) for p in (lower_path, upper_path)]
     problems = [f for _, found in loaded for f in found]
@@ -319,17 +319,7 @@ def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Pat
     ancestry = find_ancestor(lower.id, parents, {upper.id})
     skipped = ancestry.skipped if ancestry.ancestor == upper.id else ()
     return Comparison(lower, upper, compare_pair(lower, upper, catalog), skipped,
-                      upper_is_ancestor=_is_ancestor(upper.id, lower.id, parents)), []
-
-
-def _is_ancestor(candidate: str, plan_id: str, parents: dict[str, str | None]) -> bool:
-    current, seen = parents.get(plan_id), {plan_id}
-    while current is not None and current not in seen:
-        if current == candidate:
-            return True
-        seen.add(current)
-        current = parents.get(current)
-    return False
+                      upper_is_ancestor=upper.id in ancestors(lower.id, parents)), []
 
 
 def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog) -> list[Finding]:
@@ -401,26 +391,15 @@ def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path
     in itself; checking the whole folder but reporting on the family keeps pre-commit and
     ``--changed-only`` fast to read without missing those.
     """
-    from plancheck.hierarchy import load_registry, parent_map
+    from plancheck.hierarchy import ancestors, load_registry, parent_map
 
     wanted = {p.resolve() for p in files}
     focus = {plan.id for plan in result.plans if plan.path.resolve() in wanted}
     parents = parent_map([p.plan.jurisdiction for p in result.plans], load_registry(rules_dir))
     family = set(focus)
-    for plan_id in focus:  # ancestors
-        current, seen = parents.get(plan_id), {plan_id}
-        while current is not None and current not in seen:
-            family.add(current)
-            seen.add(current)
-            current = parents.get(current)
-    for plan in result.plans:  # descendants: plans whose chain reaches a focus plan
-        current, seen = plan.id, set()
-        while current is not None and current not in seen:
-            if current in focus:
-                family.add(plan.id)
-                break
-            seen.add(current)
-            current = parents.get(current)
+    for plan_id in focus:
+        family.update(ancestors(plan_id, parents))
+    family.update(plan.id for plan in result.plans if not focus.isdisjoint(ancestors(plan.id, parents)))
     wanted_files = {str(p) for p in files}
     findings = [f for f in result.findings
                 if (f.plan in family) or (f.file is not None and (f.file in wanted_files or

@@ -78,6 +78,19 @@ def find_ancestor(plan_id: str, parents: dict[str, str | None], present: set[str
     return Ancestry(None, tuple(skipped))
 
 
+def ancestors(plan_id: str, parents: dict[str, str | None]) -> list[str]:
+    """Every jurisdiction above ``plan_id``, nearest first; stops at a cycle instead of looping
+    (``find_ancestor`` is the one that reports cycles)."""
+    chain: list[str] = []
+    seen = {plan_id}
+    current = parents.get(plan_id)
+    while current is not None and current not in seen:
+        chain.append(current)
+        seen.add(current)
+        current = parents.get(current)
+    return chain
+
+
 def parent_map(plans: list[Jurisdiction], registry: dict[str, Jurisdiction]) -> dict[str, str | None]:
     parents = {j.id: j.parent for j in registry.values()}
     parents.update({j.id: j.parent for j in plans})
