@@ -8,19 +8,15 @@ properties, so plan text cannot end a command early or inject another.
 
 from __future__ import annotations
 
-import re
-
 from plancheck.findings import Finding, Severity
+from plancheck.reporters.plain import show_control
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _data(text: str) -> str:
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)  # no terminal escapes in the log
+    return show_control(text)  # no terminal escapes in the log
 
 
 def _property(text: str) -> str:

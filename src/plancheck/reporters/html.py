@@ -7,18 +7,15 @@ stack of fonts a reader's machine already has and a print stylesheet for A4.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from plancheck.reporters.plain import CONTROL
 from plancheck.reporters.report import LABELS
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _printable(value: object) -> object:
     """Control characters from plan text have no place in HTML (ESC, BEL): drop them."""
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
+    return CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 def _environment():  # -> jinja2.Environment

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from plancheck.findings import FailLevel, Finding, reaches
+from plancheck.reporters.plain import show_control
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -21,7 +22,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _xml(text: str) -> str:
     """XML 1.0 cannot hold most control characters, even escaped; plan text may contain them."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return show_control(text, _NOT_XML)
 
 
 def _case(suite: ET.Element, classname: str, name: str, finding: Finding | None, fail_level: FailLevel) -> str:

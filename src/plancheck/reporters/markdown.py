@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from plancheck.reporters.plain import CONTROL
 from plancheck.reporters.report import LABELS
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#|~$])")
 _BLOCK_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(?=\s|$)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _escape(text: str) -> list[str]:
-    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text).split("\n")
 

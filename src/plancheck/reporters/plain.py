@@ -8,13 +8,22 @@ from collections.abc import Iterator
 
 from plancheck.findings import FailLevel, Finding, Severity, counts_against, fail_level_name, reaches
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters other than tab, LF and CR: never meaningful in plan text, and some (ESC,
+BEL) act on terminals. Every reporter drops them or shows them as ``\\xNN``."""
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""For one-line terminal output: also CR, C1 controls and Unicode line separators."""
+
+
+def show_control(text: str, pattern: re.Pattern[str] = CONTROL) -> str:
+    """``pattern``'s characters written as ``\\xNN``, so they show instead of acting."""
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def sanitize(text: str) -> str:
     """Make plan-supplied text safe for a terminal: no escape sequences, one line."""
     text = text.replace("\r\n", "\n").replace("\n", "\\n").replace("\t", "\\t")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return show_control(text, _TERMINAL_CONTROL)
 
 
 def location(finding: Finding) -> str:
