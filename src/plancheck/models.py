@@ -162,3 +162,10 @@ class Plan(_Model):
     targets: list[Target]
     skipped: list[Skipped] = Field(default_factory=list, description=(
         "Target-like numbers in the sources that are deliberately not targets, each with its reason."))
+
+    def document_of(self, document_id: str | None) -> Document | None:
+        """The document a target or entry names; naming none means the plan's only document
+        (with several, ``validate`` requires the name: PC013)."""
+        if document_id is None:
+            return self.documents[0] if len(self.documents) == 1 else None
+        return next((d for d in self.documents if d.id == document_id), None)

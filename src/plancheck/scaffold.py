@@ -69,12 +69,11 @@ def scaffold_text(uppers: list[LoadedPlan], catalog: Catalog, *, level: str, pla
     ]
     count = 0
     for upper in uppers:
-        documents = {d.id: d for d in upper.plan.documents}
         for target in upper.plan.targets:
             if not binds_level(target, catalog, level):
                 continue
             indicator = catalog.indicators[target.indicator]
-            document = documents.get(target.document) if target.document else upper.plan.documents[0]
+            document = upper.plan.document_of(target.document)
             source = f"{upper.id}, {document.title if document else ''} {target.section or ''}".strip()
             lines.append("")
             lines.append(f"  # {_comment(indicator.name_zh)} / {_comment(indicator.name_en)}")

@@ -43,12 +43,12 @@ quote is a sign the quote is too short or the value is derived.""".strip()),
 def check_provenance(plan: Plan, sources: Mapping[str, str]) -> Iterator[Finding]:
     """``sources`` maps document id → normalised source text (documents without one are skipped)."""
     plan_id = plan.jurisdiction.id
-    default_doc = plan.documents[0].id if len(plan.documents) == 1 else None
 
     def quote_problem(quote: str, doc_id: str | None, path: tuple, **context) -> Finding | None:
-        doc_id = doc_id or default_doc
-        if doc_id is None or doc_id not in sources:
+        document = plan.document_of(doc_id)
+        if document is None or document.id not in sources:
             return None
+        doc_id = document.id
         if normalize(quote) in sources[doc_id]:
             return None
         return Finding(QUOTE_NOT_FOUND, Severity.ERROR,

@@ -67,9 +67,9 @@ def side_dict(plan: LoadedPlan, index: int | None) -> dict[str, Any] | None:
         return None
     t = plan.plan.targets[index]
     pos = plan.positions.locate(("targets", index))
-    document = t.document or (plan.plan.documents[0].id if len(plan.plan.documents) == 1 else None)
+    document = plan.plan.document_of(t.document)
     return {
-        "plan": plan.id, "document": document, "value": t.value, "unit": t.unit, "comparator": t.comparator,
+        "plan": plan.id, "document": document.id if document is not None else None, "value": t.value, "unit": t.unit, "comparator": t.comparator,
         "approximate": t.approximate, "commitment": t.commitment, "hedge": t.hedge, "scope": t.scope,
         "base_year": t.base_year, "deferred": t.deferred, "quote": t.quote, "section": t.section,
         "file": plan.file, "line": pos.line, "column": pos.column,

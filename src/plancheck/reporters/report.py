@@ -83,8 +83,7 @@ def _side(plan: LoadedPlan, index: int | None) -> dict[str, str] | None:
     if index is None:
         return None
     target = plan.plan.targets[index]
-    documents = {d.id: d for d in plan.plan.documents}
-    document = documents.get(target.document) if target.document else plan.plan.documents[0]
+    document = plan.plan.document_of(target.document)
     pos = plan.positions.locate(("targets", index))
     return {
         "text": target_text(plan, index), "quote": target.quote or "", "section": target.section or "",
