@@ -70,10 +70,15 @@ def _config(load, *args):
     try:
         return load(*args)
     except ConfigError as exc:
-        from plancheck.reporters.plain import render_findings
+        _unusable(exc.findings)
 
-        sys.stderr.write(render_findings(exc.findings))
-        raise typer.Exit(EXIT_ERROR) from None
+
+def _unusable(problems: list) -> NoReturn:
+    """Input that cannot be used at all: its located problems on stderr, exit 2."""
+    from plancheck.reporters.plain import render_findings
+
+    sys.stderr.write(render_findings(problems))
+    raise typer.Exit(EXIT_ERROR)
 
 
 def _settings(rules: Path | None):  # -> Settings
@@ -140,7 +145,8 @@ def validate(
     settings, fail_level, catalog = _setup(rules, fail_on)
     result = run_validation(paths or [Path("plans")], catalog, _jobs(jobs))
     result.findings = settings.apply(result.findings)
-    _finish(result, output_format, fail_level)
+    _write_findings(result.findings, output_format)
+    _finish(result, fail_level, text=output_format is TextOrJson.text)
 
 
 PlansOption = Annotated[Path, typer.Option("--plans", help="Folder where plan ids are looked up.", file_okay=False)]
@@ -206,10 +212,7 @@ def compare(
     lower_path, upper_path = resolve_plan(lower, plans_dir), resolve_plan(upper, plans_dir)
     comparison, problems = run_compare(lower_path, upper_path, catalog, rules)
     if comparison is None:
-        from plancheck.reporters.plain import render_findings
-
-        sys.stderr.write(render_findings(problems))
-        raise typer.Exit(EXIT_ERROR)
+        _unusable(problems)
     comparison.findings = _waive(settings.apply(comparison.findings), waivers)
     if not comparison.upper_is_ancestor:
         sys.stderr.write(f"plancheck: note: {comparison.upper.id} is not above {comparison.lower.id} in the "
@@ -255,19 +258,16 @@ def _emit(text, output: Path | None, inputs: list[Path], append: bool = False) -
 
 
 def _write_findings(findings: list, output_format: TextOrJson) -> None:
-    if output_format is TextOrJson.json:
-        from plancheck.reporters.json import render_findings
-    else:
-        from plancheck.reporters.plain import render_findings
-    sys.stdout.write(render_findings(findings))
+    from plancheck.reporters.dispatch import render_findings
+
+    _emit(render_findings(findings, ReportFormat(output_format.value), None), None, [])
 
 
-def _finish(result, output_format: TextOrJson, fail_level) -> NoReturn:
-    """Print a validation or check result and exit with the code DESIGN.md fixes."""
+def _finish(result, fail_level, *, text: bool) -> NoReturn:
+    """After a validation or check result is printed: the summary line, and the exit code DESIGN.md fixes."""
     from plancheck.findings import exit_code_for
 
-    _write_findings(result.findings, output_format)
-    if output_format is TextOrJson.text:
+    if text:
         from plancheck.reporters.plain import render_summary
 
         sys.stderr.write(render_summary(result.files, result.findings, fail_level))
@@ -306,7 +306,6 @@ def check(
     """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
     from plancheck.engine import check as run_check
     from plancheck.engine import restrict_to_relatives
-    from plancheck.findings import exit_code_for
     from plancheck.reporters.dispatch import render_check
 
     settings, fail_level, catalog = _setup(rules, fail_on)
@@ -329,11 +328,7 @@ def check(
     _emit(render_check(result, catalog, output_format, lang, fail_level), output, inputs)
     if summary is not None:
         _emit(render_check(result, catalog, ReportFormat.markdown, lang, fail_level), summary, inputs, append=True)
-    if output_format is ReportFormat.text:
-        from plancheck.reporters.plain import render_summary
-
-        sys.stderr.write(render_summary(result.files, result.findings, fail_level))
-    raise typer.Exit(EXIT_ERROR if result.has_load_errors else exit_code_for(result.findings, fail_level))
+    _finish(result, fail_level, text=output_format is ReportFormat.text)
 
 
 def _focus(paths: list[Path] | None, with_relatives: bool, changed_only: str | None,
@@ -395,10 +390,7 @@ def scaffold(
     for arg in upper:
         loaded, problems = load_plan(resolve_plan(arg, plans_dir), catalog)
         if loaded is None:
-            from plancheck.reporters.plain import render_findings
-
-            sys.stderr.write(render_findings(problems))
-            raise typer.Exit(EXIT_ERROR)
+            _unusable(problems)
         uppers.append(loaded)
     if output.exists() and not force:
         sys.stderr.write(f"plancheck: {output} exists; use --force to overwrite it\n")
