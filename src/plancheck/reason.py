@@ -25,10 +25,7 @@ class Reason(str):
         return Reason(str(self) + str(other), self.zh + zh_of(other))
 
     def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
-        return (str(self), self.zh)  # so a reason survives pickling (checks run in worker processes)
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else str(self)
+        return (str(self), self.zh)  # str's own would drop the Chinese reading when pickled or copied
 
 
 def zh_of(text: str) -> str:

@@ -118,7 +118,3 @@ def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.
                                plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
                                indicator=w.indicator, year=w.year))
     return out
-
-
-def is_waived(finding: Finding) -> bool:
-    return "waiver" in finding.extra
