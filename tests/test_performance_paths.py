@@ -53,3 +53,51 @@ def test_inline_scalar_path_reads_what_pyyaml_reads():
             assert str(ours[key]).startswith("2024-01-02")
         else:
             assert ours[key] == value and type(ours[key]) is type(value), key
+
+
+def _composed_positions(node, path=()):
+    """(path, value position, key position or None) for every node, from PyYAML's own composer:
+    an independent reading of where things are, to hold the loader's position map to."""
+    import yaml
+
+    yield path, (node.start_mark.line + 1, node.start_mark.column + 1), None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            for sub_path, value_pos, key_pos in _composed_positions(value, child):
+                yield sub_path, value_pos, key_pos if sub_path != child else (key.start_mark.line + 1,
+                                                                             key.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _composed_positions(item, (*path, i))
+
+
+def test_positions_of_every_key_and_value_match_pyyaml_composer():
+    """Every key and value of every committed plan and of a nested sample, located where PyYAML's
+    composer puts it; unknown paths fall back to the nearest ancestor; pruning keeps the shallow ones."""
+    import yaml
+
+    from plancheck.loader import load_text
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "plans").glob("*.yaml"))]
+    texts.append("a: 1\nlist:\n  - x: 1\n    y: [2, 3]\n    z: {p: [q, {r: s}]}\n  - [[1], [2, 3]]\nb:\nc: ''\n")
+    checked = 0
+    for text in texts:
+        loaded = load_text(text, "t.yaml")
+        assert loaded.ok
+        expected = list(_composed_positions(yaml.compose(text, Loader=yaml.CSafeLoader)))
+        for path, value_pos, key_pos in expected:
+            assert tuple(loaded.positions.locate(path)) == value_pos, path
+            if key_pos is not None:
+                assert tuple(loaded.positions.locate(path, at_key=True)) == key_pos, path
+            checked += 1
+        shallow = loaded.positions.pruned(2)
+        for path, value_pos, _ in expected:
+            if len(path) <= 2:
+                assert tuple(shallow.locate(path)) == value_pos, path
+            else:
+                assert tuple(shallow.locate(path)) == dict((p, v) for p, v, _ in expected)[path[:2]], path
+        deepest = max(expected, key=lambda e: len(e[0]))[0]
+        assert tuple(loaded.positions.locate((*deepest, "no such key", 7))) == dict(
+            (p, v) for p, v, _ in expected)[deepest]
+    assert checked > 1500
