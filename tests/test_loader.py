@@ -20,8 +20,8 @@ def test_positions_of_keys_values_and_items():
     text = "a: 1\nlist:\n  - x: 1\n    y: [2, 3]\n"
     r = load_text(text, "f.yaml")
     assert r.ok and r.data == {"a": 1, "list": [{"x": 1, "y": [2, 3]}]}
-    assert (r.positions.keys[("list", 0, "y")].line, r.positions.keys[("list", 0, "y")].column) == (4, 5)
-    assert (r.positions.values[("list", 0, "y", 1)].line, r.positions.values[("list", 0, "y", 1)].column) == (4, 12)
+    assert tuple(r.positions.locate(("list", 0, "y"), at_key=True)) == (4, 5)
+    assert tuple(r.positions.locate(("list", 0, "y", 1))) == (4, 12)
     # An unknown path falls back to its nearest known ancestor.
     assert r.positions.locate(("list", 0, "missing")).line == 3
 

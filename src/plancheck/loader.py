@@ -17,7 +17,7 @@ The parser is libyaml's (``CSafeLoader``), so tokenising runs at C speed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -58,7 +58,6 @@ _SEQ_TAG = _TAG + "seq"
 _MERGE_TAG = _TAG + "merge"
 
 _resolver = Resolver()
-_new_position = tuple.__new__  # Position(line, column) without the NamedTuple's Python-level __new__
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 _IMPLICIT_FIRST = frozenset(k for k in Resolver.yaml_implicit_resolvers if k is not None)
@@ -75,37 +74,85 @@ _constructor = SafeConstructor()
 
 
 class Position(NamedTuple):
-    """1-based line and column. A tuple, because every node of every file gets one."""
+    """1-based line and column."""
 
     line: int
     column: int
 
 
-@dataclass
+def _pos(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _Node:
+    """Where the entries of one mapping or sequence sit.
+
+    Positions are libyaml's own marks (0-based), kept as the parser made them and turned into
+    a ``Position`` only when a finding asks: a national check reads two million values and
+    locates a few hundred thousand. ``keys`` (mappings only) holds each key's mark; ``items``
+    holds each value's mark, or the ``_Node`` of a value that is itself a collection.
+    """
+
+    __slots__ = ("start", "keys", "items")
+
+    def __init__(self, start: Any, keys: dict[Any, Any] | None, items: dict[Any, Any] | list[Any]) -> None:
+        self.start = start
+        self.keys = keys
+        self.items = items
+
+
+def _step(node: _Node, part: str | int) -> Any:
+    """The mark or node one key or index below ``node``, or None."""
+    items = node.items
+    if node.keys is not None:
+        return items.get(part)  # type: ignore[union-attr]
+    if part.__class__ is int and 0 <= part < len(items):  # type: ignore[operator]
+        return items[part]  # type: ignore[index]
+    return None
+
+
+def _prune(node: Any, depth: int) -> Any:
+    if node.__class__ is not _Node:
+        return node
+    if depth == 0:
+        return node.start
+    if node.keys is not None:
+        return _Node(node.start, node.keys, {k: _prune(v, depth - 1) for k, v in node.items.items()})
+    return _Node(node.start, None, [_prune(v, depth - 1) for v in node.items])
+
+
 class PositionMap:
     """Where each key path sits: the value's start and, for mapping entries, the key's."""
 
-    values: dict[KeyPath, Position] = field(default_factory=dict)
-    keys: dict[KeyPath, Position] = field(default_factory=dict)
+    __slots__ = ("root",)
+
+    def __init__(self, root: Any = None) -> None:
+        self.root = root
+        """The document's ``_Node``, or the mark of a document that is a single value."""
 
     def pruned(self, depth: int) -> PositionMap:
         """Only paths up to ``depth`` keys long. Once a plan's own checks have run, later
         checks point at whole targets (("targets", 3)); keeping every node's position for
         thousands of plans would cost more memory than the plans themselves."""
-        return PositionMap({p: v for p, v in self.values.items() if len(p) <= depth},
-                           {p: v for p, v in self.keys.items() if len(p) <= depth})
+        return PositionMap(_prune(self.root, depth))
 
     def locate(self, path: KeyPath, *, at_key: bool = False) -> Position:
-        """Position of ``path`` or of its nearest ancestor that has one."""
-        p = tuple(path)
-        if at_key and p in self.keys:
-            return self.keys[p]
-        while True:
-            if p in self.values:
-                return self.values[p]
-            if not p:
-                return Position(1, 1)
-            p = p[:-1]
+        """Position of ``path`` (its key's, with ``at_key``) or of its nearest ancestor that has one."""
+        node = self.root
+        if node is None:
+            return Position(1, 1)
+        found = node.start if node.__class__ is _Node else node
+        last = len(path) - 1
+        for i, part in enumerate(path):
+            if node.__class__ is not _Node:
+                break
+            if at_key and i == last and node.keys is not None and part in node.keys:
+                return _pos(node.keys[part])
+            node = _step(node, part)
+            if node is None:
+                break
+            found = node.start if node.__class__ is _Node else node
+        return _pos(found)
 
 
 @dataclass
@@ -122,34 +169,39 @@ class LoadedYaml:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "is_map", "key", "key_pos", "expect_key",
-                 "discard", "seen", "anchor", "start_count", "pos")
+    """A mapping or sequence being built, with the marks of its entries."""
 
-    def __init__(self, container: Any, path: KeyPath, is_map: bool,
-                 anchor: str | None, start_count: int, pos: Position) -> None:
-        self.container = container
-        self.path = path
+    __slots__ = ("container", "items", "seen", "is_map", "key", "expect_key", "discard", "anchor",
+                 "start_count", "start")
+
+    def __init__(self, is_map: bool, anchor: str | None, start_count: int, start: Any) -> None:
+        self.container: Any = {} if is_map else []
+        self.items: Any = {} if is_map else []
+        self.seen: dict[Any, Any] = {}
+        """Key → the key's mark: finds duplicates, and is the node's ``keys``."""
         self.is_map = is_map
         self.key: Any = None
-        self.key_pos: Position | None = None
         self.expect_key = True
         self.discard = False
-        self.seen: dict[Any, Position] = {}
         self.anchor = anchor
         self.start_count = start_count
-        self.pos = pos
+        self.start = start
+
+    def node(self) -> _Node:
+        return _Node(self.start, self.seen if self.is_map else None, self.items)
 
 
 class _Abort(Exception):
     """Stop building: a problem makes the rest of the file meaningless."""
 
 
-def _pos(mark: Any) -> Position:
-    return Position(mark.line + 1, mark.column + 1)
-
-
 def _display_key(key: Any) -> str:
     return key if isinstance(key, str) else repr(key)
+
+
+def _part(key: Any) -> str | int:
+    """A mapping key as it appears in a key path."""
+    return key if isinstance(key, (str, int)) else str(key)
 
 
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
@@ -209,7 +261,7 @@ def load_text(text: str, file: str) -> LoadedYaml:
 class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
-        self.positions = PositionMap()
+        self.root_position: Any = None
         self.problems: list[Finding] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
@@ -243,7 +295,7 @@ class _Builder:
             self.problem("PC002", f"YAML syntax error: character U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} "
                          "is not allowed in YAML text", pos)
             result = None
-        return LoadedYaml(result, self.positions, self.problems)
+        return LoadedYaml(result, PositionMap(self.root_position if result is not None else None), self.problems)
 
     def _run(self, text: str) -> Any:
         stack: list[_Frame] = []
@@ -252,8 +304,6 @@ class _Builder:
         root_set = False
         parser = _Parser(text)
         check_event, get_event = parser.check_event, parser.get_event
-        values = self.positions.values
-        keys = self.positions.keys
         implicit_first = _IMPLICIT_FIRST
         try:
             while check_event():
@@ -262,97 +312,87 @@ class _Builder:
                 if cls is ScalarEvent and stack:  # the common case: inline, no method calls
                     frame = stack[-1]
                     mark = event.start_mark
-                    pos = _new_position(Position, (mark.line + 1, mark.column + 1))
                     self.count += 1
                     if self.count > MAX_EXPANDED_NODES:
-                        self._count(pos, 0)
+                        self._count(mark, 0)
                     text_value = event.value
                     if event.tag is None and event.implicit[0] and event.anchor is None \
                             and (text_value[:1] not in implicit_first or not _maybe_special(text_value)):
                         value = text_value  # a plain string: what resolver and constructor would give
                         self._last_tag = _STR_TAG
                     else:
-                        value = self._scalar(event, pos)
+                        value = self._scalar(event, mark)
                         if event.anchor is not None:
                             self.anchors[event.anchor] = (value, 1)
                     if frame.is_map:
-                        if frame.expect_key and value.__class__ is str and value not in frame.seen \
-                                and value != "<<":
-                            frame.expect_key = False  # a plain new key: what _attach would do
-                            frame.key_pos = pos
-                            frame.discard = False
-                            frame.seen[value] = pos
-                            frame.key = value
-                            keys[(*frame.path, value)] = pos
-                            continue
-                        if frame.expect_key or frame.discard:
-                            self._attach(frame, value, pos, is_collection=False)
+                        if frame.expect_key:
+                            if value.__class__ is str and value not in frame.seen and value != "<<":
+                                frame.expect_key = False  # a plain new key: what _attach would do
+                                frame.discard = False
+                                frame.seen[value] = mark
+                                frame.key = value
+                            else:
+                                self._attach(frame, value, mark)
                             continue
                         frame.expect_key = True
+                        if frame.discard:
+                            continue
                         key = frame.key
-                        path_key = key if key.__class__ is str or key.__class__ is int else str(key)
-                        values.setdefault((*frame.path, path_key), pos)
+                        frame.items.setdefault(key if key.__class__ is str else _part(key), mark)
                         try:
                             frame.container[key] = value
                         except TypeError:  # unhashable key, already reported
                             pass
                     else:
-                        container = frame.container
-                        values.setdefault((*frame.path, len(container)), pos)
-                        container.append(value)
+                        frame.container.append(value)
+                        frame.items.append(mark)
                     continue
-                if isinstance(event, DocumentStartEvent):
+                if cls is MappingEndEvent or cls is SequenceEndEvent:
+                    frame = stack.pop()
+                    if frame.anchor is not None:
+                        self.anchors[frame.anchor] = (frame.container, self.count - frame.start_count + 1)
+                        self.open_anchors.discard(frame.anchor)
+                    if not stack:
+                        root, root_set, self.root_position = frame.container, True, frame.node()
+                    else:
+                        self._attach(stack[-1], frame.container, frame.node())
+                    continue
+                if cls is DocumentStartEvent:
                     documents += 1
                     if documents > 1:
                         self.problem("PC005", "the file holds more than one YAML document; a plan file holds exactly one",
                                      _pos(event.start_mark))
                         raise _Abort
                     continue
-                if isinstance(event, StreamEndEvent):
+                if cls is StreamEndEvent:
                     break
-                if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                    frame = stack.pop()
-                    if frame.anchor is not None:
-                        self.anchors[frame.anchor] = (frame.container, self.count - frame.start_count + 1)
-                        self.open_anchors.discard(frame.anchor)
-                    value = frame.container
-                    if not stack:
-                        root, root_set = value, True
-                    else:
-                        self._attach(stack[-1], value, frame.pos, is_collection=True)
-                    continue
-                if isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
-                    pos = _pos(event.start_mark)
+                if cls is ScalarEvent or cls is AliasEvent or cls is MappingStartEvent or cls is SequenceStartEvent:
+                    mark = event.start_mark
                     parent = stack[-1] if stack else None
-                    in_key_slot = parent is not None and parent.is_map and parent.expect_key
-                    path: KeyPath = self._child_path(parent) if parent is not None and not in_key_slot else ()
-                    if isinstance(event, AliasEvent):
-                        value = self._alias(event, pos)
-                    elif isinstance(event, ScalarEvent):
-                        self._count(pos)
-                        value = self._scalar(event, pos)
+                    if cls is AliasEvent:
+                        value = self._alias(event, mark)
+                    elif cls is ScalarEvent:
+                        self._count(mark)
+                        value = self._scalar(event, mark)
                         if event.anchor is not None:
                             self.anchors[event.anchor] = (value, 1)
                     else:
-                        self._count(pos)
-                        is_map = isinstance(event, MappingStartEvent)
-                        self._check_collection_tag(event, is_map, pos)
+                        self._count(mark)
+                        is_map = cls is MappingStartEvent
+                        self._check_collection_tag(event, is_map, mark)
                         if len(stack) >= MAX_DEPTH:
-                            self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", pos)
+                            self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", _pos(mark))
                             raise _Abort
-                        if in_key_slot:
-                            self.problem("PC004", "a mapping or sequence cannot be used as a key", pos)
-                        if not in_key_slot:
-                            self.positions.values.setdefault(path, pos)
+                        if parent is not None and parent.is_map and parent.expect_key:
+                            self.problem("PC004", "a mapping or sequence cannot be used as a key", _pos(mark))
                         if event.anchor is not None:
                             self.open_anchors.add(event.anchor)
-                        stack.append(_Frame({} if is_map else [], path if not in_key_slot else ("<key>",),
-                                            is_map, event.anchor, self.count, pos))
+                        stack.append(_Frame(is_map, event.anchor, self.count, mark))
                         continue
                     if parent is None:
-                        root, root_set = value, True
+                        root, root_set, self.root_position = value, True, mark
                     else:
-                        self._attach(parent, value, pos, is_collection=False)
+                        self._attach(parent, value, mark)
         finally:
             parser.dispose()
         if not root_set or root is None:
@@ -361,85 +401,73 @@ class _Builder:
             return None
         return root
 
-    def _child_path(self, parent: _Frame) -> KeyPath:
-        if parent.is_map:
-            key = parent.key
-            if parent.discard:
-                return (*parent.path, f"<discarded {parent.key_pos}>")
-            return (*parent.path, key if isinstance(key, (str, int)) else str(key))
-        return (*parent.path, len(parent.container))
-
-    def _attach(self, frame: _Frame, value: Any, pos: Position, *, is_collection: bool) -> None:
+    def _attach(self, frame: _Frame, value: Any, position: Any) -> None:
+        """Add a finished value to its mapping or sequence; ``position`` is its mark, or its
+        ``_Node`` when it is a collection."""
         if not frame.is_map:
-            index = len(frame.container)
-            if not is_collection:
-                self.positions.values.setdefault((*frame.path, index), pos)
             frame.container.append(value)
+            frame.items.append(position)
             return
         if frame.expect_key:
             frame.expect_key = False
-            frame.key_pos = pos
             frame.discard = False
-            if is_collection:
+            if position.__class__ is _Node:
                 frame.key = "<complex key>"
                 frame.discard = True
                 return
             key = value
             if key == "<<" and self._last_tag == _MERGE_TAG:
-                self.problem("PC004", "merge keys (<<) are not supported; write the keys out", pos)
+                self.problem("PC004", "merge keys (<<) are not supported; write the keys out", _pos(position))
                 frame.discard = True
             elif isinstance(key, (dict, list)):
                 frame.discard = True
             elif key in frame.seen:
                 first = frame.seen[key]
-                self.problem("PC003", f"duplicate key {_display_key(key)!r} (first defined at line {first.line}); "
-                             "a repeated key would silently replace the first value", pos)
+                self.problem("PC003", f"duplicate key {_display_key(key)!r} (first defined at line {first.line + 1}); "
+                             "a repeated key would silently replace the first value", _pos(position))
                 frame.discard = True
             else:
-                frame.seen[key] = pos
+                frame.seen[key] = position
             frame.key = key
-            if not frame.discard:
-                self.positions.keys[(*frame.path, key if isinstance(key, (str, int)) else str(key))] = pos
             return
         frame.expect_key = True
         if frame.discard:
             return
         key = frame.key
-        if not is_collection:
-            self.positions.values.setdefault((*frame.path, key if isinstance(key, (str, int)) else str(key)), pos)
+        frame.items.setdefault(_part(key), position)
         try:
             frame.container[key] = value
         except TypeError:  # unhashable key, already reported
             pass
 
-    def _count(self, pos: Position, n: int = 1) -> None:
+    def _count(self, mark: Any, n: int = 1) -> None:
         self.count += n
         if self.count > MAX_EXPANDED_NODES:
             self.problem("PC006", f"more than {MAX_EXPANDED_NODES:,} values after expanding aliases "
-                         "(an alias bomb, or a file far larger than any plan)", pos)
+                         "(an alias bomb, or a file far larger than any plan)", _pos(mark))
             raise _Abort
 
-    def _alias(self, event: AliasEvent, pos: Position) -> Any:
+    def _alias(self, event: AliasEvent, mark: Any) -> Any:
         name = event.anchor
         if name in self.open_anchors:
-            self.problem("PC004", f"alias *{name} refers to a collection that contains it (recursive alias)", pos)
+            self.problem("PC004", f"alias *{name} refers to a collection that contains it (recursive alias)", _pos(mark))
             raise _Abort
         if name not in self.anchors:
-            self.problem("PC002", f"YAML syntax error: alias *{name} names no anchor defined before it", pos)
+            self.problem("PC002", f"YAML syntax error: alias *{name} names no anchor defined before it", _pos(mark))
             raise _Abort
         value, size = self.anchors[name]
-        self._count(pos, size)
+        self._count(mark, size)
         self._last_tag = None
         return value
 
-    def _check_collection_tag(self, event: Any, is_map: bool, pos: Position) -> None:
+    def _check_collection_tag(self, event: Any, is_map: bool, mark: Any) -> None:
         tag = event.tag
         if tag in (None, "!"):
             return
         if tag != (_MAP_TAG if is_map else _SEQ_TAG):
-            self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files", pos)
+            self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files", _pos(mark))
 
-    def _scalar(self, event: ScalarEvent, pos: Position) -> Any:
+    def _scalar(self, event: ScalarEvent, mark: Any) -> Any:
         tag = event.tag
         if tag is None and event.implicit[0]:
             value = event.value
@@ -451,7 +479,7 @@ class _Builder:
             tag = _STR_TAG
         elif tag not in _SCALAR_TAGS:
             self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files; "
-                         "only standard YAML types are accepted and nothing is executed", pos)
+                         "only standard YAML types are accepted and nothing is executed", _pos(mark))
             self._last_tag = None
             return None
         self._last_tag = tag
@@ -466,7 +494,7 @@ class _Builder:
         try:
             return _constructor.yaml_constructors[tag](_constructor, node)
         except (ValueError, yaml.YAMLError, OverflowError) as exc:
-            self.problem("PC012", f"cannot read {event.value!r} as {_short_tag(tag)}: {exc}", pos)
+            self.problem("PC012", f"cannot read {event.value!r} as {_short_tag(tag)}: {exc}", _pos(mark))
             return event.value
 
 
