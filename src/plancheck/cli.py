@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn, get_args
@@ -217,7 +218,7 @@ def compare(
     if not comparison.upper_is_ancestor:
         sys.stderr.write(f"plancheck: note: {comparison.upper.id} is not above {comparison.lower.id} in the "
                          "hierarchy (jurisdiction.parent and rules/jurisdictions.yaml); comparing as asked\n")
-    inputs = _inputs([comparison.lower, comparison.upper], rules, waivers)
+    inputs = lambda: _inputs([comparison.lower, comparison.upper], rules, waivers)  # noqa: E731
     tty = output is None and sys.stdout.isatty()
     _emit(render_comparison(comparison, catalog, output_format, lang, fail_level,
                             width=None if tty else 140, color=tty), output, inputs)
@@ -241,7 +242,10 @@ def _inputs(plans: list, rules: Path | None, waivers: Path) -> list[Path]:
     return paths
 
 
-def _emit(text, output: Path | None, inputs: list[Path], append: bool = False) -> None:  # text: str or lines
+def _emit(text, output: Path | None, inputs: Callable[[], list[Path]], append: bool = False) -> None:
+    """Print ``text`` (a string or lines), or write it to ``output`` unless that is one of the
+    run's ``inputs``; they are listed only when a file is written (a national run reads
+    thousands of plans and sources)."""
     if output is None:
         if isinstance(text, str):
             sys.stdout.write(text)
@@ -251,7 +255,7 @@ def _emit(text, output: Path | None, inputs: list[Path], append: bool = False) -
     from plancheck.output import OutputError, write_report
 
     try:
-        write_report(output, text, inputs, append=append)
+        write_report(output, text, inputs(), append=append)
     except OutputError as exc:
         sys.stderr.write(f"plancheck: {exc}\n")
         raise typer.Exit(EXIT_ERROR) from None
@@ -260,7 +264,7 @@ def _emit(text, output: Path | None, inputs: list[Path], append: bool = False) -
 def _write_findings(findings: list, output_format: TextOrJson) -> None:
     from plancheck.reporters.dispatch import render_findings
 
-    _emit(render_findings(findings, ReportFormat(output_format.value), None), None, [])
+    _emit(render_findings(findings, ReportFormat(output_format.value), None), None, list)
 
 
 def _finish(result, fail_level, *, text: bool) -> NoReturn:
@@ -314,7 +318,7 @@ def check(
     if focus is not None:
         result = restrict_to_relatives(result, focus, rules)
     result.findings = _waive(settings.apply(result.findings), waivers)
-    inputs = _inputs(result.plans, rules, waivers) + [p for p in (baseline,) if p is not None]
+    inputs = lambda: _inputs(result.plans, rules, waivers) + [p for p in (baseline,) if p is not None]  # noqa: E731
     if baseline_create is not None:
         from plancheck.baseline import render_baseline
 
@@ -358,7 +362,7 @@ def schema(
     """Print the JSON Schema of a plan file (for editors: completion and inline errors)."""
     from plancheck.plan_schema import render_schema
 
-    _emit(render_schema(_catalog(rules)), output, [])
+    _emit(render_schema(_catalog(rules)), output, list)
 
 
 @app.command()
@@ -396,7 +400,7 @@ def scaffold(
         sys.stderr.write(f"plancheck: {output} exists; use --force to overwrite it\n")
         raise typer.Exit(EXIT_ERROR)
     text = scaffold_text(uppers, catalog, level=level, plan_id=plan_id, name=name, parent=parent or uppers[0].id)
-    _emit(text, output, _inputs(uppers, rules, Path("waivers.yaml")))
+    _emit(text, output, lambda: _inputs(uppers, rules, Path("waivers.yaml")))
 
 
 @app.command()

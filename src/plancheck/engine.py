@@ -133,12 +133,14 @@ def _with_plan(findings: list[Finding], plan_id: str) -> list[Finding]:
     return [f if f.plan is not None else replace(f, plan=plan_id) for f in findings]
 
 
-def read_sources(plan: LoadedPlan, cache: dict[Path, tuple] | None = None
+def read_sources(plan: LoadedPlan, cache: dict[str, tuple] | None = None
                  ) -> tuple[dict[str, SourceText], list[Finding]]:
     """Each document's source text, normalised once for every check that needs it.
 
-    ``cache`` (path → read result) shares the work between plans that cite the same source,
-    as the documents of one jurisdiction, or a whole generated corpus, do."""
+    ``cache`` (normalised path → read result) shares the work between plans that cite the same
+    source, as the documents of one jurisdiction, or a whole generated corpus, do. It is keyed
+    by the path as written, not resolved: resolving costs a system call per folder, and two
+    spellings of one file only mean reading it twice."""
     texts: dict[str, SourceText] = {}
     problems: list[Finding] = []
     for i, doc in enumerate(plan.plan.documents):
@@ -146,14 +148,13 @@ def read_sources(plan: LoadedPlan, cache: dict[Path, tuple] | None = None
             continue
         path = plan.source_path(doc.source)
         display = os.path.normpath(path)
-        key = path.resolve()
-        if cache is not None and key in cache:
-            text, found, normalized = cache[key]
+        if cache is not None and display in cache:
+            text, found, normalized = cache[display]
         else:
             text, found = read_text(path, display)
             normalized = normalize_with_origin(text) if text is not None else None
             if cache is not None:
-                cache[key] = (text, found, normalized)
+                cache[display] = (text, found, normalized)
         if text is None:
             problems += [_locate(replace(f, plan=plan.id, path=("documents", i, "source"),
                                          message=f"documents[{i}].source: {f.message} ({f.file})"), plan)
@@ -175,7 +176,7 @@ def validate(paths: list[Path], catalog: Catalog, jobs: int = 1) -> Validation:
         if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
             outcomes = _validate_in_parallel(files, catalog, jobs)
         else:
-            cache: dict[Path, tuple] = {}
+            cache: dict[str, tuple] = {}
             outcomes = (_validate_file(path, catalog, cache) for path in files)
         for plan, found in outcomes:
             result.findings.extend(found)
@@ -189,7 +190,7 @@ PARALLEL_MIN_FILES = 64
 """Below this, starting processes costs more than it saves."""
 
 
-def _validate_file(path: Path, catalog: Catalog, cache: dict[Path, tuple]) -> tuple[LoadedPlan | None, list[Finding]]:
+def _validate_file(path: Path, catalog: Catalog, cache: dict[str, tuple]) -> tuple[LoadedPlan | None, list[Finding]]:
     plan, findings = load_plan(path, catalog)
     if plan is None:
         return None, findings
@@ -322,17 +323,25 @@ def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Pat
                       upper_is_ancestor=upper.id in ancestors(lower.id, parents)), []
 
 
-def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog) -> list[Finding]:
+def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
+                 upper_locations: dict[int, dict] | None = None) -> list[Finding]:
     """Strictness findings located in the lower file, each carrying where its upper target is
-    (``extra["upper_location"]``) so reporters can point at both documents."""
+    (``extra["upper_location"]``) so reporters can point at both documents.
+
+    ``upper_locations`` (upper target index → location) lets the children of one plan share
+    those read-only dicts: a province's target is the upper side of a thousand rows."""
     from plancheck.checks.strictness import check_strictness
 
+    locations = {} if upper_locations is None else upper_locations
     findings = []
     for finding in check_strictness(lower.plan, upper.plan, catalog):
-        row = finding.extra["row"]
-        up = upper.positions.locate(("targets", row.upper_index))
-        finding.extra["upper_location"] = {"plan": upper.id, "file": upper.file, "line": up.line,
-                                           "column": up.column}  # the finding is new: extending it is safe
+        index = finding.extra["row"].upper_index
+        location = locations.get(index)
+        if location is None:
+            up = upper.positions.locate(("targets", index))
+            location = locations[index] = {"plan": upper.id, "file": upper.file, "line": up.line,
+                                           "column": up.column}
+        finding.extra["upper_location"] = location  # the finding is new: extending it is safe
         findings.append(_locate(finding, lower))
     return findings
 
@@ -373,13 +382,14 @@ def _check_hierarchy(result: Validation, catalog: Catalog, rules_dir: Path | Non
             by_id[plan.id] = plan
     parents = parent_map([p.plan.jurisdiction for p in by_id.values()], load_registry(rules_dir))
     present = set(by_id)
+    upper_locations: dict[str, dict[int, dict]] = {}
     for plan in by_id.values():
         findings.extend(_locate(f, plan) for f in check_consistency(plan.plan, catalog))
         ancestry = find_ancestor(plan.id, parents, present)
         findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, ancestry))
         if ancestry.problem is None and ancestry.ancestor is not None:
             upper = by_id[ancestry.ancestor]
-            findings.extend(compare_pair(plan, upper, catalog))
+            findings.extend(compare_pair(plan, upper, catalog, upper_locations.setdefault(upper.id, {})))
             result.pairs.append((plan, upper, ancestry.skipped))
     result.findings = sort_findings(findings)
 

@@ -153,8 +153,12 @@ def _chinese_numeral(word: str) -> int | None:
 
 
 def value_in_quote(value: float, quote: str) -> bool:
-    """Whether ``value`` is written in ``quote`` (normalised): as a number, or as 100 % by a whole-scope word."""
-    normalized = normalize(quote)
+    """Whether ``value`` is written in ``quote``: as a number, or as 100 % by a whole-scope word."""
+    return value_in_normalized(value, normalize(quote))
+
+
+def value_in_normalized(value: float, normalized: str) -> bool:
+    """``value_in_quote`` for a quote already normalised (provenance normalises each quote once)."""
     if any(abs(n - value) < 1e-9 for n in numbers_in(normalized)):
         return True
     return abs(value - 100) < 1e-9 and any(w in normalized for w in WHOLE_SCOPE_WORDS)

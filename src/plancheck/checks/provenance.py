@@ -15,7 +15,7 @@ from plancheck.codes import CodeDoc
 from plancheck.compare import format_number
 from plancheck.findings import Finding, Severity
 from plancheck.models import Plan
-from plancheck.textnorm import normalize, value_in_quote
+from plancheck.textnorm import normalize, value_in_normalized
 
 QUOTE_NOT_FOUND = "PC101"
 VALUE_NOT_IN_QUOTE = "PC102"
@@ -44,12 +44,13 @@ def check_provenance(plan: Plan, sources: Mapping[str, str]) -> Iterator[Finding
     """``sources`` maps document id → normalised source text (documents without one are skipped)."""
     plan_id = plan.jurisdiction.id
 
-    def quote_problem(quote: str, doc_id: str | None, path: tuple, **context) -> Finding | None:
+    def quote_problem(quote: str, doc_id: str | None, path: tuple, normalized: str | None = None,
+                      **context) -> Finding | None:
         document = plan.document_of(doc_id)
         if document is None or document.id not in sources:
             return None
         doc_id = document.id
-        if normalize(quote) in sources[doc_id]:
+        if (normalized if normalized is not None else normalize(quote)) in sources[doc_id]:
             return None
         return Finding(QUOTE_NOT_FOUND, Severity.ERROR,
                        f"{_where(path)}: quote not found in the source text of {doc_id!r}: {_clip(quote)}",
@@ -59,10 +60,11 @@ def check_provenance(plan: Plan, sources: Mapping[str, str]) -> Iterator[Finding
         context = {"indicator": target.indicator, "year": target.year}
         if target.quote is None:
             continue
-        problem = quote_problem(target.quote, target.document, ("targets", i, "quote"), **context)
+        normalized = normalize(target.quote)
+        problem = quote_problem(target.quote, target.document, ("targets", i, "quote"), normalized, **context)
         if problem is not None:
             yield problem
-        if target.value is not None and not value_in_quote(target.value, target.quote):
+        if target.value is not None and not value_in_normalized(target.value, normalized):
             yield Finding(VALUE_NOT_IN_QUOTE, Severity.ERROR,
                           f"targets[{i}]: value {format_number(target.value)} does not appear in its quote: {_clip(target.quote)}",
                           plan=plan_id, path=("targets", i, "quote"), **context)
