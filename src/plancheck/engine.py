@@ -341,8 +341,10 @@ def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
             up = upper.positions.locate(("targets", index))
             location = locations[index] = {"plan": upper.id, "file": upper.file, "line": up.line,
                                            "column": up.column}
-        finding.extra["upper_location"] = location  # the finding is new: extending it is safe
-        findings.append(_locate(finding, lower))
+        finding.extra["upper_location"] = location  # the finding is new: completing it in place is safe
+        pos = lower.positions.locate(finding.path)
+        finding.file, finding.line, finding.column = lower.file, pos.line, pos.column
+        findings.append(finding)
     return findings
 
 
