@@ -101,3 +101,25 @@ def test_positions_of_every_key_and_value_match_pyyaml_composer():
         assert tuple(loaded.positions.locate((*deepest, "no such key", 7))) == dict(
             (p, v) for p, v, _ in expected)[deepest]
     assert checked > 1500
+
+
+def test_ending_without_teardown_keeps_reports_whole_and_exit_codes(tmp_path):
+    """validate and check end the process with os._exit after flushing: the report must still be
+    complete (parsed back in full), written files closed, and the exit code the one DESIGN.md fixes."""
+    import json
+    import subprocess
+
+    run = [sys.executable, "-m", "plancheck"]
+    piped = subprocess.run([*run, "check", "plans", "--format", "json"], cwd=REPO, capture_output=True, text=True)
+    assert piped.returncode == 1 and "Traceback" not in piped.stderr
+    findings = json.loads(piped.stdout)["findings"]
+    assert len(findings) > 100 and piped.stdout.endswith("]}\n")
+    clean = subprocess.run([*run, "check", "plans", "--fail-on", "never", "--format", "json"], cwd=REPO,
+                           capture_output=True, text=True)
+    assert clean.returncode == 0 and clean.stdout == piped.stdout
+    text = subprocess.run([*run, "validate", "plans"], cwd=REPO, capture_output=True, text=True)
+    assert text.returncode == 0 and "no findings" in text.stderr + text.stdout
+    sarif = tmp_path / "report.sarif"
+    written = subprocess.run([*run, "check", "plans", "--format", "sarif", "-o", str(sarif)], cwd=REPO,
+                             capture_output=True, text=True)
+    assert written.returncode == 1 and len(json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]) > 100
