@@ -7,7 +7,8 @@ on the same files:
 1. ``plancheck check`` on the national corpus vs parsing the same files with PyYAML's
    CSafeLoader and nothing else (one process, and with ``--jobs 2``);
 2. ``plancheck validate`` vs ``check-jsonschema`` with ``plancheck schema`` on the same files;
-3. cold start: ``plancheck validate plans/chaling.yaml`` vs ``python -c "import typer, pydantic, yaml"``;
+3. cold start: ``plancheck validate plans/chaling.yaml`` vs ``python -c "import typer, pydantic, yaml"``,
+   and both against ``typer_floor.py`` (a typer command with the same parameters that does nothing);
 4. scaling: ``check`` on the corpus at 10 % and at 100 %.
 
     python benchmarks/run.py            # generates benchmarks/corpus-{10,100} if missing
@@ -90,6 +91,7 @@ def main() -> None:
     parse_only = [sys.executable, "-c", "import sys, yaml\nfor f in sys.argv[1:]:\n"
                   "    with open(f, 'rb') as h:\n        yaml.load(h, Loader=yaml.CSafeLoader)\n", *files]
     check = [*plancheck, "check", "plans", *rules, "--format", "json"]
+    typer_floor = [sys.executable, str(HERE / "typer_floor.py"), "validate", "plans/chaling.yaml"]
     results = [
         compare("check vs CSafeLoader parse (1 process)", ("check -j1", [*check, "-j", "1"], full),
                 ("CSafeLoader", parse_only, full), args.runs),
@@ -102,6 +104,12 @@ def main() -> None:
         compare("cold start", ("validate chaling", [*plancheck, "validate", "plans/chaling.yaml"], REPO),
                 ("import typer, pydantic, yaml", [sys.executable, "-c", "import typer, pydantic, yaml"], REPO),
                 max(args.runs, 10)),
+        compare("cold start: typer's own floor", ("empty typer command", typer_floor, REPO),
+                ("import typer, pydantic, yaml", [sys.executable, "-c", "import typer, pydantic, yaml"], REPO),
+                max(args.runs, 10)),
+        compare("cold start: plancheck above the floor",
+                ("validate chaling", [*plancheck, "validate", "plans/chaling.yaml"], REPO),
+                ("empty typer command", typer_floor, REPO), max(args.runs, 10)),
         compare("scaling: check at 100 % vs 10 %", ("check 100 %", [*check, "-j", "1"], full),
                 ("check 10 %", [*check, "-j", "1"], tenth), args.runs),
     ]

@@ -16,7 +16,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from plancheck.catalog import Catalog
-from plancheck.checks.audit import audit_plan
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
 from plancheck.codes import is_load_error_code
@@ -283,6 +282,8 @@ def resolve_plan(arg: str, plans_dir: Path) -> Path:
 
 def audit(path: Path, catalog: Catalog) -> Validation:
     """Target-like numbers in a plan's sources that nothing quotes (plus any load problems)."""
+    from plancheck.checks.audit import audit_plan
+
     result = Validation(files=1)
     plan, found = load_plan(path, catalog)
     result.findings.extend(found)
