@@ -19,8 +19,8 @@ from plancheck.catalog import Catalog
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
 from plancheck.codes import is_load_error_code
-from plancheck.findings import Finding, Severity, sort_findings
-from plancheck.loader import PositionMap, load_file, read_text
+from plancheck.findings import Finding, KeyPath, Severity, sort_findings
+from plancheck.loader import Position, PositionMap, load_file, read_text
 from plancheck.models import Plan
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textnorm import SourceText, normalize_with_origin
@@ -324,18 +324,29 @@ def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Pat
                       upper_is_ancestor=upper.id in ancestors(lower.id, parents)), []
 
 
-def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
-                 upper_locations: dict[int, dict] | None = None) -> list[Finding]:
-    """Strictness findings located in the lower file, each carrying where its upper target is
-    (``extra["upper_location"]``) so reporters can point at both documents.
+@dataclass
+class UpperShare:
+    """What the children of one upper plan share: a province's target is the upper side of a
+    thousand rows, and its location and the half of the message that names it are the same in
+    each (``compare_pair``)."""
 
-    ``upper_locations`` (upper target index → location) lets the children of one plan share
-    those read-only dicts: a province's target is the upper side of a thousand rows."""
+    locations: dict[int, dict] = field(default_factory=dict)
+    """Upper target index → where it is, the read-only dict put in ``extra["upper_location"]``."""
+    heads: dict[int, str] = field(default_factory=dict)
+    """Upper target index → the start of each message about it (``row_message``)."""
+
+
+def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
+                 share: UpperShare | None = None) -> list[Finding]:
+    """Strictness findings located in the lower file, each carrying where its upper target is
+    (``extra["upper_location"]``) so reporters can point at both documents."""
     from plancheck.checks.strictness import check_strictness
 
-    locations = {} if upper_locations is None else upper_locations
+    share = UpperShare() if share is None else share
+    locations = share.locations
+    lower_positions: dict[KeyPath, Position] = {}  # most rows point at the plan itself, or at one target twice
     findings = []
-    for finding in check_strictness(lower.plan, upper.plan, catalog):
+    for finding in check_strictness(lower.plan, upper.plan, catalog, share.heads):
         index = finding.extra["row"].upper_index
         location = locations.get(index)
         if location is None:
@@ -343,8 +354,10 @@ def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
             location = locations[index] = {"plan": upper.id, "file": upper.file, "line": up.line,
                                            "column": up.column}
         finding.extra["upper_location"] = location  # the finding is new: completing it in place is safe
-        pos = lower.positions.locate(finding.path)
-        finding.file, finding.line, finding.column = lower.file, pos.line, pos.column
+        pos = lower_positions.get(finding.path)
+        if pos is None:
+            pos = lower_positions[finding.path] = lower.positions.locate(finding.path)
+        finding.file, finding.line, finding.column = lower.file, pos[0], pos[1]
         findings.append(finding)
     return findings
 
@@ -385,14 +398,14 @@ def _check_hierarchy(result: Validation, catalog: Catalog, rules_dir: Path | Non
             by_id[plan.id] = plan
     parents = parent_map([p.plan.jurisdiction for p in by_id.values()], load_registry(rules_dir))
     present = set(by_id)
-    upper_locations: dict[str, dict[int, dict]] = {}
+    shares: dict[str, UpperShare] = {}
     for plan in by_id.values():
         findings.extend(_locate(f, plan) for f in check_consistency(plan.plan, catalog))
         ancestry = find_ancestor(plan.id, parents, present)
         findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, ancestry))
         if ancestry.problem is None and ancestry.ancestor is not None:
             upper = by_id[ancestry.ancestor]
-            findings.extend(compare_pair(plan, upper, catalog, upper_locations.setdefault(upper.id, {})))
+            findings.extend(compare_pair(plan, upper, catalog, shares.setdefault(upper.id, UpperShare())))
             result.pairs.append((plan, upper, ancestry.skipped))
     result.findings = sort_findings(findings)
 

@@ -81,20 +81,39 @@ def default_severity(code: str) -> Severity:
     return _DEFAULT_SEVERITY[code]
 
 
-def row_message(row: Row, upper: Plan) -> str:
-    """A finding read on its own (a CI log line) must say which upper target it is about."""
-    target = upper.targets[row.upper_index]
-    year = "(no year)" if row.year is None else str(row.year)
-    scope = f" ({row.scope})" if row.scope else ""
+def row_message(row: Row, upper: Plan, heads: dict[int, str] | None = None) -> str:
+    """A finding read on its own (a CI log line) must say which upper target it is about.
+
+    The first half names the upper target and depends on nothing else; ``heads`` (upper
+    target index → that half) lets every child of one plan share it."""
+    head = heads.get(row.upper_index) if heads is not None else None
+    if head is None:
+        head = _message_head(upper, row.upper_index)
+        if heads is not None:
+            heads[row.upper_index] = head
+    return head + row.reason
+
+
+def _message_head(upper: Plan, index: int) -> str:
+    target = upper.targets[index]
+    year = "(no year)" if target.year is None else str(target.year)
+    scope = f" ({target.scope})" if target.scope else ""
     if target.value is None:  # the reason already says the upper target has no number
-        return f"{row.indicator} {year}{scope}: {row.reason}"
-    return f"{row.indicator} {year}{scope}: {upper.jurisdiction.id} sets {bound_text(target)}; {row.reason}"
+        return f"{target.indicator} {year}{scope}: "
+    return f"{target.indicator} {year}{scope}: {upper.jurisdiction.id} sets {bound_text(target)}; "
 
 
-def check_strictness(lower: Plan, upper: Plan, catalog: Catalog) -> Iterator[Finding]:
-    """One finding per row, located (by key path) at the lower target or, if none, the lower plan."""
+def check_strictness(lower: Plan, upper: Plan, catalog: Catalog,
+                     heads: dict[int, str] | None = None) -> Iterator[Finding]:
+    """One finding per row, located (by key path) at the lower target or, if none, the lower plan.
+
+    ``heads`` is shared by the children of one upper plan (``row_message``)."""
+    lower_id = lower.jurisdiction.id
     for row in compare_plans(lower, upper, catalog):
         code = row_code(row)
-        path = ("targets", row.lower_index) if row.lower_index is not None else ("jurisdiction",)
-        yield Finding(code, default_severity(code), row_message(row, upper), plan=lower.jurisdiction.id, path=path,
+        path = ("targets", row.lower_index) if row.lower_index is not None else _PLAN_PATH
+        yield Finding(code, _DEFAULT_SEVERITY[code], row_message(row, upper, heads), plan=lower_id, path=path,
                       indicator=row.indicator, year=row.year, verdict=row.verdict, extra={"row": row})
+
+
+_PLAN_PATH = ("jurisdiction",)
