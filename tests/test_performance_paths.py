@@ -123,3 +123,28 @@ def test_ending_without_teardown_keeps_reports_whole_and_exit_codes(tmp_path):
     written = subprocess.run([*run, "check", "plans", "--format", "sarif", "-o", str(sarif)], cwd=REPO,
                              capture_output=True, text=True)
     assert written.returncode == 1 and len(json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]) > 100
+
+
+def test_json_lines_are_what_the_standard_encoder_writes():
+    """The field-by-field JSON line equals ``json.dumps`` of the finding's dict, for every field
+    empty and full, text that needs escaping, bilingual reasons, and waiver and baseline notes."""
+    import itertools
+    import json
+
+    from plancheck.findings import Finding, Severity, Verdict
+    from plancheck.reason import Reason
+    from plancheck.reporters.json import _line_writer, finding_to_dict
+
+    texts = [None, "chaling", 'quote " and \\ back', "tab\tnew\nline \x01 \u2028 湖南 ≥22%"]
+    extras = [{}, {"row": object()}, {"waiver": {"reason": "见\"说明\"", "expires": None}},
+              {"baseline": "existing"}, {"waiver": None}]
+    line = _line_writer()
+    cases = 0
+    for severity, verdict, text, number, extra in itertools.product(
+            Severity, [None, *Verdict], texts, [None, 0, 7, 12345], extras):
+        message = Reason(f"m {text}", f"中 {text}") if number == 7 else f"message {text}"
+        finding = Finding("PC2\"01" if number == 0 else "PC201", severity, message, plan=text, file=text,
+                          line=number, column=number, indicator=text, year=number, verdict=verdict, extra=extra)
+        assert line(finding) == json.dumps(finding_to_dict(finding), ensure_ascii=False)
+        cases += 1
+    assert cases == 3 * 12 * 4 * 4 * 5
