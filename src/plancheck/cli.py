@@ -145,7 +145,7 @@ def validate(
     from plancheck.engine import validate as run_validation
 
     settings, fail_level, catalog = _setup(rules, fail_on)
-    result = run_validation(paths or [Path("plans")], catalog, _jobs(jobs))
+    result = run_validation(paths or [Path("plans")], catalog, _jobs(jobs), keep_plans=False)
     result.findings = settings.apply(result.findings)
     _write_findings(result.findings, output_format)
     _finish(result, fail_level, text=output_format is TextOrJson.text)
@@ -219,7 +219,7 @@ def compare(
     if not comparison.upper_is_ancestor:
         sys.stderr.write(f"plancheck: note: {comparison.upper.id} is not above {comparison.lower.id} in the "
                          "hierarchy (jurisdiction.parent and rules/jurisdictions.yaml); comparing as asked\n")
-    inputs = lambda: _inputs([comparison.lower, comparison.upper], rules, waivers)  # noqa: E731
+    inputs = lambda: _inputs([comparison.lower.header, comparison.upper.header], rules, waivers)  # noqa: E731
     tty = output is None and sys.stdout.isatty()
     _emit(render_comparison(comparison, catalog, output_format, lang, fail_level,
                             width=None if tty else 140, color=tty), output, inputs)
@@ -230,7 +230,7 @@ def compare(
 
 
 def _inputs(plans: list, rules: Path | None, waivers: Path) -> list[Path]:
-    """Files this run reads; a report is never written over one of them."""
+    """Files this run reads; a report is never written over one of them. ``plans``: headers."""
     from plancheck.catalog import default_rules_dir
 
     paths = [waivers]
@@ -239,7 +239,7 @@ def _inputs(plans: list, rules: Path | None, waivers: Path) -> list[Path]:
         paths.extend(rules_dir.iterdir())
     for plan in plans:
         paths.append(plan.path)
-        paths.extend(plan.source_path(d.source) for d in plan.plan.documents if d.source)
+        paths.extend(plan.sources)
     return paths
 
 
@@ -322,11 +322,13 @@ def check(
 
     settings, fail_level, catalog = _setup(rules, fail_on)
     focus = _focus(paths, with_relatives, changed_only, plans_dir)
-    result = run_check([plans_dir] if focus is not None else (paths or [plans_dir]), catalog, rules, _jobs(jobs))
+    shows_pairs = output_format in (ReportFormat.markdown, ReportFormat.html) or summary is not None
+    result = run_check([plans_dir] if focus is not None else (paths or [plans_dir]), catalog, rules, _jobs(jobs),
+                       keep_plans=shows_pairs)
     if focus is not None:
         result = restrict_to_relatives(result, focus, rules)
     result.findings = _waive(settings.apply(result.findings), waivers)
-    inputs = lambda: _inputs(result.plans, rules, waivers) + [p for p in (baseline,) if p is not None]  # noqa: E731
+    inputs = lambda: _inputs(result.headers, rules, waivers) + [p for p in (baseline,) if p is not None]  # noqa: E731
     if baseline_create is not None:
         from plancheck.baseline import render_baseline
 
@@ -408,7 +410,7 @@ def scaffold(
         sys.stderr.write(f"plancheck: {output} exists; use --force to overwrite it\n")
         raise typer.Exit(EXIT_ERROR)
     text = scaffold_text(uppers, catalog, level=level, plan_id=plan_id, name=name, parent=parent or uppers[0].id)
-    _emit(text, output, lambda: _inputs(uppers, rules, Path("waivers.yaml")))
+    _emit(text, output, lambda: _inputs([u.header for u in uppers], rules, Path("waivers.yaml")))
 
 
 @app.command()

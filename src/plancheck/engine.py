@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -21,14 +22,30 @@ from plancheck.checks.structure import check_structure
 from plancheck.codes import is_load_error_code
 from plancheck.findings import Finding, KeyPath, Severity, sort_findings
 from plancheck.loader import Position, PositionMap, load_file, read_text
-from plancheck.models import Plan
+from plancheck.models import Jurisdiction, Plan
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textnorm import SourceText, normalize_with_origin
+
+if TYPE_CHECKING:
+    from plancheck.hierarchy import Ancestry
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 MAX_ITEMS = 2000
 """Targets (and skipped entries) per plan. Comparison pairs targets, so its cost grows with the
 square of this; 2000 is twenty times the largest real plan and still answers in seconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanHeader:
+    """What a run needs to know of a plan besides its targets: who it is, who its parent is, and
+    which files it was read from (a report is never written over one of them). With ``--jobs``
+    the plans stay in the worker processes that read them and the parent holds only these."""
+
+    id: str
+    file: str
+    path: Path
+    jurisdiction: Jurisdiction
+    sources: tuple[Path, ...]
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,11 @@ class LoadedPlan:
         """Document sources are relative to the plan file, so plan folders can move."""
         return self.path.parent / source
 
+    @property
+    def header(self) -> PlanHeader:
+        return PlanHeader(self.id, self.file, self.path, self.plan.jurisdiction,
+                          tuple(self.source_path(d.source) for d in self.plan.documents if d.source))
+
 
 @dataclass
 class Validation:
@@ -56,6 +78,13 @@ class Validation:
     files: int = 0
     pairs: list[tuple[LoadedPlan, LoadedPlan, tuple[str, ...]]] = field(default_factory=list)
     """For ``check``: each plan with the nearest present ancestor it was compared with, and the skipped links."""
+    kept_elsewhere: list[PlanHeader] | None = None
+    """Set when the plans stayed in worker processes (``plans`` and ``pairs`` are then empty)."""
+
+    @property
+    def headers(self) -> list[PlanHeader]:
+        """Every plan read, in file order, whether or not this process holds it."""
+        return self.kept_elsewhere if self.kept_elsewhere is not None else [p.header for p in self.plans]
 
     @property
     def has_load_errors(self) -> bool:
@@ -72,7 +101,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     problems: list[Finding] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
+            found = sorted(_plan_files(p))
             if not found:
                 problems.append(Finding("PC001", Severity.ERROR, "folder holds no plan files (*.yaml, *.yml)",
                                         file=str(p)))
@@ -83,6 +112,10 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
             problems.append(Finding("PC001", Severity.ERROR, "no such file or folder", file=str(p)))
     unique = list(dict.fromkeys(files))
     return unique, problems
+
+
+def _plan_files(folder: Path) -> Iterator[Path]:
+    return (q for q in folder.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
 
 
 def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Finding]]:
@@ -163,21 +196,24 @@ def read_sources(plan: LoadedPlan, cache: dict[str, tuple] | None = None
     return texts, problems
 
 
-def validate(paths: list[Path], catalog: Catalog, jobs: int = 1) -> Validation:
+def validate(paths: list[Path], catalog: Catalog, jobs: int = 1, keep_plans: bool = True) -> Validation:
     """Schema, references and provenance of every plan file under ``paths``.
 
-    With ``jobs`` > 1 and enough files, the files are read by that many processes; the
-    result, sorted as always, is the same as a serial run's.
+    With ``jobs`` > 1 and enough files, the files are read by that many worker processes; the
+    result, sorted as always, is the same as a serial run's. The plans stay in the workers
+    unless ``keep_plans`` (``Validation.headers`` says what they are either way).
     """
+    if _in_parallel(paths, jobs):
+        from plancheck.workers import Workers
+
+        with Workers(discover(paths), catalog, jobs) as workers:
+            return workers.validation(keep_plans)
     files, problems = discover(paths)
     result = Validation(findings=problems, files=len(files))
     with _bulk_work():
-        if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
-            outcomes = _validate_in_parallel(files, catalog, jobs)
-        else:
-            cache: dict[str, tuple] = {}
-            outcomes = (_validate_file(path, catalog, cache) for path in files)
-        for plan, found in outcomes:
+        cache: dict[str, tuple] = {}
+        for path in files:
+            plan, found = validate_file(path, catalog, cache)
             result.findings.extend(found)
             if plan is not None:
                 result.plans.append(plan)
@@ -189,7 +225,19 @@ PARALLEL_MIN_FILES = 64
 """Below this, starting processes costs more than it saves."""
 
 
-def _validate_file(path: Path, catalog: Catalog, cache: dict[str, tuple]) -> tuple[LoadedPlan | None, list[Finding]]:
+def _in_parallel(paths: list[Path], jobs: int) -> bool:
+    if jobs <= 1:
+        return False
+    count = 0
+    for p in paths:  # counting stops at the threshold: a small run never lists a big folder twice
+        count += 1 if not p.is_dir() else sum(1 for _ in zip(range(PARALLEL_MIN_FILES), _plan_files(p)))
+        if count >= PARALLEL_MIN_FILES:
+            return True
+    return False
+
+
+def validate_file(path: Path, catalog: Catalog, cache: dict[str, tuple]) -> tuple[LoadedPlan | None, list[Finding]]:
+    """A plan's own checks: load, schema, structure, sources and quotes."""
     plan, findings = load_plan(path, catalog)
     if plan is None:
         return None, findings
@@ -198,34 +246,6 @@ def _validate_file(path: Path, catalog: Catalog, cache: dict[str, tuple]) -> tup
     texts = {doc_id: source.text.text for doc_id, source in sources.items()}
     findings.extend(_locate(f, plan) for f in check_provenance(plan.plan, texts))
     return replace(plan, positions=plan.positions.pruned(KEPT_DEPTH)), findings
-
-
-_WORKER: dict[str, object] = {}
-
-
-def _worker_start(catalog: Catalog) -> None:
-    gc.disable()  # as in _bulk_work: nothing here makes reference cycles
-    _WORKER["catalog"] = catalog
-    _WORKER["cache"] = {}
-
-
-def _worker_validate(paths: list[Path]) -> list[tuple[LoadedPlan | None, list[Finding]]]:
-    catalog, cache = _WORKER["catalog"], _WORKER["cache"]
-    return [_validate_file(path, catalog, cache) for path in paths]  # type: ignore[arg-type]
-
-
-def _validate_in_parallel(files: list[Path], catalog: Catalog, jobs: int
-                          ) -> Iterator[tuple[LoadedPlan | None, list[Finding]]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(8, len(files) // (jobs * 8))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
-                             initargs=(catalog,)) as pool:
-        for outcomes in pool.map(_worker_validate, chunks):  # in file order
-            yield from outcomes
 
 
 def default_jobs() -> int:
@@ -372,42 +392,77 @@ def comparisons_of(result: Validation) -> list[Comparison]:
     return [Comparison(lower, upper, by_plan.get(lower.id, []), skipped) for lower, upper, skipped in result.pairs]
 
 
-def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None, jobs: int = 1) -> Validation:
-    """Validation, internal consistency, and every plan against its nearest present ancestor."""
-    result = validate(paths, catalog, jobs)
+def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None, jobs: int = 1,
+          keep_plans: bool = True) -> Validation:
+    """Validation, internal consistency, and every plan against its nearest present ancestor.
+
+    ``jobs`` and ``keep_plans`` as for ``validate``; ``pairs`` is filled only when the plans are kept."""
+    if _in_parallel(paths, jobs):
+        from plancheck.workers import Workers
+
+        with Workers(discover(paths), catalog, jobs) as workers:
+            return workers.check(rules_dir, keep_plans)
+    result = validate(paths, catalog)
+    plans = result.plans
+    findings = list(result.findings)
+    shares: dict[int, UpperShare] = {}
     with _bulk_work():
-        _check_hierarchy(result, catalog, rules_dir)
+        for task in hierarchy_tasks(result.headers, rules_dir):
+            upper = plans[task.upper] if task.upper is not None else None
+            share = shares.setdefault(task.upper, UpperShare()) if task.upper is not None else None
+            findings.extend(run_task(task, plans[task.plan], upper, catalog, share))
+            if upper is not None:
+                result.pairs.append((plans[task.plan], upper, task.ancestry.skipped))
+        result.findings = sort_findings(findings)
     return result
 
 
-def _check_hierarchy(result: Validation, catalog: Catalog, rules_dir: Path | None) -> None:
-    """Consistency, ancestry and the comparison with the ancestor, for every plan.
+@dataclass(frozen=True, slots=True)
+class HierarchyTask:
+    """What to check of one plan once every plan's header is known: either that its id repeats
+    an earlier file's, or its consistency, its way up, and the comparison with its ancestor.
+    Plans are named by their index among the plans read (in file order)."""
 
-    Serial on purpose: measured on the national corpus, sending the findings back from
-    worker processes costs as much as computing them (docs/performance.md)."""
-    from plancheck.checks.consistency import check_consistency
-    from plancheck.checks.hierarchy import check_ancestry, check_duplicate
+    plan: int
+    duplicate_of: str | None = None
+    ancestry: Ancestry | None = None
+    upper: int | None = None
+
+
+def hierarchy_tasks(headers: list[PlanHeader], rules_dir: Path | None) -> list[HierarchyTask]:
+    """Every plan's task, in the order their findings are gathered (duplicates first, then each
+    plan in file order), so that ties in the report's sort come out the same every run."""
     from plancheck.hierarchy import find_ancestor, load_registry, parent_map
 
-    by_id: dict[str, LoadedPlan] = {}
-    findings = list(result.findings)
-    for plan in result.plans:
-        if plan.id in by_id:
-            findings.extend(_locate(f, plan) for f in check_duplicate(plan.id, by_id[plan.id].file))
+    first: dict[str, int] = {}
+    tasks = []
+    for i, header in enumerate(headers):
+        if header.id in first:
+            tasks.append(HierarchyTask(i, duplicate_of=headers[first[header.id]].file))
         else:
-            by_id[plan.id] = plan
-    parents = parent_map([p.plan.jurisdiction for p in by_id.values()], load_registry(rules_dir))
-    present = set(by_id)
-    shares: dict[str, UpperShare] = {}
-    for plan in by_id.values():
-        findings.extend(_locate(f, plan) for f in check_consistency(plan.plan, catalog))
-        ancestry = find_ancestor(plan.id, parents, present)
-        findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, ancestry))
-        if ancestry.problem is None and ancestry.ancestor is not None:
-            upper = by_id[ancestry.ancestor]
-            findings.extend(compare_pair(plan, upper, catalog, shares.setdefault(upper.id, UpperShare())))
-            result.pairs.append((plan, upper, ancestry.skipped))
-    result.findings = sort_findings(findings)
+            first[header.id] = i
+    parents = parent_map([headers[i].jurisdiction for i in first.values()], load_registry(rules_dir))
+    present = set(first)
+    for plan_id, i in first.items():
+        ancestry = find_ancestor(plan_id, parents, present)
+        upper = first[ancestry.ancestor] if ancestry.problem is None and ancestry.ancestor is not None else None
+        tasks.append(HierarchyTask(i, ancestry=ancestry, upper=upper))
+    return tasks
+
+
+def run_task(task: HierarchyTask, plan: LoadedPlan, upper: LoadedPlan | None, catalog: Catalog,
+             share: UpperShare | None) -> list[Finding]:
+    from plancheck.checks.consistency import check_consistency
+    from plancheck.checks.hierarchy import check_ancestry, check_duplicate
+
+    if task.duplicate_of is not None:
+        return [_locate(f, plan) for f in check_duplicate(plan.id, task.duplicate_of)]
+    assert task.ancestry is not None
+    findings = [_locate(f, plan) for f in check_consistency(plan.plan, catalog)]
+    findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, task.ancestry))
+    if upper is not None:
+        findings.extend(compare_pair(plan, upper, catalog, share))
+    return findings
 
 
 def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path | None = None) -> Validation:
@@ -419,17 +474,20 @@ def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path
     """
     from plancheck.hierarchy import ancestors, load_registry, parent_map
 
+    headers = result.headers
     wanted = {p.resolve() for p in files}
-    focus = {plan.id for plan in result.plans if plan.path.resolve() in wanted}
-    parents = parent_map([p.plan.jurisdiction for p in result.plans], load_registry(rules_dir))
+    focus = {h.id for h in headers if h.path.resolve() in wanted}
+    parents = parent_map([h.jurisdiction for h in headers], load_registry(rules_dir))
     family = set(focus)
     for plan_id in focus:
         family.update(ancestors(plan_id, parents))
-    family.update(plan.id for plan in result.plans if not focus.isdisjoint(ancestors(plan.id, parents)))
+    family.update(h.id for h in headers if not focus.isdisjoint(ancestors(h.id, parents)))
     wanted_files = {str(p) for p in files}
     findings = [f for f in result.findings
                 if (f.plan in family) or (f.file is not None and (f.file in wanted_files or
                                                                   Path(f.file).resolve() in wanted))]
     pairs = [(lower, upper, skipped) for lower, upper, skipped in result.pairs if lower.id in family]
     plans = [p for p in result.plans if p.id in family]
-    return Validation(plans=plans, findings=findings, files=len(plans), pairs=pairs)
+    kept = [h for h in headers if h.id in family]
+    return Validation(plans=plans, findings=findings, files=len(kept), pairs=pairs,
+                      kept_elsewhere=kept if result.kept_elsewhere is not None else None)

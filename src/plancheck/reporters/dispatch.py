@@ -61,4 +61,4 @@ def render_check(result: Validation, catalog: Catalog, fmt: ReportFormat, lang: 
             return render_check_markdown(view, lang.value)
         from plancheck.reporters.html import render_check_html
         return render_check_html(view, lang.value)
-    return render_findings(result.findings, fmt, fail_level, sorted({p.id for p in result.plans}))
+    return render_findings(result.findings, fmt, fail_level, sorted({h.id for h in result.headers}))
