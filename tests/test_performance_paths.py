@@ -27,6 +27,63 @@ def test_check_with_two_processes_gives_byte_identical_output(tmp_path):
     assert invoke("validate", "plans", "--rules", rules, "-j", "2", cwd=root).exit_code == 0
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_parallel_check_of_a_troubled_corpus_matches_the_serial_one(tmp_path):
+    """A repeated id, an unknown parent, a parent cycle and a schema error, spread over both
+    workers' files: every report with two processes equals one process's, byte for byte,
+    including Markdown, which needs the plans and pairs back from the workers."""
+    import json
+    import shutil
+
+    root = tmp_path / "corpus"
+    generate(0.03, root)
+    plans = root / "plans"
+    shutil.copy(plans / "county0001.yaml", plans / "county9999.yaml")  # the same id in a second file
+    _edit(plans / "county0002.yaml", "parent: city002", "parent: nowhere")
+    _edit(plans / "city000.yaml", "parent: prov00", "parent: city001")
+    _edit(plans / "city001.yaml", "parent: prov00", "parent: city000")
+    _edit(plans / "county0003.yaml", "level: ", "level: planet_")
+    rules = str(REPO / "rules")
+    reports = {}
+    for fmt in ("json", "sarif", "junit", "markdown", "text"):
+        serial = invoke("check", "plans", "--rules", rules, "-f", fmt, "-j", "1", cwd=root)
+        parallel = invoke("check", "plans", "--rules", rules, "-f", fmt, "-j", "2", cwd=root)
+        assert serial.exit_code == parallel.exit_code == 2, fmt  # the schema error is a load error
+        assert serial.stdout == parallel.stdout, fmt
+        reports[fmt] = serial.stdout
+    codes = {f["code"] for f in json.loads(reports["json"])["findings"]}
+    assert {"PC404", "PC402", "PC403", "PC201", "PC202"} <= codes
+    assert any(c.startswith("PC0") for c in codes)  # the schema error
+    assert "county0004" in reports["markdown"]  # a plan's comparison table came back from its worker
+    serial = invoke("validate", "plans", "--rules", rules, "-f", "json", "-j", "1", cwd=root)
+    parallel = invoke("validate", "plans", "--rules", rules, "-f", "json", "-j", "2", cwd=root)
+    assert serial.exit_code == parallel.exit_code == 2 and serial.stdout == parallel.stdout
+
+
+def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
+    """A worker that raises sends its traceback; the parent raises it rather than waiting."""
+    import pytest
+
+    from plancheck import workers
+    from plancheck.catalog import load_catalog
+    from plancheck.engine import check
+
+    root = tmp_path / "corpus"
+    generate(0.03, root)
+
+    def broken(*args):
+        raise ValueError("broken on purpose")
+
+    monkeypatch.setattr(workers, "run_task", broken)  # the forked workers inherit it
+    with pytest.raises(workers.WorkerError, match="broken on purpose"):
+        check([root / "plans"], load_catalog(REPO / "rules"), REPO / "rules", jobs=2)
+
+
 def test_the_generated_corpus_is_deterministic(tmp_path):
     generate(0.01, tmp_path / "a")
     generate(0.01, tmp_path / "b")
