@@ -239,13 +239,13 @@ class _ByIndicator:
             self.groups.setdefault(t.indicator, []).append((i, t))
 
     def on(self, indicator: str) -> list[tuple[int, Target]]:
+        """The lower targets on ``indicator`` (and only on it), with their indexes."""
         return self.groups.get(indicator, [])
 
 
 def _candidates(upper: Target, lower: _ByIndicator, indicator: Indicator) -> list[int]:
     return [i for i, t in lower.on(upper.indicator)
-            if t.indicator == upper.indicator and _years_match(t, upper)
-            and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
+            if _years_match(t, upper) and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
 
 
 def _other_scope(upper: Target, lower: _ByIndicator, indicator: Indicator) -> int | None:
@@ -254,8 +254,7 @@ def _other_scope(upper: Target, lower: _ByIndicator, indicator: Indicator) -> in
     Such a plan is not silent on the indicator, so ``missing`` would mislead; but without a
     scope inclusion in the catalogue the two cannot be ranked either.
     """
-    return next((i for i, t in lower.on(upper.indicator)
-                 if t.indicator == upper.indicator and _years_match(t, upper)), None)
+    return next((i for i, t in lower.on(upper.indicator) if _years_match(t, upper)), None)
 
 
 def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tuple[int, Outcome] | None:
@@ -267,8 +266,10 @@ def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tupl
     if upper.year is None or indicator.binding != "per_jurisdiction":
         return None
     earlier = [i for i, t in lower.on(upper.indicator)
-               if t.indicator == upper.indicator and t.year is not None and t.year < upper.year
+               if t.year is not None and t.year < upper.year
                and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
+    if not earlier:
+        return None
     for i in sorted(earlier, key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True):
         outcome = compare_targets(lower.targets[i], upper, indicator)
         if outcome.verdict in (Verdict.STRICTER, Verdict.EQUAL):
