@@ -99,7 +99,9 @@ def test_inline_scalar_path_reads_what_pyyaml_reads():
     from plancheck.loader import load_text
 
     text = ("a: plain text\nb: '2025'\nc: \"引号\"\nd: 2025\ne: 22.5\nf: 0.5\ng: .nan\nh: null\ni: ~\nj: true\n"
-            "k: no\nl: 010\nm: 1_000\nn: -3\no: +4\np: 2024-01-02\nq: 1e3\nr: ''\ns: 湖南\nt: [1, two, 3.0]\n")
+            "k: no\nl: 010\nm: 1_000\nn: -3\no: +4\np: 2024-01-02\nq: 1e3\nr: ''\ns: 湖南\nt: [1, two, 3.0]\n"
+            "u: 0\nv: 007\nw: 1.\nx: 01.5\ny: 62.92\nz: 1.2.3\naa: 2_025\nab: -1.5\nac: 1.5e3\nad: ０.５\nae: 08.50\n"
+            "af: 1:20\nag: 0.0\nah: 12345678901234567890\n")
     ours = load_text(text, "t.yaml").data
     theirs = yaml.safe_load(text)
     theirs["p"] = theirs["p"].isoformat() if not isinstance(ours["p"], str) else theirs["p"]

@@ -60,6 +60,7 @@ _MERGE_TAG = _TAG + "merge"
 _resolver = Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 _IMPLICIT_FIRST = frozenset(k for k in Resolver.yaml_implicit_resolvers if k is not None)
 _NUMERIC_FIRST = frozenset("0123456789+-.")
 _WORDS = frozenset(["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
@@ -471,6 +472,14 @@ class _Builder:
         tag = event.tag
         if tag is None and event.implicit[0]:
             value = event.value
+            if value.isascii():  # years and decimals, most of the non-text values, without the resolver
+                if value.isdigit() and (value[0] != "0" or value == "0"):  # not 010, which YAML 1.1 reads as octal
+                    self._last_tag = _INT_TAG
+                    return int(value)
+                whole, dot, fraction = value.partition(".")
+                if dot and whole.isdigit() and fraction.isdigit():
+                    self._last_tag = _FLOAT_TAG
+                    return float(value)
             # The resolver only looks further when the first character can start a non-string
             # (a digit, a sign, '.', '~', y/n/t/f/o...): most plan text skips it entirely.
             tag = _resolver.resolve(ScalarNode, value, (True, False)) if value[:1] in _IMPLICIT_FIRST \
