@@ -79,7 +79,7 @@ def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
     def broken(*args):
         raise ValueError("broken on purpose")
 
-    monkeypatch.setattr(workers, "run_task", broken)  # the forked workers inherit it
+    monkeypatch.setattr(workers, "run_tasks", broken)  # the forked workers inherit it
     with pytest.raises(workers.WorkerError, match="broken on purpose"):
         check([root / "plans"], load_catalog(REPO / "rules"), REPO / "rules", jobs=2)
 

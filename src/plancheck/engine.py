@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -101,7 +101,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     problems: list[Finding] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(_plan_files(p))
+            found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
             if not found:
                 problems.append(Finding("PC001", Severity.ERROR, "folder holds no plan files (*.yaml, *.yml)",
                                         file=str(p)))
@@ -112,10 +112,6 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
             problems.append(Finding("PC001", Severity.ERROR, "no such file or folder", file=str(p)))
     unique = list(dict.fromkeys(files))
     return unique, problems
-
-
-def _plan_files(folder: Path) -> Iterator[Path]:
-    return (q for q in folder.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
 
 
 def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Finding]]:
@@ -203,12 +199,20 @@ def validate(paths: list[Path], catalog: Catalog, jobs: int = 1, keep_plans: boo
     result, sorted as always, is the same as a serial run's. The plans stay in the workers
     unless ``keep_plans`` (``Validation.headers`` says what they are either way).
     """
-    if _in_parallel(paths, jobs):
+    files, problems = discover(paths)
+    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
         from plancheck.workers import Workers
 
-        with Workers(discover(paths), catalog, jobs) as workers:
+        with Workers(files, problems, catalog, jobs) as workers:
             return workers.validation(keep_plans)
-    files, problems = discover(paths)
+    return _validate_here(files, problems, catalog)
+
+
+PARALLEL_MIN_FILES = 64
+"""Below this, starting processes costs more than it saves."""
+
+
+def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog) -> Validation:
     result = Validation(findings=problems, files=len(files))
     with _bulk_work():
         cache: dict[str, tuple] = {}
@@ -219,21 +223,6 @@ def validate(paths: list[Path], catalog: Catalog, jobs: int = 1, keep_plans: boo
                 result.plans.append(plan)
         result.findings = sort_findings(result.findings)
     return result
-
-
-PARALLEL_MIN_FILES = 64
-"""Below this, starting processes costs more than it saves."""
-
-
-def _in_parallel(paths: list[Path], jobs: int) -> bool:
-    if jobs <= 1:
-        return False
-    count = 0
-    for p in paths:  # counting stops at the threshold: a small run never lists a big folder twice
-        count += 1 if not p.is_dir() else sum(1 for _ in zip(range(PARALLEL_MIN_FILES), _plan_files(p)))
-        if count >= PARALLEL_MIN_FILES:
-            return True
-    return False
 
 
 def validate_file(path: Path, catalog: Catalog, cache: dict[str, tuple]) -> tuple[LoadedPlan | None, list[Finding]]:
@@ -397,23 +386,18 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None, jo
     """Validation, internal consistency, and every plan against its nearest present ancestor.
 
     ``jobs`` and ``keep_plans`` as for ``validate``; ``pairs`` is filled only when the plans are kept."""
-    if _in_parallel(paths, jobs):
+    files, problems = discover(paths)
+    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
         from plancheck.workers import Workers
 
-        with Workers(discover(paths), catalog, jobs) as workers:
+        with Workers(files, problems, catalog, jobs) as workers:
             return workers.check(rules_dir, keep_plans)
-    result = validate(paths, catalog)
-    plans = result.plans
-    findings = list(result.findings)
-    shares: dict[int, UpperShare] = {}
+    result = _validate_here(files, problems, catalog)
     with _bulk_work():
-        for task in hierarchy_tasks(result.headers, rules_dir):
-            upper = plans[task.upper] if task.upper is not None else None
-            share = shares.setdefault(task.upper, UpperShare()) if task.upper is not None else None
-            findings.extend(run_task(task, plans[task.plan], upper, catalog, share))
-            if upper is not None:
-                result.pairs.append((plans[task.plan], upper, task.ancestry.skipped))
-        result.findings = sort_findings(findings)
+        tasks = hierarchy_tasks(result.headers, rules_dir)
+        found = run_tasks(tasks, result.plans, catalog)
+        result.findings = sort_findings(result.findings + [f for task in tasks for f in found[task.plan]])
+        result.pairs = pairs_of(tasks, result.plans)
     return result
 
 
@@ -450,19 +434,37 @@ def hierarchy_tasks(headers: list[PlanHeader], rules_dir: Path | None) -> list[H
     return tasks
 
 
-def run_task(task: HierarchyTask, plan: LoadedPlan, upper: LoadedPlan | None, catalog: Catalog,
-             share: UpperShare | None) -> list[Finding]:
+def run_tasks(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapping[int, LoadedPlan],
+              catalog: Catalog) -> dict[int, list[Finding]]:
+    """Each task's findings, by the index of its plan. ``plans`` holds every plan and upper plan
+    the tasks name (a worker's is a dict: its own plans and the uppers it was handed)."""
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.hierarchy import check_ancestry, check_duplicate
 
-    if task.duplicate_of is not None:
-        return [_locate(f, plan) for f in check_duplicate(plan.id, task.duplicate_of)]
-    assert task.ancestry is not None
-    findings = [_locate(f, plan) for f in check_consistency(plan.plan, catalog)]
-    findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, task.ancestry))
-    if upper is not None:
-        findings.extend(compare_pair(plan, upper, catalog, share))
-    return findings
+    shares: dict[int, UpperShare] = {}
+    found: dict[int, list[Finding]] = {}
+    for task in tasks:
+        plan = plans[task.plan]
+        if task.duplicate_of is not None:
+            found[task.plan] = [_locate(f, plan) for f in check_duplicate(plan.id, task.duplicate_of)]
+            continue
+        assert task.ancestry is not None
+        findings = [_locate(f, plan) for f in check_consistency(plan.plan, catalog)]
+        findings.extend(_locate(f, plan) for f in check_ancestry(plan.id, task.ancestry))
+        if task.upper is not None:
+            share = shares.get(task.upper)
+            if share is None:
+                share = shares[task.upper] = UpperShare()
+            findings.extend(compare_pair(plan, plans[task.upper], catalog, share))
+        found[task.plan] = findings
+    return found
+
+
+def pairs_of(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan]
+             ) -> list[tuple[LoadedPlan, LoadedPlan, tuple[str, ...]]]:
+    """``Validation.pairs``: each plan compared, with its ancestor and the links skipped on the way."""
+    return [(plans[t.plan], plans[t.upper], t.ancestry.skipped)  # type: ignore[union-attr]
+            for t in tasks if t.upper is not None]
 
 
 def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path | None = None) -> Validation:

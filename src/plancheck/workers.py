@@ -27,8 +27,16 @@ from typing import Any
 
 from plancheck.catalog import Catalog
 from plancheck.compare import Row
-from plancheck.engine import (HierarchyTask, LoadedPlan, PlanHeader, UpperShare, Validation, hierarchy_tasks,
-                              run_task, validate_file)
+from plancheck.engine import (
+    HierarchyTask,
+    LoadedPlan,
+    PlanHeader,
+    Validation,
+    hierarchy_tasks,
+    pairs_of,
+    run_tasks,
+    validate_file,
+)
 from plancheck.findings import Finding, sort_findings
 from plancheck.reason import Reason
 
@@ -45,8 +53,8 @@ class WorkerError(RuntimeError):
 class Workers:
     """The worker processes of one run, started on entry and stopped on exit."""
 
-    def __init__(self, discovered: tuple[list[Path], list[Finding]], catalog: Catalog, jobs: int) -> None:
-        self.files, self.problems = discovered
+    def __init__(self, files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int) -> None:
+        self.files, self.problems = files, problems
         jobs = max(1, min(jobs, -(-len(self.files) // BATCH)))
         self.owner = [(i // BATCH) % jobs for i in range(len(self.files))]
         """File index → the worker that reads it and keeps its plan."""
@@ -140,8 +148,7 @@ class Workers:
         result = self.validation(keep_plans)
         result.findings = sort_findings(result.findings + [f for task in tasks for f in found[at[task.plan]]])
         if keep_plans:
-            result.pairs = [(result.plans[t.plan], result.plans[t.upper], t.ancestry.skipped)  # type: ignore[union-attr]
-                            for t in tasks if t.upper is not None]
+            result.pairs = pairs_of(tasks, result.plans)
         return result
 
     def _fetch(self, files: set[int]) -> dict[int, LoadedPlan]:
@@ -206,18 +213,12 @@ def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catal
         connection.send(("error", traceback.format_exc()))
 
 
-def _hierarchy(tasks: list[HierarchyTask], plans: dict[int, LoadedPlan], catalog: Catalog) -> dict[int, list[Finding]]:
-    shares: dict[int, UpperShare] = {}
-    found = {}
-    for task in tasks:
-        upper = None if task.upper is None else plans[task.upper]
-        share = None if task.upper is None else shares.setdefault(task.upper, UpperShare())
-        found[task.plan] = _pack(run_task(task, plans[task.plan], upper, catalog, share))
-    return found
-
-
 Packed = tuple
 """A finding as the tuple of its fields, its row (if any) a tuple too, the reason as its two readings."""
+
+
+def _hierarchy(tasks: list[HierarchyTask], plans: dict[int, LoadedPlan], catalog: Catalog) -> dict[int, list[Packed]]:
+    return {index: _pack(found) for index, found in run_tasks(tasks, plans, catalog).items()}
 
 
 def _pack(findings: list[Finding]) -> list[Packed]:
