@@ -66,7 +66,10 @@ def test_parallel_check_of_a_troubled_corpus_matches_the_serial_one(tmp_path):
 
 
 def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
-    """A worker that raises sends its traceback; the parent raises it rather than waiting."""
+    """A worker that raises, while reading or while comparing, sends its traceback; the parent
+    raises it rather than waiting, and no worker process is left behind."""
+    import multiprocessing
+
     import pytest
 
     from plancheck import workers
@@ -76,12 +79,23 @@ def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
     root = tmp_path / "corpus"
     generate(0.03, root)
 
-    def broken(*args):
-        raise ValueError("broken on purpose")
+    real = {"validate_file": workers.validate_file, "run_tasks": workers.run_tasks}
 
-    monkeypatch.setattr(workers, "run_tasks", broken)  # the forked workers inherit it
-    with pytest.raises(workers.WorkerError, match="broken on purpose"):
-        check([root / "plans"], load_catalog(REPO / "rules"), REPO / "rules", jobs=2)
+    def broken_for_first_worker(phase):
+        def broken(*args):  # the first worker's share starts with city000; the other worker carries on
+            first = args[0] if phase == "validate_file" else args[1][args[0][0].plan].path
+            if first.name.startswith("city00"):
+                raise ValueError("broken on purpose")
+            return real[phase](*args)
+        return broken
+
+    catalog = load_catalog(REPO / "rules")
+    for phase in real:
+        with monkeypatch.context() as patch:
+            patch.setattr(workers, phase, broken_for_first_worker(phase))  # the forked workers inherit it
+            with pytest.raises(workers.WorkerError, match="broken on purpose"):
+                check([root / "plans"], catalog, REPO / "rules", jobs=2)
+        assert multiprocessing.active_children() == [], phase
 
 
 def test_the_generated_corpus_is_deterministic(tmp_path):

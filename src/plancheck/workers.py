@@ -51,24 +51,16 @@ class WorkerError(RuntimeError):
 
 
 class Workers:
-    """The worker processes of one run, started on entry and stopped on exit."""
+    """The worker processes of one run: started when made, read their files on entry to the
+    ``with`` block, stopped on its exit (or as soon as the parent needs nothing more)."""
 
     def __init__(self, files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int) -> None:
         self.files, self.problems = files, problems
         jobs = max(1, min(jobs, -(-len(self.files) // BATCH)))
         self.owner = [(i // BATCH) % jobs for i in range(len(self.files))]
         """File index → the worker that reads it and keeps its plan."""
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         self.connections: list[Connection] = []
         self.processes: list[Any] = []
-        for worker in range(jobs):
-            ours, theirs = context.Pipe()
-            share = [(i, path) for i, path in enumerate(self.files) if self.owner[i] == worker]
-            process = context.Process(target=_serve, args=(theirs, share, catalog), daemon=True)
-            process.start()
-            theirs.close()  # so that a worker that dies is seen as the end of its pipe
-            self.connections.append(ours)
-            self.processes.append(process)
         self.stopped = False
         self.headers: list[PlanHeader] = []
         """Every plan read, in file order."""
@@ -76,18 +68,39 @@ class Workers:
         """Plan index (in ``headers``) → file index."""
         self.findings: list[Finding] = []
         """The plans' own findings, sorted as ``engine.validate`` sorts them."""
-        self._read()
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        try:
+            for worker in range(jobs):
+                ours, theirs = context.Pipe()
+                self.connections.append(ours)
+                share = [(i, path) for i, path in enumerate(self.files) if self.owner[i] == worker]
+                process = context.Process(target=_serve, args=(theirs, share, catalog), daemon=True)
+                process.start()
+                self.processes.append(process)
+                theirs.close()  # so that a worker that dies is seen as the end of its pipe
+        except BaseException:
+            self._close()
+            raise
 
     def __enter__(self) -> Workers:
+        try:
+            self._read()
+        except BaseException:  # a worker failed or the run was interrupted: none may be left behind
+            self._close()
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
+        self._close()
+
+    def _close(self) -> None:
         self._stop()
-        for connection, process in zip(self.connections, self.processes, strict=True):
+        for process in self.processes:
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
+        for connection in self.connections:
             connection.close()
 
     def _stop(self) -> None:
