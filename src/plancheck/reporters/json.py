@@ -57,8 +57,9 @@ def _line_writer() -> Callable[[Finding], str]:
     """``json.dumps(finding_to_dict(finding), ensure_ascii=False)``, byte for byte, written
     field by field: the fields are strings, small integers and nulls, so json's C string
     escaper is all the encoding they need, and building a dict per finding for the general
-    encoder cost three times as much on a national check (170,000 lines). A finding with a
-    waiver or baseline note (nested values) goes through the general encoder."""
+    encoder cost half as much again on a national check (170,000 lines: 0.75 s against
+    0.5 s). A finding with a waiver or baseline note (nested values) goes through the
+    general encoder."""
     from json.encoder import encode_basestring as text
 
     general = json.JSONEncoder(ensure_ascii=False).encode
