@@ -82,9 +82,9 @@ def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
     real = {"validate_file": workers.validate_file, "run_tasks": workers.run_tasks}
 
     def broken_for_first_worker(phase):
-        def broken(*args):  # the first worker's share starts with city000; the other worker carries on
+        def broken(*args):  # files 8-15 (city008-city015) go to the forked worker; the parent carries on
             first = args[0] if phase == "validate_file" else args[1][args[0][0].plan].path
-            if first.name.startswith("city00"):
+            if first.stem.startswith("city") and 8 <= int(first.stem[4:]) <= 15:
                 raise ValueError("broken on purpose")
             return real[phase](*args)
         return broken

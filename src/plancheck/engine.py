@@ -214,7 +214,7 @@ PARALLEL_MIN_FILES = 64
 
 def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog) -> Validation:
     result = Validation(findings=problems, files=len(files))
-    with _bulk_work():
+    with bulk_work():
         cache: dict[str, tuple] = {}
         for path in files:
             plan, found = validate_file(path, catalog, cache)
@@ -250,7 +250,7 @@ KEPT_DEPTH = 2
 
 
 @contextmanager
-def _bulk_work() -> Iterator[None]:
+def bulk_work() -> Iterator[None]:
     """Pause the cyclic garbage collector while thousands of plans are built.
 
     Plans, positions and findings hold no reference cycles; reference counting frees them.
@@ -393,7 +393,7 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None, jo
         with Workers(files, problems, catalog, jobs) as workers:
             return workers.check(rules_dir, keep_plans)
     result = _validate_here(files, problems, catalog)
-    with _bulk_work():
+    with bulk_work():
         tasks = hierarchy_tasks(result.headers, rules_dir)
         found = run_tasks(tasks, result.plans, catalog)
         result.findings = sort_findings(result.findings + [f for task in tasks for f in found[task.plan]])

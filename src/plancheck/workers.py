@@ -9,6 +9,9 @@ the headers (``engine.hierarchy_tasks``), hands each worker the few hundred uppe
 lacks, and the workers run consistency, ancestry and the comparison for their own plans.
 Findings travel back as plain tuples (``_pack``), which pickle in C.
 
+The parent is worker 0: with ``--jobs 2`` it reads and compares half the plans itself while
+one forked process does the other half, so half the findings never travel at all.
+
 Results are merged in file order and in the serial run's order of tasks, then sorted as
 always, so a parallel report is byte-identical to a serial one (tests/test_performance_paths.py).
 """
@@ -32,6 +35,7 @@ from plancheck.engine import (
     LoadedPlan,
     PlanHeader,
     Validation,
+    bulk_work,
     hierarchy_tasks,
     pairs_of,
     run_tasks,
@@ -55,13 +59,16 @@ class Workers:
     ``with`` block, stopped on its exit (or as soon as the parent needs nothing more)."""
 
     def __init__(self, files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int) -> None:
-        self.files, self.problems = files, problems
+        self.files, self.problems, self.catalog = files, problems, catalog
         jobs = max(1, min(jobs, -(-len(self.files) // BATCH)))
         self.owner = [(i // BATCH) % jobs for i in range(len(self.files))]
-        """File index → the worker that reads it and keeps its plan."""
-        self.connections: list[Connection] = []
+        """File index → the worker that reads it and keeps its plan (0: this process)."""
+        self.connections: dict[int, Connection] = {}
+        """Worker (1 and up) → the pipe to its process."""
         self.processes: list[Any] = []
         self.stopped = False
+        self.own: dict[int, LoadedPlan] = {}
+        """File index → plan, for the files this process reads itself."""
         self.headers: list[PlanHeader] = []
         """Every plan read, in file order."""
         self.plan_files: list[int] = []
@@ -70,17 +77,19 @@ class Workers:
         """The plans' own findings, sorted as ``engine.validate`` sorts them."""
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         try:
-            for worker in range(jobs):
+            for worker in range(1, jobs):
                 ours, theirs = context.Pipe()
-                self.connections.append(ours)
-                share = [(i, path) for i, path in enumerate(self.files) if self.owner[i] == worker]
-                process = context.Process(target=_serve, args=(theirs, share, catalog), daemon=True)
+                self.connections[worker] = ours
+                process = context.Process(target=_serve, args=(theirs, self._share(worker), catalog), daemon=True)
                 process.start()
                 self.processes.append(process)
                 theirs.close()  # so that a worker that dies is seen as the end of its pipe
         except BaseException:
             self._close()
             raise
+
+    def _share(self, worker: int) -> list[tuple[int, Path]]:
+        return [(i, path) for i, path in enumerate(self.files) if self.owner[i] == worker]
 
     def __enter__(self) -> Workers:
         try:
@@ -100,7 +109,7 @@ class Workers:
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
-        for connection in self.connections:
+        for connection in self.connections.values():
             connection.close()
 
     def _stop(self) -> None:
@@ -109,7 +118,7 @@ class Workers:
         if self.stopped:
             return
         self.stopped = True
-        for connection in self.connections:
+        for connection in self.connections.values():
             try:
                 connection.send(("stop", None))
             except OSError:  # it has already ended
@@ -117,9 +126,12 @@ class Workers:
 
     def _read(self) -> None:
         by_file: dict[int, tuple[PlanHeader | None, list[Finding]]] = {}
-        for read in _gather(self.connections):
-            for index, header, found in read:
-                by_file[index] = (header, _unpack(found))
+        with bulk_work():
+            for index, header, found in _read_share(self._share(0), self.catalog, self.own):
+                by_file[index] = (header, found)
+            for read in _gather(list(self.connections.values())):
+                for index, header, found in read:
+                    by_file[index] = (header, _unpack(found))
         findings = list(self.problems)
         for index in range(len(self.files)):
             header, found = by_file[index]
@@ -144,8 +156,9 @@ class Workers:
         """What ``engine.check`` returns, the comparisons made where the lower plans are."""
         tasks = hierarchy_tasks(self.headers, rules_dir)
         at = self.plan_files
-        assigned: list[list[HierarchyTask]] = [[] for _ in self.connections]
-        lacking: list[set[int]] = [set() for _ in self.connections]
+        workers = range(len(self.connections) + 1)
+        assigned: list[list[HierarchyTask]] = [[] for _ in workers]
+        lacking: list[set[int]] = [set() for _ in workers]
         for task in tasks:  # in the workers' terms: plans named by file index
             worker = self.owner[at[task.plan]]
             upper = None if task.upper is None else at[task.upper]
@@ -153,11 +166,12 @@ class Workers:
             if upper is not None and self.owner[upper] != worker:
                 lacking[worker].add(upper)
         uppers = self._fetch(set().union(*lacking))
-        for connection, tasks_here, missing in zip(self.connections, assigned, lacking, strict=True):
-            connection.send(("hierarchy", ({i: uppers[i] for i in sorted(missing)}, tasks_here)))
-        found: dict[int, list[Finding]] = {}
-        for results in _gather(self.connections):
-            found.update((index, _unpack(packed)) for index, packed in results.items())
+        for worker, connection in self.connections.items():
+            connection.send(("hierarchy", ({i: uppers[i] for i in sorted(lacking[worker])}, assigned[worker])))
+        with bulk_work():
+            found = run_tasks(assigned[0], {**uppers, **self.own}, self.catalog)
+            for results in _gather(list(self.connections.values())):
+                found.update((index, _unpack(packed)) for index, packed in results.items())
         result = self.validation(keep_plans)
         result.findings = sort_findings(result.findings + [f for task in tasks for f in found[at[task.plan]]])
         if keep_plans:
@@ -167,12 +181,12 @@ class Workers:
     def _fetch(self, files: set[int]) -> dict[int, LoadedPlan]:
         """The plans of these file indexes, from the workers that hold them."""
         asked = []
-        for worker, connection in enumerate(self.connections):
-            mine = sorted(i for i in files if self.owner[i] == worker)
-            if mine:
-                connection.send(("plans", mine))
+        for worker, connection in self.connections.items():
+            theirs = sorted(i for i in files if self.owner[i] == worker)
+            if theirs:
+                connection.send(("plans", theirs))
                 asked.append(connection)
-        plans: dict[int, LoadedPlan] = {}
+        plans = {i: self.own[i] for i in files if self.owner[i] == 0}
         for some in _gather(asked):
             plans.update(some)
         return plans
@@ -200,16 +214,10 @@ def _receive(connection: Connection) -> Any:
 
 def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catalog) -> None:
     """A worker: read its files, then answer the parent's requests until told to stop."""
-    gc.disable()  # as in engine._bulk_work: nothing here makes reference cycles
+    gc.disable()  # as in engine.bulk_work: nothing here makes reference cycles
     try:
         plans: dict[int, LoadedPlan] = {}
-        cache: dict[str, tuple] = {}
-        read = []
-        for index, path in share:
-            plan, findings = validate_file(path, catalog, cache)
-            if plan is not None:
-                plans[index] = plan
-            read.append((index, None if plan is None else plan.header, _pack(findings)))
+        read = [(index, header, _pack(found)) for index, header, found in _read_share(share, catalog, plans)]
         connection.send(("ok", read))
         while True:
             request, argument = connection.recv()
@@ -224,6 +232,19 @@ def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catal
         return
     except BaseException:  # noqa: BLE001 - the parent re-raises it with this traceback
         connection.send(("error", traceback.format_exc()))
+
+
+def _read_share(share: list[tuple[int, Path]], catalog: Catalog, plans: dict[int, LoadedPlan]
+                ) -> list[tuple[int, PlanHeader | None, list[Finding]]]:
+    """Read and validate a worker's files, keeping each plan read in ``plans``."""
+    cache: dict[str, tuple] = {}
+    read = []
+    for index, path in share:
+        plan, findings = validate_file(path, catalog, cache)
+        if plan is not None:
+            plans[index] = plan
+        read.append((index, None if plan is None else plan.header, findings))
+    return read
 
 
 Packed = tuple
