@@ -221,3 +221,30 @@ def test_json_lines_are_what_the_standard_encoder_writes():
         assert line(finding) == json.dumps(finding_to_dict(finding), ensure_ascii=False)
         cases += 1
     assert cases == 3 * 12 * 4 * 4 * 5
+
+
+def test_workers_give_the_same_findings_where_processes_cannot_fork(tmp_path, monkeypatch):
+    """On Windows (and wherever ``fork`` is missing) the worker is spawned: it starts a fresh
+    interpreter and receives its files and the catalogue pickled. The findings are the same."""
+    import multiprocessing
+
+    from plancheck.catalog import load_catalog
+    from plancheck.engine import check
+    from plancheck.reporters.json import render_findings
+
+    root = tmp_path / "corpus"
+    generate(0.03, root)
+    catalog = load_catalog(REPO / "rules")
+    serial = render_findings(check([root / "plans"], catalog, REPO / "rules", jobs=1).findings)
+    asked = []
+    real_context = multiprocessing.get_context
+
+    def context(method=None):
+        asked.append(method)
+        return real_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(multiprocessing, "get_context", context)
+    spawned = check([root / "plans"], catalog, REPO / "rules", jobs=2, keep_plans=False)
+    assert asked == ["spawn"]
+    assert render_findings(spawned.findings) == serial and serial.count('"code"') > 1000

@@ -75,7 +75,7 @@ class Workers:
         """Plan index (in ``headers``) → file index."""
         self.findings: list[Finding] = []
         """The plans' own findings, sorted as ``engine.validate`` sorts them."""
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         try:
             for worker in range(1, jobs):
                 ours, theirs = context.Pipe()
