@@ -63,6 +63,10 @@ def test_parallel_check_of_a_troubled_corpus_matches_the_serial_one(tmp_path):
     serial = invoke("validate", "plans", "--rules", rules, "-f", "json", "-j", "1", cwd=root)
     parallel = invoke("validate", "plans", "--rules", rules, "-f", "json", "-j", "2", cwd=root)
     assert serial.exit_code == parallel.exit_code == 2 and serial.stdout == parallel.stdout
+    focus = ("check", "--with-relatives", "plans/county0004.yaml", "--rules", rules, "-f", "json")  # pre-commit's call
+    serial, parallel = invoke(*focus, "-j", "1", cwd=root), invoke(*focus, "-j", "2", cwd=root)
+    assert serial.stdout == parallel.stdout and '"plan": "county0004"' in serial.stdout
+    assert '"plan": "county0005"' not in serial.stdout  # not a relative: reported on only in full runs
 
 
 def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
