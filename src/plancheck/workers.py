@@ -55,8 +55,9 @@ class WorkerError(RuntimeError):
 
 
 class Workers:
-    """The worker processes of one run: started when made, read their files on entry to the
-    ``with`` block, stopped on its exit (or as soon as the parent needs nothing more)."""
+    """The workers of one run: this process (worker 0) and ``jobs - 1`` child processes,
+    started when made. All read their files on entry to the ``with`` block; the children are
+    stopped on its exit, or as soon as this process needs nothing more from them."""
 
     def __init__(self, files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int) -> None:
         self.files, self.problems, self.catalog = files, problems, catalog
