@@ -229,17 +229,18 @@ def compare(
     raise typer.Exit(exit_code_for(comparison.findings, fail_level))
 
 
-def _inputs(plans: list, rules: Path | None, waivers: Path) -> list[Path]:
-    """Files this run reads; a report is never written over one of them. ``plans``: headers."""
+def _inputs(headers: list, rules: Path | None, waivers: Path) -> list[Path]:
+    """Files this run reads (``headers``: the plans', ``engine.PlanHeader``); a report is
+    never written over one of them."""
     from plancheck.catalog import default_rules_dir
 
     paths = [waivers]
     rules_dir = rules if rules is not None else default_rules_dir()
     if rules_dir.is_dir():
         paths.extend(rules_dir.iterdir())
-    for plan in plans:
-        paths.append(plan.path)
-        paths.extend(plan.sources)
+    for header in headers:
+        paths.append(header.path)
+        paths.extend(header.sources)
     return paths
 
 

@@ -77,24 +77,26 @@ _TRANSLATION: dict[int, str] = {}
 """The same, keyed by code point, for str.translate."""
 _CHANGING: set[str] = set()
 """The characters seen so far whose form is not the character itself."""
-_RUNS: list[re.Pattern[str] | None] = [None]
+_RUNS: re.Pattern[str] | None = None
 """A pattern matching runs of ``_CHANGING`` characters, rebuilt when a new one is seen."""
 
 
 def _char_form(ch: str) -> str:
+    global _RUNS
     form = "".join(c for c in unicodedata.normalize("NFKC", ch) if not c.isspace())
     _CHAR_FORMS[ch] = form
     _TRANSLATION[ord(ch)] = form
     if form != ch:
         _CHANGING.add(ch)
-        _RUNS[0] = None
+        _RUNS = None
     return form
 
 
 def _changing_runs() -> re.Pattern[str] | None:
-    if _RUNS[0] is None and _CHANGING:
-        _RUNS[0] = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_CHANGING)) + "]+")
-    return _RUNS[0]
+    global _RUNS
+    if _RUNS is None and _CHANGING:
+        _RUNS = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_CHANGING)) + "]+")
+    return _RUNS
 
 
 def _normal_run(match: re.Match[str]) -> str:
@@ -107,17 +109,16 @@ def normalize_with_origin(text: str) -> NormalizedText:
 
 def _origin_map(text: str) -> tuple[int, ...]:
     """For each character of ``normalize(text)``, its offset in ``text`` (same walk, per character)."""
-    out: list[str] = []
     origin: list[int] = []
     position = 0
     for match in _DROP.finditer(text):
-        _append(text, position, match.start(), out, origin)
+        _append_origins(text, position, match.start(), origin)
         position = match.end()
-    _append(text, position, len(text), out, origin)
+    _append_origins(text, position, len(text), origin)
     return tuple(origin)
 
 
-def _append(text: str, start: int, end: int, out: list[str], origin: list[int]) -> None:
+def _append_origins(text: str, start: int, end: int, origin: list[int]) -> None:
     forms = _CHAR_FORMS
     for offset in range(start, end):
         ch = text[offset]
@@ -125,10 +126,8 @@ def _append(text: str, start: int, end: int, out: list[str], origin: list[int]) 
         if form is None:
             form = _char_form(ch)
         if len(form) == 1:
-            out.append(form)
             origin.append(offset)
         elif form:
-            out.extend(form)
             origin.extend([offset] * len(form))
 
 

@@ -112,7 +112,7 @@ def check_strictness(lower: Plan, upper: Plan, catalog: Catalog,
     for row in compare_plans(lower, upper, catalog):
         code = row_code(row)
         path = ("targets", row.lower_index) if row.lower_index is not None else _PLAN_PATH
-        yield Finding(code, _DEFAULT_SEVERITY[code], row_message(row, upper, heads), plan=lower_id, path=path,
+        yield Finding(code, default_severity(code), row_message(row, upper, heads), plan=lower_id, path=path,
                       indicator=row.indicator, year=row.year, verdict=row.verdict, extra={"row": row})
 
 
