@@ -33,13 +33,18 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_parallel_check_of_a_troubled_corpus_matches_the_serial_one(tmp_path):
+def test_parallel_check_of_a_troubled_corpus_matches_the_serial_one(tmp_path, monkeypatch):
     """A repeated id, an unknown parent, a parent cycle and a schema error, spread over both
     workers' files: every report with two processes equals one process's, byte for byte,
-    including Markdown, which needs the plans and pairs back from the workers."""
+    including Markdown, which needs the plans and pairs back from the workers. The worker
+    sends its findings in slices of three comparisons, so many slices arrive while the parent
+    is still comparing its own share."""
     import json
     import shutil
 
+    from plancheck import workers
+
+    monkeypatch.setattr(workers, "SLICE", 3)  # the forked worker inherits it
     root = tmp_path / "corpus"
     generate(0.03, root)
     plans = root / "plans"
@@ -71,7 +76,8 @@ def test_parallel_check_of_a_troubled_corpus_matches_the_serial_one(tmp_path):
 
 def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
     """A worker that raises, while reading or while comparing, sends its traceback; the parent
-    raises it rather than waiting, and no worker process is left behind."""
+    raises it rather than waiting, and no worker process is left behind. So too when the
+    parent's own comparisons fail while the worker is still sending its findings."""
     import multiprocessing
 
     import pytest
@@ -83,21 +89,35 @@ def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
     root = tmp_path / "corpus"
     generate(0.03, root)
 
-    real = {"validate_file": workers.validate_file, "run_tasks": workers.run_tasks}
+    def in_forked_worker(path):  # files 8-15 (city008-city015) go to the forked worker
+        return path.stem.startswith("city") and 8 <= int(path.stem[4:]) <= 15
 
-    def broken_for_first_worker(phase):
-        def broken(*args):  # files 8-15 (city008-city015) go to the forked worker; the parent carries on
-            first = args[0] if phase == "validate_file" else args[1][args[0][0].plan].path
-            if first.stem.startswith("city") and 8 <= int(first.stem[4:]) <= 15:
-                raise ValueError("broken on purpose")
-            return real[phase](*args)
+    def in_parent(path):  # files 0-7 (city000-city007) stay with the parent
+        return path.stem.startswith("city") and int(path.stem[4:]) <= 7
+
+    def broken_reading(path, *rest):
+        if in_forked_worker(path):
+            raise ValueError("broken on purpose")
+        return real_reading(path, *rest)
+
+    def broken_comparing(where):
+        def broken(tasks, plans, catalog):  # fails at its last task, after slices were sent
+            failing = any(where(plans[task.plan].path) for task in tasks)
+            for done, found in enumerate(real_comparing(tasks, plans, catalog), 1):
+                if failing and done == len(tasks):
+                    raise ValueError("broken on purpose")
+                yield found
         return broken
 
+    real_reading, real_comparing = workers.validate_file, workers.task_findings
     catalog = load_catalog(REPO / "rules")
-    for phase in real:
+    for phase, broken, error in (("validate_file", broken_reading, workers.WorkerError),
+                                 ("task_findings", broken_comparing(in_forked_worker), workers.WorkerError),
+                                 ("task_findings", broken_comparing(in_parent), ValueError)):
         with monkeypatch.context() as patch:
-            patch.setattr(workers, phase, broken_for_first_worker(phase))  # the forked workers inherit it
-            with pytest.raises(workers.WorkerError, match="broken on purpose"):
+            patch.setattr(workers, phase, broken)  # the forked worker inherits it
+            patch.setattr(workers, "SLICE", 2)
+            with pytest.raises(error, match="broken on purpose"):
                 check([root / "plans"], catalog, REPO / "rules", jobs=2)
         assert multiprocessing.active_children() == [], phase
 

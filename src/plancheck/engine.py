@@ -438,15 +438,20 @@ def run_tasks(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapping[
               catalog: Catalog) -> dict[int, list[Finding]]:
     """Each task's findings, by the index of its plan. ``plans`` holds every plan and upper plan
     the tasks name (a worker's is a dict: its own plans and the uppers it was handed)."""
+    return dict(task_findings(tasks, plans, catalog))
+
+
+def task_findings(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapping[int, LoadedPlan],
+                  catalog: Catalog) -> Iterator[tuple[int, list[Finding]]]:
+    """``run_tasks`` one task at a time, so a worker can send its findings on while it works."""
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.hierarchy import check_ancestry, check_duplicate
 
     shares: dict[int, UpperShare] = {}
-    found: dict[int, list[Finding]] = {}
     for task in tasks:
         plan = plans[task.plan]
         if task.duplicate_of is not None:
-            found[task.plan] = [_locate(f, plan) for f in check_duplicate(plan.id, task.duplicate_of)]
+            yield task.plan, [_locate(f, plan) for f in check_duplicate(plan.id, task.duplicate_of)]
             continue
         assert task.ancestry is not None
         findings = [_locate(f, plan) for f in check_consistency(plan.plan, catalog)]
@@ -456,8 +461,7 @@ def run_tasks(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapping[
             if share is None:
                 share = shares[task.upper] = UpperShare()
             findings.extend(compare_pair(plan, plans[task.upper], catalog, share))
-        found[task.plan] = findings
-    return found
+        yield task.plan, findings
 
 
 def pairs_of(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan]

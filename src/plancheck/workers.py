@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import queue
+import threading
 import traceback
 from collections.abc import Iterator
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -38,11 +41,15 @@ from plancheck.engine import (
     bulk_work,
     hierarchy_tasks,
     pairs_of,
-    run_tasks,
+    task_findings,
     validate_file,
 )
 from plancheck.findings import Finding, sort_findings
 from plancheck.reason import Reason
+
+SLICE = 64
+"""Comparison tasks a worker does between sending its findings on (``_compare``), and the
+parent between taking what has arrived: a few hundred kilobytes of findings."""
 
 BATCH = 8
 """Files are dealt to the workers in runs of this many: neighbours in a folder (one
@@ -86,7 +93,7 @@ class Workers:
                 self.processes.append(process)
                 theirs.close()  # so that a worker that dies is seen as the end of its pipe
         except BaseException:
-            self._close()
+            self._close(failed=True)
             raise
 
     def _share(self, worker: int) -> list[tuple[int, Path]]:
@@ -96,17 +103,21 @@ class Workers:
         try:
             self._read()
         except BaseException:  # a worker failed or the run was interrupted: none may be left behind
-            self._close()
+            self._close(failed=True)
             raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        self._close()
+        self._close(failed=kind is not None)
 
-    def _close(self) -> None:
+    def _close(self, failed: bool = False) -> None:
+        """Stop the workers; after a failure here, at once (one may be blocked sending findings
+        nobody will read)."""
         self._stop()
         for process in self.processes:
+            if failed:
+                process.terminate()
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
@@ -130,9 +141,10 @@ class Workers:
         with bulk_work():
             for index, header, found in _read_share(self._share(0), self.catalog, self.own):
                 by_file[index] = (header, found)
+            reasons: dict[tuple[str, str], Reason] = {}
             for read in _gather(list(self.connections.values())):
                 for index, header, found in read:
-                    by_file[index] = (header, _unpack(found))
+                    by_file[index] = (header, _unpack(found, reasons))
         findings = list(self.problems)
         for index in range(len(self.files)):
             header, found = by_file[index]
@@ -169,10 +181,19 @@ class Workers:
         uppers = self._fetch(set().union(*lacking))
         for worker, connection in self.connections.items():
             connection.send(("hierarchy", ({i: uppers[i] for i in sorted(lacking[worker])}, assigned[worker])))
+        found: dict[int, list[Finding]] = {}
+        reasons: dict[tuple[str, str], Reason] = {}
+        comparing = list(self.connections.values())
         with bulk_work():
-            found = run_tasks(assigned[0], {**uppers, **self.own}, self.catalog)
-            for results in _gather(list(self.connections.values())):
-                found.update((index, _unpack(packed)) for index, packed in results.items())
+            own_tasks = task_findings(assigned[0], {**uppers, **self.own}, self.catalog)
+            for done, (index, findings) in enumerate(own_tasks, 1):
+                found[index] = findings
+                if done % SLICE == 0 and comparing:  # take what the workers have sent so far
+                    for part in _arrived(comparing, block=False):
+                        found.update((i, _unpack(packed, reasons)) for i, packed in part.items())
+            while comparing:
+                for part in _arrived(comparing, block=True):
+                    found.update((i, _unpack(packed, reasons)) for i, packed in part.items())
         result = self.validation(keep_plans)
         result.findings = sort_findings(result.findings + [f for task in tasks for f in found[at[task.plan]]])
         if keep_plans:
@@ -203,6 +224,16 @@ def _gather(connections: list[Connection]) -> Iterator[Any]:
             yield _receive(connection)  # type: ignore[arg-type]
 
 
+def _arrived(comparing: list[Connection], block: bool) -> Iterator[dict[int, list[Packed]]]:
+    """The slices of findings the comparing workers have sent (with ``block``, at least one);
+    a worker that sent its last slice leaves ``comparing``."""
+    for connection in wait(comparing, timeout=None if block else 0):
+        last, part = _receive(connection)  # type: ignore[arg-type]
+        if last:
+            comparing.remove(connection)  # type: ignore[arg-type]
+        yield part
+
+
 def _receive(connection: Connection) -> Any:
     try:
         status, value = connection.recv()
@@ -218,7 +249,8 @@ def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catal
     gc.disable()  # as in engine.bulk_work: nothing here makes reference cycles
     try:
         plans: dict[int, LoadedPlan] = {}
-        read = [(index, header, _pack(found)) for index, header, found in _read_share(share, catalog, plans)]
+        reasons: dict[str, tuple[str, str]] = {}
+        read = [(index, header, _pack(found, reasons)) for index, header, found in _read_share(share, catalog, plans)]
         connection.send(("ok", read))
         while True:
             request, argument = connection.recv()
@@ -226,7 +258,7 @@ def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catal
                 connection.send(("ok", {i: plans[i] for i in argument}))
             elif request == "hierarchy":
                 uppers, tasks = argument
-                connection.send(("ok", _hierarchy(tasks, {**uppers, **plans}, catalog)))
+                _compare(connection, tasks, {**uppers, **plans}, catalog)
             else:
                 return
     except EOFError:  # the parent is gone
@@ -252,33 +284,98 @@ Packed = tuple
 """A finding as the tuple of its fields, its row (if any) a tuple too, the reason as its two readings."""
 
 
-def _hierarchy(tasks: list[HierarchyTask], plans: dict[int, LoadedPlan], catalog: Catalog) -> dict[int, list[Packed]]:
-    return {index: _pack(found) for index, found in run_tasks(tasks, plans, catalog).items()}
+def _compare(connection: Connection, tasks: list[HierarchyTask], plans: dict[int, LoadedPlan],
+             catalog: Catalog) -> None:
+    """Run a worker's comparisons and send their findings in slices as they are done.
+
+    Packing and pickling the findings costs a worker about a third of what comparing them
+    does; sent at the end, that time and the parent's unpacking would follow one another
+    while the parent waits. In slices, the worker packs while the parent still compares its
+    own share, and the parent unpacks between its own tasks. A thread writes the slices, as
+    the parent reads them only between its tasks and a pipe holds 64 KB."""
+    sender = _Sender(connection)
+    try:
+        reasons: dict[str, tuple[str, str]] = {}
+        part: dict[int, list[Packed]] = {}
+        for done, (index, findings) in enumerate(task_findings(tasks, plans, catalog), 1):
+            part[index] = _pack(findings, reasons)
+            if done % SLICE == 0:
+                sender.send(("ok", (False, part)))
+                part = {}
+        sender.send(("ok", (True, part)))
+    finally:
+        sender.close()
 
 
-def _pack(findings: list[Finding]) -> list[Packed]:
+class _Sender:
+    """Writes a worker's messages from a thread, in order, while the worker goes on working."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.queue: queue.SimpleQueue[memoryview | None] = queue.SimpleQueue()
+        self.error: OSError | None = None
+        self.thread = threading.Thread(target=self._write, daemon=True)
+        self.thread.start()
+
+    def send(self, message: Any) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(ForkingPickler.dumps(message))
+
+    def _write(self) -> None:
+        while (data := self.queue.get()) is not None:
+            try:
+                self.connection.send_bytes(data)
+            except OSError as exc:  # the parent is gone
+                self.error = exc
+                return
+
+    def close(self) -> None:
+        """Wait until every message is written."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _pack(findings: list[Finding], reasons: dict[str, tuple[str, str]]) -> list[Packed]:
     """Findings as tuples of strings, numbers and enum members: the pickler writes those in C,
     where a dataclass or a ``Reason`` costs a Python call each (measured: 173,000 findings with
-    their rows pickle in 1.0 s and load in 0.55 s as objects, 0.2 s each way as tuples)."""
+    their rows pickle in 1.0 s and load in 0.55 s as objects, 0.2 s each way as tuples).
+
+    A national check's 84,000 rows have only a few hundred distinct reasons, each built anew
+    per row; one tuple per distinct reason lets the pickler write it once and refer to it
+    after (measured on half the national findings: 29 to 20 MB, and packing, pickling,
+    loading and unpacking 1.0 s to 0.6 s). ``reasons`` holds those tuples for one message."""
     packed = []
     for f in findings:
         extra = f.extra
         row = extra.get("row")
         if row is not None:
             extra = dict(extra)
-            extra["row"] = (row.indicator, row.year, row.scope, row.verdict, str(row.reason), row.reason.zh,
+            reason = row.reason
+            readings = reasons.get(reason)
+            if readings is None:
+                readings = reasons[reason] = (str(reason), reason.zh)
+            extra["row"] = (row.indicator, row.year, row.scope, row.verdict, readings,
                             row.upper_index, row.lower_index, row.gap, row.approximate, row.others)
         packed.append((f.code, f.severity, f.message, f.plan, f.file, f.line, f.column, f.path, f.indicator, f.year,
                        f.verdict, extra))
     return packed
 
 
-def _unpack(packed: list[Packed]) -> list[Finding]:
+def _unpack(packed: list[Packed], reasons: dict[tuple[str, str], Reason]) -> list[Finding]:
+    """The findings ``_pack`` packed; rows that shared a reason share one ``Reason`` again
+    (``reasons``: those of one message)."""
     findings = []
     for fields in packed:
         extra = fields[11]
         row = extra.get("row")
         if row is not None:
-            extra["row"] = Row(row[0], row[1], row[2], row[3], Reason(row[4], row[5]), *row[6:])
+            readings = row[4]
+            reason = reasons.get(readings)
+            if reason is None:
+                reason = reasons[readings] = Reason(*readings)
+            extra["row"] = Row(row[0], row[1], row[2], row[3], reason, *row[5:])
         findings.append(Finding(*fields))
     return findings
