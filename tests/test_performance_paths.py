@@ -24,6 +24,8 @@ def test_check_with_two_processes_gives_byte_identical_output(tmp_path):
     parallel = invoke("check", "plans", "--rules", rules, "-f", "json", "-j", "2", cwd=root)
     assert serial.exit_code == parallel.exit_code == 1
     assert serial.stdout == parallel.stdout and serial.stdout.count('"code"') > 1000
+    three = invoke("check", "plans", "--rules", rules, "-f", "json", "-j", "3", cwd=root)  # uppers pass between workers
+    assert three.exit_code == 1 and three.stdout == serial.stdout
     assert invoke("validate", "plans", "--rules", rules, "-j", "2", cwd=root).exit_code == 0
 
 
