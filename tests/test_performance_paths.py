@@ -274,3 +274,26 @@ def test_workers_give_the_same_findings_where_processes_cannot_fork(tmp_path, mo
     spawned = check([root / "plans"], catalog, REPO / "rules", jobs=2, keep_plans=False)
     assert asked == ["spawn"]
     assert render_findings(spawned.findings) == serial and serial.count('"code"') > 1000
+
+
+def test_packed_findings_keep_both_readings_of_their_reasons():
+    """Rows share one packed tuple per distinct reason; two reasons that read the same in English
+    but not in Chinese stay apart, and a pickled slice gives back equal findings."""
+    import pickle
+
+    from plancheck.compare import Row, Verdict
+    from plancheck.findings import Finding, Severity
+    from plancheck.reason import Reason
+    from plancheck.workers import _pack, _unpack
+
+    def finding(reason):
+        row = Row("pue", 2025, None, Verdict.WEAKER, reason, 3, 1, 0.1)
+        return Finding("PC201", Severity.WARNING, "m", plan="p", file="f.yaml", line=1, column=1,
+                       indicator="pue", year=2025, verdict=Verdict.WEAKER, extra={"row": row})
+
+    original = [finding(Reason("weaker", "较宽松")), finding(Reason("weaker", "较弱")), finding(Reason("weaker", "较宽松"))]
+    packed = _pack(original, {})
+    assert packed[0][11]["row"][4] is packed[2][11]["row"][4]  # one tuple for the repeated reason
+    back = _unpack(pickle.loads(pickle.dumps(packed)), {})
+    assert [f.extra["row"].reason.zh for f in back] == ["较宽松", "较弱", "较宽松"]
+    assert back == original and [f.extra["row"] for f in back] == [f.extra["row"] for f in original]

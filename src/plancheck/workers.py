@@ -274,7 +274,7 @@ def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catal
     sender = _Sender(connection)
     try:
         plans: dict[int, LoadedPlan] = {}
-        reasons: dict[str, tuple[str, str]] = {}
+        reasons: dict[tuple[str, str], tuple[str, str]] = {}
         read = [(index, header, _pack(found, reasons)) for index, header, found in _read_share(share, catalog, plans)]
         sender.send(("ok", read))
         while True:
@@ -321,7 +321,7 @@ def _compare(sender: _Sender, tasks: list[HierarchyTask], plans: dict[int, Loade
     does; sent at the end, that time and the parent's unpacking would follow one another
     while the parent waits. In slices, the worker packs while the parent still compares its
     own share, and the parent unpacks between its own tasks."""
-    reasons: dict[str, tuple[str, str]] = {}
+    reasons: dict[tuple[str, str], tuple[str, str]] = {}
     part: dict[int, list[Packed]] = {}
     for done, (index, findings) in enumerate(task_findings(tasks, plans, catalog), 1):
         part[index] = _pack(findings, reasons)
@@ -363,7 +363,7 @@ class _Sender:
         self.thread.join()
 
 
-def _pack(findings: list[Finding], reasons: dict[str, tuple[str, str]]) -> list[Packed]:
+def _pack(findings: list[Finding], reasons: dict[tuple[str, str], tuple[str, str]]) -> list[Packed]:
     """Findings as tuples of strings, numbers and enum members: the pickler writes those in C,
     where a dataclass or a ``Reason`` costs a Python call each (measured: 173,000 findings with
     their rows pickle in 1.0 s and load in 0.55 s as objects, 0.2 s each way as tuples).
@@ -371,17 +371,16 @@ def _pack(findings: list[Finding], reasons: dict[str, tuple[str, str]]) -> list[
     A national check's 84,000 rows have only a few hundred distinct reasons, each built anew
     per row; one tuple per distinct reason lets the pickler write it once and refer to it
     after (measured on half the national findings: 29 to 20 MB, and packing, pickling,
-    loading and unpacking 1.0 s to 0.6 s). ``reasons`` holds those tuples for one message."""
+    loading and unpacking 1.0 s to 0.6 s). ``reasons`` keeps those tuples, for one message or
+    for a worker's whole run."""
     packed = []
     for f in findings:
         extra = f.extra
         row = extra.get("row")
         if row is not None:
             extra = dict(extra)
-            reason = row.reason
-            readings = reasons.get(reason)
-            if readings is None:
-                readings = reasons[reason] = (str(reason), reason.zh)
+            readings = (str(row.reason), row.reason.zh)  # the key has both: equal English, other Chinese is possible
+            readings = reasons.setdefault(readings, readings)
             extra["row"] = (row.indicator, row.year, row.scope, row.verdict, readings,
                             row.upper_index, row.lower_index, row.gap, row.approximate, row.others)
         packed.append((f.code, f.severity, f.message, f.plan, f.file, f.line, f.column, f.path, f.indicator, f.year,
@@ -391,7 +390,7 @@ def _pack(findings: list[Finding], reasons: dict[str, tuple[str, str]]) -> list[
 
 def _unpack(packed: list[Packed], reasons: dict[tuple[str, str], Reason]) -> list[Finding]:
     """The findings ``_pack`` packed; rows that shared a reason share one ``Reason`` again
-    (``reasons``: those of one message)."""
+    (``reasons``: those made so far, by their two readings)."""
     findings = []
     for fields in packed:
         extra = fields[11]
