@@ -8,11 +8,13 @@ on the same files:
    CSafeLoader and nothing else (one process, and with ``--jobs 2``);
 2. ``plancheck validate`` vs ``check-jsonschema`` with ``plancheck schema`` on the same files;
 3. cold start: ``plancheck validate plans/chaling.yaml`` vs ``python -c "import typer, pydantic, yaml"``,
-   and both against ``typer_floor.py`` (a typer command with the same parameters that does nothing);
+   and both against two floors: ``typer_floor.py`` (a typer command with the same parameters that
+   does nothing) and ``pydantic_floor.py`` (the same imports and one one-field pydantic model);
 4. scaling: ``check`` on the corpus at 10 % and at 100 %.
 
     python benchmarks/run.py            # generates benchmarks/corpus-{10,100} if missing
     python benchmarks/run.py --runs 5
+    python benchmarks/run.py --only cold    # the cold-start rows alone, in about a minute
 
 Run it from the repository root with the environment plancheck is installed in (the test
 extra brings check-jsonschema). It prints a Markdown table; docs/performance.md holds the
@@ -77,10 +79,16 @@ def corpus(scale: float, name: str) -> Path:
     return path
 
 
+GROUPS = ("check", "validate", "cold", "scaling")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=GROUPS, action="append",
+                        help="measure only these rows (repeatable); all of them by default")
     args = parser.parse_args()
+    groups = set(args.only or GROUPS)
     full, tenth = corpus(1.0, "corpus-100"), corpus(0.1, "corpus-10")
     plancheck = [sys.executable, "-m", "plancheck"]
     rules = ["--rules", str(REPO / "rules")]
@@ -88,31 +96,36 @@ def main() -> None:
     schema.write_text(subprocess.run([*plancheck, "schema", *rules], capture_output=True, text=True,
                                      check=True).stdout, encoding="utf-8")
     files = sorted(str(p.relative_to(full)) for p in (full / "plans").glob("*.yaml"))
-    parse_only = [sys.executable, "-c", "import sys, yaml\nfor f in sys.argv[1:]:\n"
-                  "    with open(f, 'rb') as h:\n        yaml.load(h, Loader=yaml.CSafeLoader)\n", *files]
+    parse_only = [sys.executable, "-c", ("import sys, yaml\nfor f in sys.argv[1:]:\n"
+                                         "    with open(f, 'rb') as h:\n        yaml.load(h, Loader=yaml.CSafeLoader)\n"),
+                  *files]
     check = [*plancheck, "check", "plans", *rules, "--format", "json"]
-    typer_floor = [sys.executable, str(HERE / "typer_floor.py"), "validate", "plans/chaling.yaml"]
-    results = [
-        compare("check vs CSafeLoader parse (1 process)", ("check -j1", [*check, "-j", "1"], full),
-                ("CSafeLoader", parse_only, full), args.runs),
-        compare("check vs CSafeLoader parse (2 processes)", ("check -j2", [*check, "-j", "2"], full),
-                ("CSafeLoader", parse_only, full), args.runs),
-        compare("validate vs check-jsonschema", ("validate -j1", [*plancheck, "validate", "plans", *rules, "-j", "1"],
-                                                 full),
-                ("check-jsonschema", [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), *files],
-                 full), args.runs),
-        compare("cold start", ("validate chaling", [*plancheck, "validate", "plans/chaling.yaml"], REPO),
-                ("import typer, pydantic, yaml", [sys.executable, "-c", "import typer, pydantic, yaml"], REPO),
-                max(args.runs, 10)),
-        compare("cold start: typer's own floor", ("empty typer command", typer_floor, REPO),
-                ("import typer, pydantic, yaml", [sys.executable, "-c", "import typer, pydantic, yaml"], REPO),
-                max(args.runs, 10)),
-        compare("cold start: plancheck above the floor",
-                ("validate chaling", [*plancheck, "validate", "plans/chaling.yaml"], REPO),
-                ("empty typer command", typer_floor, REPO), max(args.runs, 10)),
-        compare("scaling: check at 100 % vs 10 %", ("check 100 %", [*check, "-j", "1"], full),
-                ("check 10 %", [*check, "-j", "1"], tenth), args.runs),
+    validate_chaling = ("validate chaling", [*plancheck, "validate", "plans/chaling.yaml"], REPO)
+    baseline = ("import typer, pydantic, yaml", [sys.executable, "-c", "import typer, pydantic, yaml"], REPO)
+    typer_floor = ("empty typer command", [sys.executable, str(HERE / "typer_floor.py"), "validate",
+                                           "plans/chaling.yaml"], REPO)
+    pydantic_floor = ("one pydantic model", [sys.executable, str(HERE / "pydantic_floor.py")], REPO)
+    cold_runs = max(args.runs, 10)
+    rows = [
+        ("check", lambda: compare("check vs CSafeLoader parse (1 process)", ("check -j1", [*check, "-j", "1"], full),
+                                  ("CSafeLoader", parse_only, full), args.runs)),
+        ("check", lambda: compare("check vs CSafeLoader parse (2 processes)", ("check -j2", [*check, "-j", "2"], full),
+                                  ("CSafeLoader", parse_only, full), args.runs)),
+        ("validate", lambda: compare("validate vs check-jsonschema",
+                                     ("validate -j1", [*plancheck, "validate", "plans", *rules, "-j", "1"], full),
+                                     ("check-jsonschema", [sys.executable, "-m", "check_jsonschema", "--schemafile",
+                                                           str(schema), *files], full), args.runs)),
+        ("cold", lambda: compare("cold start", validate_chaling, baseline, cold_runs)),
+        ("cold", lambda: compare("cold start: typer's own floor", typer_floor, baseline, cold_runs)),
+        ("cold", lambda: compare("cold start: pydantic's own floor", pydantic_floor, baseline, cold_runs)),
+        ("cold", lambda: compare("cold start: plancheck above the typer floor", validate_chaling, typer_floor,
+                                 cold_runs)),
+        ("cold", lambda: compare("cold start: plancheck above the pydantic floor", validate_chaling,
+                                 pydantic_floor, cold_runs)),
+        ("scaling", lambda: compare("scaling: check at 100 % vs 10 %", ("check 100 %", [*check, "-j", "1"], full),
+                                    ("check 10 %", [*check, "-j", "1"], tenth), args.runs)),
     ]
+    results = [measure_row() for group, measure_row in rows if group in groups]
     plans_full = len(list((full / "plans").glob("*.yaml")))
     plans_tenth = len(list((tenth / "plans").glob("*.yaml")))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
