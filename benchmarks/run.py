@@ -14,7 +14,7 @@ on the same files:
 
     python benchmarks/run.py            # generates benchmarks/corpus-{10,100} if missing
     python benchmarks/run.py --runs 5
-    python benchmarks/run.py --only cold    # the cold-start rows alone, in about a minute
+    python benchmarks/run.py --only cold    # the cold-start rows alone: about 40 s once the corpora exist
 
 Run it from the repository root with the environment plancheck is installed in (the test
 extra brings check-jsonschema). It prints a Markdown table; docs/performance.md holds the
