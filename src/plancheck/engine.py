@@ -200,7 +200,7 @@ def validate(paths: list[Path], catalog: Catalog, jobs: int = 1, keep_plans: boo
     unless ``keep_plans`` (``Validation.headers`` says what they are either way).
     """
     files, problems = discover(paths)
-    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
+    if _in_parallel(files, jobs):
         from plancheck.workers import Workers
 
         with Workers(files, problems, catalog, jobs) as workers:
@@ -210,6 +210,11 @@ def validate(paths: list[Path], catalog: Catalog, jobs: int = 1, keep_plans: boo
 
 PARALLEL_MIN_FILES = 64
 """Below this, starting processes costs more than it saves."""
+
+
+def _in_parallel(files: list[Path], jobs: int) -> bool:
+    """Whether ``validate`` and ``check`` hand these files to worker processes."""
+    return jobs > 1 and len(files) >= PARALLEL_MIN_FILES
 
 
 def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog) -> Validation:
@@ -387,7 +392,7 @@ def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None, jo
 
     ``jobs`` and ``keep_plans`` as for ``validate``; ``pairs`` is filled only when the plans are kept."""
     files, problems = discover(paths)
-    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
+    if _in_parallel(files, jobs):
         from plancheck.workers import Workers
 
         with Workers(files, problems, catalog, jobs) as workers:
