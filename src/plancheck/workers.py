@@ -187,11 +187,9 @@ class Workers:
             for done, (index, findings) in enumerate(own_tasks, 1):
                 found[index] = findings
                 if done % SLICE == 0 and comparing:  # take what the workers have sent so far
-                    for part in _arrived(comparing, block=False):
-                        found.update((i, _unpack(packed, reasons)) for i, packed in part.items())
+                    found.update(_arrived(comparing, reasons, block=False))
             while comparing:
-                for part in _arrived(comparing, block=True):
-                    found.update((i, _unpack(packed, reasons)) for i, packed in part.items())
+                found.update(_arrived(comparing, reasons, block=True))
         result = self.validation(keep_plans)
         result.findings = sort_findings(result.findings + [f for task in tasks for f in found[at[task.plan]]])
         if keep_plans:
@@ -248,14 +246,17 @@ def _gather(connections: list[Connection]) -> Iterator[Any]:
             yield _receive(connection)  # type: ignore[arg-type]
 
 
-def _arrived(comparing: list[Connection], block: bool) -> Iterator[dict[int, list[Packed]]]:
-    """The slices of findings the comparing workers have sent (with ``block``, at least one);
-    a worker that sent its last slice leaves ``comparing``."""
+def _arrived(comparing: list[Connection], reasons: dict[tuple[str, str], Reason], block: bool
+             ) -> Iterator[tuple[int, list[Finding]]]:
+    """The findings, by plan, in the slices the comparing workers have sent (with ``block``, at
+    least one slice); a worker that sent its last slice leaves ``comparing``. ``reasons`` as
+    for ``_unpack``."""
     for connection in wait(comparing, timeout=None if block else 0):
         last, part = _receive(connection)  # type: ignore[arg-type]
         if last:
             comparing.remove(connection)  # type: ignore[arg-type]
-        yield part
+        for index, packed in part.items():
+            yield index, _unpack(packed, reasons)
 
 
 def _receive(connection: Connection) -> Any:
