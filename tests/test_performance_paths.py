@@ -204,7 +204,7 @@ def test_positions_of_every_key_and_value_match_pyyaml_composer():
 
 def test_ending_without_teardown_keeps_reports_whole_and_exit_codes(tmp_path):
     """validate and check end the process with os._exit after flushing: the report must still be
-    complete (parsed back in full), written files closed, and the exit code the one DESIGN.md fixes."""
+    complete (parsed back in full), written files closed, and the exit code the one docs/design.md fixes ("Exit codes")."""
     import json
     import subprocess
 

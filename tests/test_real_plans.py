@@ -111,7 +111,7 @@ def test_a_removed_target_is_caught(tmp_path, catalog):
     assert set(verdicts(plans, "xiangtan", catalog, "non_fossil_energy_share").values()) == {"missing"}
 
 
-# Verdicts read off both documents by hand (DESIGN.md section 3), one per kind of reasoning.
+# Verdicts read off both documents by hand (docs/design.md, "What a plan means"), one per kind of reasoning.
 SIGNED_VERDICTS = [
     # 湖南 到2030年民用运输机场场内通用车辆装备等力争全面实现电动化; 茶陵 never mentions an airport
     # and records no fact about one: not a gap, but unknown.

@@ -2,7 +2,7 @@
 
 The catalogue is data the user edits (``rules/indicators.yaml``), not code:
 adding an indicator must not need a release. Each indicator says which way is
-stricter and how a parent's value binds a child (DESIGN.md section 3).
+stricter and how a parent's value binds a child (docs/design.md, "Indicators").
 """
 
 from __future__ import annotations

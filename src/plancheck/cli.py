@@ -2,7 +2,7 @@
 
 Nothing here decides what is right or wrong about a plan, and nothing here
 formats a finding; both live elsewhere so the CLI stays a thin shell.
-Exit codes (DESIGN.md section 4): 0 clean, 1 findings at or above the fail
+Exit codes (docs/design.md, "Exit codes"): 0 clean, 1 findings at or above the fail
 level, 2 usage, configuration or load errors.
 """
 
@@ -275,7 +275,7 @@ _KEEP_UNTIL_EXIT: list[object] | None = None
 
 
 def _finish(result, fail_level, *, text: bool) -> NoReturn:
-    """After a validation or check result is printed: the summary line, and the exit code DESIGN.md fixes."""
+    """After a validation or check result is printed: the summary line, and the exit code docs/design.md fixes ("Exit codes")."""
     from plancheck.findings import exit_code_for
 
     if text:

@@ -1,6 +1,6 @@
 """Pure comparison of one lower-level target with the upper-level target it must match.
 
-Every reading here follows DESIGN.md section 3. The functions take models and the
+Every reading here follows docs/design.md ("What a plan means"). The functions take models and the
 catalogue and return a verdict with its reason; they never print, read files or
 look at positions, so the same logic serves ``compare``, ``check`` and the tests.
 

@@ -38,7 +38,7 @@ _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 class Verdict(str, Enum):
-    """Fixed by DESIGN.md section 4; scripts rely on these exact strings."""
+    """Fixed by docs/design.md ("Verdicts"); scripts rely on these exact strings."""
 
     STRICTER = "stricter"
     EQUAL = "equal"

@@ -2,7 +2,7 @@
 
 The models hold the *structured reading* of each target next to the words it
 came from (``quote``, ``hedge``), so a person can audit every reading. The
-semantics of each field follow DESIGN.md section 3 and docs/transcribing.md.
+semantics of each field follow docs/design.md ("What a plan means") and docs/transcribing.md.
 
 Validation is strict: unknown keys are errors (a typo must not silently drop a
 number), numbers must be numbers (no ``"2025"`` strings), and NaN or infinity

@@ -134,7 +134,7 @@ def _append_origins(text: str, start: int, end: int, origin: list[int]) -> None:
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 WHOLE_SCOPE_WORDS = ("全覆盖", "全面", "全部", "全域", "全额", "所有", "100%")
-"""DESIGN.md section 3: these words state the whole of the stated scope, i.e. 100 %
+"""docs/design.md ("Reading the wording"): these words state the whole of the stated scope, i.e. 100 %
 (所有…均 "every … shall" reads the same way as 全部)."""
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

@@ -1,7 +1,7 @@
 """Consistency inside one plan: the same thing stated twice with different numbers.
 
 Transcribers record every statement, even when a document contradicts itself
-(DESIGN.md: finding that is the tool's job). Two quantified targets on the same
+(docs/design.md, "Targets": finding that is the tool's job). Two quantified targets on the same
 indicator, year and scope with different strictness are a ``conflict``; a
 later-year target less strict than an earlier one on the same indicator and scope
 is a regression. Reductions against a base year grow over time by nature and are

@@ -1,4 +1,4 @@
-"""JSON output with the fields DESIGN.md section 4 fixes; ``schema_version`` guards changes."""
+"""JSON output with the fields docs/design.md ("JSON output") fixes; ``schema_version`` guards changes."""
 
 from __future__ import annotations
 
