@@ -63,8 +63,31 @@ def test_bad_settings_exit_2_with_their_line(project):
         load_settings(project / "rules", project)
 
 
-def test_load_errors_cannot_be_disabled(project):
-    (project / ".plancheck.yaml").write_text("disable: [PC012]\n", encoding="utf-8")
-    settings = load_settings(project / "rules", project)
+def test_load_errors_can_be_neither_disabled_nor_downgraded(project):
+    """Settings that try are refused at their line, not accepted and silently ignored."""
+    (project / ".plancheck.yaml").write_text("fail-on: error\ndisable: [PC201, PC002]\n", encoding="utf-8")
+    result = run_check(project)
+    assert result.exit_code == 2
+    assert ".plancheck.yaml:2:18: PC016 disable: PC002 is a load error" in result.output
+    (project / ".plancheck.yaml").write_text("severity:\n  PC012: warning\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(project / "rules", project)
+    assert raised.value.findings[0].line == 2 and "PC012 is a load error" in raised.value.findings[0].message
+    settings = load_settings(project / "rules", REPO)  # without them, load errors pass through untouched
     finding = Finding("PC012", Severity.ERROR, "bad")
     assert settings.apply([finding]) == [finding]
+
+
+def test_codes_in_settings_are_case_insensitive_and_applied(project):
+    (project / ".plancheck.yaml").write_text("severity: {pc201: warning}\ndisable: [pc207]\n", encoding="utf-8")
+    findings = json.loads(run_check(project).stdout)["findings"]
+    assert {f["severity"] for f in findings if f["code"] == "PC201"} == {"warning"}
+    assert not any(f["code"] == "PC207" for f in findings)
+
+
+@pytest.mark.parametrize("content", ["", "# nothing yet\n", "~\n"])
+def test_an_empty_project_file_adds_nothing(project, content):
+    (project / ".plancheck.yaml").write_text(content, encoding="utf-8")
+    result = run_check(project)
+    assert result.exit_code == 1, result.output  # the committed plans' weaker targets, as without the file
+    assert "PC005" not in result.output and "plan" not in result.stderr

@@ -108,16 +108,24 @@ def test_a_scaffolded_county_draft_validates_and_lists_every_binding_target_as_o
     assert not any(r["verdict"] in ("missing", "equal", "stricter", "weaker") for r in rows)
 
 
-def test_scaffold_never_overwrites_without_force(tmp_path):
+def test_scaffold_never_overwrites_without_force_and_never_a_plan(tmp_path):
     root = copy_corpus(tmp_path)
-    target = root / "plans" / "mine.yaml"
+    (root / "drafts").mkdir()
+    target = root / "drafts" / "mine.yaml"
     target.write_text("my work\n", encoding="utf-8")
-    args = ["scaffold", "--from", "hunan", "--level", "county", "-o", "plans/mine.yaml"]
+    args = ["scaffold", "--from", "hunan", "--level", "county", "-o", "drafts/mine.yaml"]
     result = invoke(*args, cwd=root)
     assert result.exit_code == 2 and "--force" in result.output
     assert target.read_text(encoding="utf-8") == "my work\n"
     assert invoke(*args, "--force", cwd=root).exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("# yaml-language-server")
+    # A file in the plans folder is a plan, loaded or not (this one is not even YAML): --force
+    # does not reach it.
+    plan = root / "plans" / "mine.yaml"
+    plan.write_text("my: [unfinished work\n", encoding="utf-8")
+    result = invoke("scaffold", "--from", "hunan", "--level", "county", "-o", "plans/mine.yaml", "--force", cwd=root)
+    assert result.exit_code == 2 and "refusing to write the report over an input file" in result.output
+    assert plan.read_text(encoding="utf-8") == "my: [unfinished work\n"
 
 
 # ---- baselines

@@ -10,15 +10,18 @@ Identical keys are counted, so a second finding of the same kind is new.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 from plancheck.catalog import ConfigError
 from plancheck.findings import Finding, Severity
+from plancheck.loader import read_text
 
 BASELINE_VERSION = 1
 Key = tuple[str, str, str, str, str]
+_FIELDS = ("plan", "code", "indicator", "year", "scope")
 
 
 def finding_key(finding: Finding) -> Key:
@@ -32,23 +35,62 @@ def render_baseline(findings: list[Finding]) -> str:
     entries = sorted(finding_key(f) for f in findings)
     return json.dumps({
         "schema_version": BASELINE_VERSION,
-        "findings": [dict(zip(("plan", "code", "indicator", "year", "scope"), key, strict=True)) for key in entries],
+        "findings": [dict(zip(_FIELDS, key, strict=True)) for key in entries],
     }, ensure_ascii=False, indent=2) + "\n"
 
 
+MAX_BASELINE_DEPTH = 8
+"""A baseline is an object holding a list of flat objects: three levels. Anything nested much
+deeper is not a baseline, and is refused before ``json`` recurses into it."""
+
+
 def load_baseline(path: Path) -> Counter[Key]:
+    """The entries of a baseline file; every way it can be wrong is a located PC016.
+
+    It is read through the loader's reader (size cap, regular files only, UTF-8), so a FIFO or
+    ``/dev/zero`` given as a baseline is refused rather than read forever."""
+    display = str(path)
+    text, problems = read_text(path, display)
+    if text is None:
+        raise ConfigError([replace(f, code="PC016", message=f"cannot read baseline: {f.message}") for f in problems])
+
+    def refuse(message: str, line: int | None = 1, column: int | None = 1) -> ConfigError:
+        return ConfigError([Finding("PC016", Severity.ERROR, f"cannot read baseline: {message}", file=display,
+                                    line=line, column=column)])
+
+    depth = _nesting(text)
+    if depth > MAX_BASELINE_DEPTH:
+        raise refuse(f"nested {depth:,} levels deep; a baseline is an object holding a list of flat entries")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entries = data["findings"]
-        if data.get("schema_version") != BASELINE_VERSION or not isinstance(entries, list):
-            raise ValueError(f"expected schema_version {BASELINE_VERSION} and a findings list")
-        return Counter((str(e["plan"]), str(e["code"]), str(e["indicator"]), str(e["year"]), str(e["scope"]))
-                       for e in entries)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ConfigError([Finding("PC016", Severity.ERROR, f"cannot read baseline: {detail}",
-                                   file=str(path), line=getattr(exc, "lineno", None),
-                                   column=getattr(exc, "colno", None))]) from None
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise refuse(exc.msg, exc.lineno, exc.colno) from None
+    if not isinstance(data, dict) or data.get("schema_version") != BASELINE_VERSION \
+            or not isinstance(data.get("findings"), list):
+        raise refuse(f"expected an object with schema_version {BASELINE_VERSION} and a findings list "
+                     "(plancheck check --baseline-create writes one)")
+    keys = []
+    for i, entry in enumerate(data["findings"]):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in _FIELDS):
+            raise refuse(f"findings[{i}]: expected an object with string fields {', '.join(_FIELDS)}")
+        keys.append(tuple(entry[k] for k in _FIELDS))
+    return Counter(keys)  # type: ignore[arg-type]
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting of JSON text, strings skipped (json.loads would recurse that deep)."""
+    depth = deepest = 0
+    for token in _STRUCTURE.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def apply_baseline(findings: list[Finding], baseline: Counter[Key]) -> list[Finding]:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from plancheck.failures import ConfigError
 from plancheck.findings import Finding, Severity
 from plancheck.loader import load_file
 from plancheck.models import Condition, Id, Text
@@ -67,21 +68,13 @@ class Catalog:
         return self.indicators.get(indicator_id)
 
 
-class ConfigError(Exception):
-    """Configuration cannot be used; carries located findings for the reporter."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        super().__init__(findings[0].message if findings else "configuration error")
-        self.findings = findings
-
-
-def default_rules_dir() -> Path:
-    """``rules/`` in the working directory if it has a catalogue, else the packaged copy.
+def default_rules_dir(local: Path = Path("rules")) -> Path:
+    """The project's ``rules/`` (``local``: the CLI passes the one at the project root) if it
+    has a catalogue, else the packaged copy.
 
     The packaged copy (``plancheck/_rules`` in a wheel) keeps an installed tool
     usable anywhere; a project's own ``rules/`` wins so analysts can extend it.
     """
-    local = Path("rules")
     if (local / CATALOG_FILE).is_file():
         return local
     here = Path(__file__).resolve().parent

@@ -8,6 +8,7 @@ level, 2 usage, configuration or load errors.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import sys
@@ -55,19 +56,43 @@ def _root(
 
 
 PathsArgument = Annotated[list[Path] | None, typer.Argument(
-    help="Plan files or folders (default: plans/).", show_default=False)]
+    help="Plan files or folders (default: plans/ at the project root).", show_default=False)]
 FormatOption = Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")]
 RulesOption = Annotated[Path | None, typer.Option(
-    "--rules", help="Folder with the indicator catalogue (default: ./rules if present, else the bundled one).",
-    file_okay=False)]
+    "--rules", help="Folder with the indicator catalogue (default: rules/ at the project root if present, "
+                    "else the bundled one).", file_okay=False)]
 FailOnOption = Annotated[str | None, typer.Option(
     "--fail-on", help="Exit 1 when a finding is at or above this severity: info, warning or error; "
                       "never: report only (default: from settings, else error).", show_default=False)]
 
 
+def _guarded(command: Callable[..., None]) -> Callable[..., None]:
+    """Every command runs inside this one guard: a configuration file that cannot be used
+    (settings, rules, registry, waivers, baseline; read wherever the run needs it) or a run
+    that cannot finish (a worker process died) is its located lines on stderr and exit 2."""
+    @functools.wraps(command)
+    def run(*args, **kwargs) -> None:
+        from plancheck.failures import ConfigError, RunFailure
+
+        try:
+            command(*args, **kwargs)
+        except ConfigError as exc:
+            _unusable(exc.findings)
+        except RunFailure as exc:
+            if _debug():
+                raise
+            sys.stderr.write(f"plancheck: error: {exc}\n")
+            raise typer.Exit(EXIT_ERROR) from None
+    return run
+
+
+def _debug() -> bool:
+    return "--debug" in sys.argv or os.environ.get("PLANCHECK_DEBUG", "") not in ("", "0")
+
+
 def _config(load, *args):
     """Run a configuration loader; its errors become located lines on stderr and exit 2."""
-    from plancheck.catalog import ConfigError
+    from plancheck.failures import ConfigError
 
     try:
         return load(*args)
@@ -83,11 +108,37 @@ def _unusable(problems: list) -> NoReturn:
     raise typer.Exit(EXIT_ERROR)
 
 
-def _settings(rules: Path | None):  # -> Settings
+def _project():  # -> Project
+    """The project root this run works in (found once; docs/design.md, "Project root")."""
+    global _PROJECT
+    here = os.getcwd()
+    if _PROJECT is None or _PROJECT[0] != here:
+        from plancheck.project import Project
+
+        _PROJECT = (here, Project.discover(Path(here)))
+    return _PROJECT[1]
+
+
+_PROJECT: tuple[str, object] | None = None
+"""The working folder and its project, found once per command (commands run in-process, as
+tests do, may each start in another folder)."""
+
+
+def _rules_dir(rules: Path | None) -> Path:
+    """``--rules``, else the project's ``rules/`` when it has a catalogue, else the bundled one."""
     from plancheck.catalog import default_rules_dir
+
+    return rules if rules is not None else default_rules_dir(_project().rules)
+
+
+def _plans_dir(plans_dir: Path | None) -> Path:
+    return plans_dir if plans_dir is not None else _project().plans
+
+
+def _settings(rules: Path | None):  # -> Settings
     from plancheck.config import load_settings
 
-    return _config(load_settings, rules if rules is not None else default_rules_dir())
+    return _config(load_settings, _rules_dir(rules), _project().path("."))
 
 
 JobsOption = Annotated[int, typer.Option(
@@ -101,14 +152,19 @@ def _jobs(jobs: int) -> int:
     return jobs or default_jobs()
 
 
-WaiversOption = Annotated[Path, typer.Option(
-    "--waivers", help="Waiver file; used when it exists.", dir_okay=False)]
+WaiversOption = Annotated[Path | None, typer.Option(
+    "--waivers", help="Waiver file; used when it exists (default: waivers.yaml at the project root).",
+    dir_okay=False, show_default=False)]
 
 
-def _waive(findings: list, path: Path) -> list:
+def _waivers_file(waivers: Path | None) -> Path:
+    return waivers if waivers is not None else _project().waivers
+
+
+def _waive(findings: list, path: Path, judged: set[str] | None) -> list:
     from plancheck.waivers import apply_waivers, load_waivers, today
 
-    return apply_waivers(findings, _config(load_waivers, path), today())
+    return apply_waivers(findings, _config(load_waivers, path), today(), judged)
 
 
 def _setup(rules: Path | None, fail_on: str | None):  # -> (Settings, Severity, Catalog)
@@ -130,10 +186,11 @@ def _fail_level(text: str | None, settings):  # -> Severity; the command line wi
 def _catalog(rules: Path | None):  # -> Catalog
     from plancheck.catalog import load_catalog
 
-    return _config(load_catalog, rules)
+    return _config(load_catalog, _rules_dir(rules))
 
 
 @app.command()
+@_guarded
 def validate(
     paths: PathsArgument = None,
     output_format: FormatOption = TextOrJson.text,
@@ -145,38 +202,43 @@ def validate(
     from plancheck.engine import validate as run_validation
 
     settings, fail_level, catalog = _setup(rules, fail_on)
-    result = run_validation(paths or [Path("plans")], catalog, _jobs(jobs), keep_plans=False)
+    result = run_validation(paths or [_plans_dir(None)], catalog, _jobs(jobs), keep_plans=False)
     result.findings = settings.apply(result.findings)
     _write_findings(result.findings, output_format)
     _finish(result, fail_level, text=output_format is TextOrJson.text)
 
 
-PlansOption = Annotated[Path, typer.Option("--plans", help="Folder where plan ids are looked up.", file_okay=False)]
+PlansOption = Annotated[Path | None, typer.Option(
+    "--plans", help="Folder where plan ids are looked up (default: plans/ at the project root).", file_okay=False,
+    show_default=False)]
 
 
 @app.command()
+@_guarded
 def audit(
     plans: Annotated[list[str], typer.Argument(help="Plan ids (looked up in --plans) or plan files.",
                                                show_default=False)],
-    plans_dir: PlansOption = Path("plans"),
+    plans_dir: PlansOption = None,
     output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
+    fail_on: FailOnOption = None,
 ) -> None:
     """List target-like numbers in a plan's source texts that no target or skipped entry quotes."""
     from plancheck.engine import audit as run_audit
     from plancheck.engine import resolve_plan
+    from plancheck.findings import exit_code_for
 
-    catalog = _catalog(rules)
+    settings, fail_level, catalog = _setup(rules, fail_on)
     findings = []
     load_errors = False
     for arg in plans:
-        result = run_audit(resolve_plan(arg, plans_dir), catalog)
-        findings += result.findings
+        result = run_audit(resolve_plan(arg, _plans_dir(plans_dir)), catalog)
+        findings += settings.apply(result.findings)
         load_errors = load_errors or result.has_load_errors
     _write_findings(findings, output_format)
     if output_format is TextOrJson.text:
         sys.stderr.write(f"plancheck: {len(findings)} unexplained sentence{'s' if len(findings) != 1 else ''}\n")
-    raise typer.Exit(EXIT_ERROR if load_errors else (EXIT_FINDINGS if findings else EXIT_OK))
+    raise typer.Exit(EXIT_ERROR if load_errors else exit_code_for(findings, fail_level))
 
 
 ReportFormatOption = Annotated[ReportFormat, typer.Option(
@@ -191,63 +253,107 @@ SummaryOption = Annotated[Path | None, typer.Option(
     dir_okay=False, show_default=False)]
 
 
+class ColorChoice(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+ColorOption = Annotated[ColorChoice, typer.Option(
+    "--color", help="Colour: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")]
+
+
 @app.command()
+@_guarded
 def compare(
     lower: Annotated[str, typer.Argument(help="The lower plan: a jurisdiction id or a plan file.")],
     upper: Annotated[str, typer.Argument(help="The upper plan it must be at least as strict as.")],
-    plans_dir: PlansOption = Path("plans"),
+    plans_dir: PlansOption = None,
     output_format: ReportFormatOption = ReportFormat.text,
     lang: LangOption = Language.zh,
     output: OutputOption = None,
     summary: SummaryOption = None,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
-    waivers: WaiversOption = Path("waivers.yaml"),
+    waivers: WaiversOption = None,
+    color: ColorOption = ColorChoice.auto,
 ) -> None:
     """Compare two plans target by target: stricter, equal, weaker, missing, ..."""
     from plancheck.engine import compare as run_compare
     from plancheck.engine import resolve_plan
     from plancheck.findings import exit_code_for
-    from plancheck.reporters.dispatch import render_comparison
+    from plancheck.reporters.dispatch import render_comparison, render_findings
 
+    use_color = _use_color(color, output)
     settings, fail_level, catalog = _setup(rules, fail_on)
-    lower_path, upper_path = resolve_plan(lower, plans_dir), resolve_plan(upper, plans_dir)
-    comparison, problems = run_compare(lower_path, upper_path, catalog, rules)
+    plans = _plans_dir(plans_dir)
+    lower_path, upper_path = resolve_plan(lower, plans), resolve_plan(upper, plans)
+    waivers_file = _waivers_file(waivers)
+    protected = lambda: _protected([lower_path, upper_path], [plans], rules, [waivers_file])  # noqa: E731
+    comparison, problems = run_compare(lower_path, upper_path, catalog, _rules_dir(rules))
     if comparison is None:
-        _unusable(problems)
-    comparison.findings = _waive(settings.apply(comparison.findings), waivers)
+        sys.stderr.write(_plain(problems))
+        if output_format in _MACHINE_FORMATS:  # a machine reads the load errors where it reads the report
+            if output_format is ReportFormat.json:
+                from plancheck.reporters.comparison import unloaded_dict
+                from plancheck.reporters.json import dumps
+
+                document = dumps(unloaded_dict(problems))
+            else:
+                document = render_findings(problems, output_format, fail_level, [])
+            _emit(document, output, protected)
+        raise typer.Exit(EXIT_ERROR)
+    # compare sees one pair, so it judges no waiver unused; an expired one it applies is reported
+    findings = _waive(settings.apply(comparison.findings), waivers_file, judged=set())
+    comparison.findings = [f for f in findings if "row" in f.extra]
+    comparison.notes = [f for f in findings if "row" not in f.extra]
     if not comparison.upper_is_ancestor:
         sys.stderr.write(f"plancheck: note: {comparison.upper.id} is not above {comparison.lower.id} in the "
                          "hierarchy (jurisdiction.parent and rules/jurisdictions.yaml); comparing as asked\n")
-    inputs = lambda: _inputs([comparison.lower.header, comparison.upper.header], rules, waivers)  # noqa: E731
     tty = output is None and sys.stdout.isatty()
     _emit(render_comparison(comparison, catalog, output_format, lang, fail_level,
-                            width=None if tty else 140, color=tty), output, inputs)
+                            width=None if tty else 140, color=use_color), output, protected)
     if summary is not None:
-        _emit(render_comparison(comparison, catalog, ReportFormat.markdown, lang, fail_level), summary, inputs,
+        _emit(render_comparison(comparison, catalog, ReportFormat.markdown, lang, fail_level), summary, protected,
               append=True)
-    raise typer.Exit(exit_code_for(comparison.findings, fail_level))
+    raise typer.Exit(exit_code_for(comparison.findings + comparison.notes, fail_level))
 
 
-def _inputs(headers: list, rules: Path | None, waivers: Path) -> list[Path]:
-    """Files this run reads (``headers``: the plans', ``engine.PlanHeader``); a report is
-    never written over one of them."""
-    from plancheck.catalog import default_rules_dir
-
-    paths = [waivers]
-    rules_dir = rules if rules is not None else default_rules_dir()
-    if rules_dir.is_dir():
-        paths.extend(rules_dir.iterdir())
-    for header in headers:
-        paths.append(header.path)
-        paths.extend(header.sources)
-    return paths
+_MACHINE_FORMATS = (ReportFormat.json, ReportFormat.sarif, ReportFormat.junit, ReportFormat.github)
 
 
-def _emit(text, output: Path | None, inputs: Callable[[], list[Path]], append: bool = False) -> None:
-    """Print ``text`` (a string or lines), or write it to ``output`` unless that is one of the
-    run's ``inputs``; they are listed only when a file is written (a national run reads
-    thousands of plans and sources)."""
+def _plain(problems: list) -> str:
+    from plancheck.reporters.plain import render_findings
+
+    return render_findings(problems)
+
+
+def _use_color(choice: ColorChoice, output: Path | None) -> bool:
+    """``--color``; with ``auto``, NO_COLOR (no-color.org) turns colour off, FORCE_COLOR on,
+    and otherwise a terminal on standard output decides. A file never gets colour unless asked."""
+    if choice is not ColorChoice.auto:
+        return choice is ColorChoice.always
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return output is None and sys.stdout.isatty()
+
+
+def _protected(plan_files: list[Path], plan_folders: list[Path], rules: Path | None, files: list[Path]):
+    """What no report of this run may be written over (plancheck.output.Protected): the plans
+    it was pointed at and every plan in its folders, their sources, rules, waivers, baseline
+    and settings. Built only when a file is written."""
+    from plancheck.output import Protected
+
+    settings_files = list(_project().settings_files)
+    return Protected(files=[*plan_files, *files, *settings_files], plan_folders=plan_folders,
+                     folders=[_rules_dir(rules)])
+
+
+def _emit(text, output: Path | None, protected: Callable[[], object] | None = None, append: bool = False) -> None:
+    """Print ``text`` (a string or lines), or write it to ``output`` by the one rule every
+    report writer follows (plancheck.output)."""
     if output is None:
         if isinstance(text, str):
             sys.stdout.write(text)
@@ -257,7 +363,7 @@ def _emit(text, output: Path | None, inputs: Callable[[], list[Path]], append: b
     from plancheck.output import OutputError, write_report
 
     try:
-        write_report(output, text, inputs(), append=append)
+        write_report(output, text, protected() if protected is not None else None, append=append)
     except OutputError as exc:
         sys.stderr.write(f"plancheck: {exc}\n")
         raise typer.Exit(EXIT_ERROR) from None
@@ -266,7 +372,7 @@ def _emit(text, output: Path | None, inputs: Callable[[], list[Path]], append: b
 def _write_findings(findings: list, output_format: TextOrJson) -> None:
     from plancheck.reporters.dispatch import render_findings
 
-    _emit(render_findings(findings, ReportFormat(output_format.value), None), None, list)
+    _emit(render_findings(findings, ReportFormat(output_format.value), None), None)
 
 
 _KEEP_UNTIL_EXIT: list[object] | None = None
@@ -296,6 +402,7 @@ BaselineCreateOption = Annotated[Path | None, typer.Option(
 
 
 @app.command()
+@_guarded
 def check(
     paths: PathsArgument = None,
     output_format: ReportFormatOption = ReportFormat.text,
@@ -304,51 +411,83 @@ def check(
     summary: SummaryOption = None,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
-    waivers: WaiversOption = Path("waivers.yaml"),
+    waivers: WaiversOption = None,
     baseline: BaselineOption = None,
     baseline_create: BaselineCreateOption = None,
     with_relatives: Annotated[bool, typer.Option(
-        "--with-relatives", help="Check the whole --plans folder but report on PATHS and the plans above "
-                                 "and below them (used by the pre-commit hook).")] = False,
+        "--with-relatives", help="Report on the plan FILES given and the plans above and below them; what "
+                                 "naming files does anyway (kept for the pre-commit hook).")] = False,
     changed_only: Annotated[str | None, typer.Option(
         "--changed-only", help="Report on the plans changed since this git ref (and not yet committed), "
                                "with the plans above and below them.", show_default=False)] = None,
-    plans_dir: PlansOption = Path("plans"),
+    plans_dir: PlansOption = None,
     jobs: JobsOption = 0,
 ) -> None:
-    """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor."""
+    """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor.
+
+    Plan FILES named on the command line are checked with everything they need: the plans
+    folder is read too, so each file is compared with its ancestor and its children with it,
+    and the report covers that family."""
     from plancheck.engine import check as run_check
     from plancheck.engine import restrict_to_relatives
     from plancheck.reporters.dispatch import render_check
 
     settings, fail_level, catalog = _setup(rules, fail_on)
-    focus = _focus(paths, with_relatives, changed_only, plans_dir)
+    plans = _plans_dir(plans_dir)
+    rules_dir = _rules_dir(rules)
+    given = list(paths or [])
+    focus = _focus(given, with_relatives, changed_only, plans)
+    inputs = given or [plans]
+    if focus is not None and plans.is_dir():
+        inputs = [plans, *given]
     shows_pairs = output_format in (ReportFormat.markdown, ReportFormat.html) or summary is not None
-    result = run_check([plans_dir] if focus is not None else (paths or [plans_dir]), catalog, rules, _jobs(jobs),
-                       keep_plans=shows_pairs)
+    result = run_check(inputs, catalog, rules_dir, _jobs(jobs), keep_plans=shows_pairs)
     if focus is not None:
-        result = restrict_to_relatives(result, focus, rules)
-    result.findings = _waive(settings.apply(result.findings), waivers)
-    inputs = lambda: _inputs(result.headers, rules, waivers) + [p for p in (baseline,) if p is not None]  # noqa: E731
+        result = restrict_to_relatives(result, focus, rules_dir)
+    waivers_file = _waivers_file(waivers)
+    result.findings = _waive(settings.apply(result.findings), waivers_file, {h.id for h in result.headers})
+    protected = lambda: _protected([p for p in inputs if not p.is_dir()],  # noqa: E731
+                                   [plans, *(p for p in inputs if p.is_dir())], rules,
+                                   [waivers_file, *(p for p in (baseline,) if p is not None)])
     if baseline_create is not None:
         from plancheck.baseline import render_baseline
 
-        _emit(render_baseline(result.findings), baseline_create, inputs)
+        _emit(render_baseline(result.findings), baseline_create, _refreshing(baseline_create, protected))
         sys.stderr.write(f"plancheck: {len(result.findings)} findings recorded in {baseline_create}\n")
         raise typer.Exit(EXIT_ERROR if result.has_load_errors else EXIT_OK)
     if baseline is not None:
         from plancheck.baseline import apply_baseline, load_baseline
 
         result.findings = apply_baseline(result.findings, _config(load_baseline, baseline))
-    _emit(render_check(result, catalog, output_format, lang, fail_level), output, inputs)
+    _emit(render_check(result, catalog, output_format, lang, fail_level), output, protected)
     if summary is not None:
-        _emit(render_check(result, catalog, ReportFormat.markdown, lang, fail_level), summary, inputs, append=True)
+        _emit(render_check(result, catalog, ReportFormat.markdown, lang, fail_level), summary, protected,
+              append=True)
     _finish(result, fail_level, text=output_format is ReportFormat.text)
 
 
-def _focus(paths: list[Path] | None, with_relatives: bool, changed_only: str | None,
+def _refreshing(baseline: Path, protected: Callable[[], object]) -> Callable[[], object]:
+    """``--baseline-create`` may replace the baseline it names (that is how a baseline is
+    refreshed), but only when that file is a baseline; it replaces nothing else a run reads."""
+    def build():
+        from plancheck.baseline import load_baseline
+        from plancheck.failures import ConfigError
+
+        guard = protected()
+        if baseline.is_file():
+            try:
+                load_baseline(baseline)
+            except ConfigError:
+                guard.files.append(baseline)  # type: ignore[attr-defined]
+            else:
+                guard.files = [f for f in guard.files if f != baseline]  # type: ignore[attr-defined]
+        return guard
+    return build
+
+
+def _focus(paths: list[Path], with_relatives: bool, changed_only: str | None,
            plans_dir: Path) -> list[Path] | None:
-    """The plan files a run reports on, or None for every plan under PATHS."""
+    """The plan files a run reports on (with their family), or None for every plan under PATHS."""
     if changed_only is not None:
         from plancheck.vcs import VcsError, changed_files
 
@@ -358,14 +497,14 @@ def _focus(paths: list[Path] | None, with_relatives: bool, changed_only: str | N
             sys.stderr.write(f"plancheck: --changed-only {changed_only}: {exc}\n")
             raise typer.Exit(EXIT_ERROR) from None
         return [p for p in changed if p.suffix in (".yaml", ".yml")]
-    if with_relatives:
-        if not paths:
-            raise typer.BadParameter("name the plan files to report on", param_hint="--with-relatives")
-        return list(paths)
-    return None
+    files = [p for p in paths if not p.is_dir()]
+    if with_relatives and not files:
+        raise typer.BadParameter("name the plan files to report on", param_hint="--with-relatives")
+    return files or None
 
 
 @app.command()
+@_guarded
 def schema(
     output: OutputOption = None,
     rules: RulesOption = None,
@@ -373,10 +512,12 @@ def schema(
     """Print the JSON Schema of a plan file (for editors: completion and inline errors)."""
     from plancheck.plan_schema import render_schema
 
-    _emit(render_schema(_catalog(rules)), output, list)
+    _emit(render_schema(_catalog(rules)), output, lambda: _protected([], [_plans_dir(None)], rules,
+                                                                     [_waivers_file(None)]))
 
 
 @app.command()
+@_guarded
 def scaffold(
     upper: Annotated[list[str], typer.Option("--from", help="Upper plan(s) to start from: ids or files.",
                                              show_default=False)],
@@ -388,8 +529,9 @@ def scaffold(
     name: Annotated[str, typer.Option("--name", help="Official name, e.g. 某某县.")] = "某地",
     parent: Annotated[str | None, typer.Option("--parent", help="Parent jurisdiction (default: the first --from).",
                                                show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
-    plans_dir: PlansOption = Path("plans"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists (never a plan, "
+                                                        "source, rules, waiver or settings file).")] = False,
+    plans_dir: PlansOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Start a draft plan from every upper target that binds the given level, values left to fill in."""
@@ -403,7 +545,7 @@ def scaffold(
     catalog = _catalog(rules)
     uppers = []
     for arg in upper:
-        loaded, problems = load_plan(resolve_plan(arg, plans_dir), catalog)
+        loaded, problems = load_plan(resolve_plan(arg, _plans_dir(plans_dir)), catalog)
         if loaded is None:
             _unusable(problems)
         uppers.append(loaded)
@@ -411,10 +553,12 @@ def scaffold(
         sys.stderr.write(f"plancheck: {output} exists; use --force to overwrite it\n")
         raise typer.Exit(EXIT_ERROR)
     text = scaffold_text(uppers, catalog, level=level, plan_id=plan_id, name=name, parent=parent or uppers[0].id)
-    _emit(text, output, lambda: _inputs([u.header for u in uppers], rules, Path("waivers.yaml")))
+    _emit(text, output, lambda: _protected([u.path for u in uppers], [_plans_dir(plans_dir)], rules,
+                                           [_waivers_file(None)]))
 
 
 @app.command()
+@_guarded
 def indicators(
     output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
@@ -435,10 +579,17 @@ def indicators(
 
 
 @app.command()
-def explain(code: Annotated[str, typer.Argument(help="A diagnostic code such as PC012.")]) -> None:
-    """Print the documentation of a diagnostic code."""
+@_guarded
+def explain(code: Annotated[str | None, typer.Argument(
+        help="A diagnostic code such as PC012; without one, every code is listed.", show_default=False)] = None,
+) -> None:
+    """Print the documentation of a diagnostic code, or list every code."""
     from plancheck.codes import all_codes, lookup
 
+    if code is None:
+        for doc in all_codes().values():
+            sys.stdout.write(f"{doc.code}\t{doc.name}\t{doc.severity.value}\t{doc.summary}\n")
+        return
     doc = lookup(code)
     if doc is None:
         known = ", ".join(sorted(all_codes()))
@@ -458,7 +609,15 @@ def _click_exception_type() -> type[Exception]:
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point: turns every failure into a one-line message and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args or os.environ.get("PLANCHECK_DEBUG", "") not in ("", "0")
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not UTF-8 (kept by Python as surrogate escapes) is shown as \udcNN
+        # instead of ending the run with an encoding error.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    from plancheck.output import Interrupted, signal_name
+
+    debug = "--debug" in args or _debug()
     click_exception = _click_exception_type()
     global _KEEP_UNTIL_EXIT
     _KEEP_UNTIL_EXIT = []
@@ -478,6 +637,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
             sys.stderr.write(f"plancheck: error: {exc.format_message()} "  # type: ignore[attr-defined]
                              f"(see '{command} --help')\n")
             code = getattr(exc, "exit_code", EXIT_ERROR)
+    except Interrupted as exc:
+        sys.stderr.write(f"plancheck: interrupted by {signal_name(exc.signum)}; no report was left half-written\n")
+        code = 128 + exc.signum
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:

@@ -119,6 +119,17 @@ refused rather than guessed, because comparing 千瓦 with 千瓦时 or a share 
 count would give a verdict on nothing. Fix the unit, or choose the indicator that
 measures what the sentence measures.
 """),
+    _c("PC018", "source-outside-repository", _E, "A document's source text lies outside the plan repository.", """
+A plan's `documents[].source` must name a file inside the plan repository: the
+project root above the plan file (the nearest folder holding `.plancheck.yaml`,
+a `pyproject.toml` with `[tool.plancheck]`, or a `plans/` folder), or the plan's
+own folder when there is none. Symbolic links are followed before the test.
+Quotes are checked against the source and their mismatches are reported, so a
+source outside the repository (`/etc/passwd`, `../../..`, `/proc/self/environ`)
+would let a plan read any file of the machine that runs the check; the file is
+refused before it is opened. Fix: copy the source text into the repository
+(conventionally `sources/`) and name it relative to the plan file.
+"""),
 )
 
 

@@ -8,6 +8,7 @@ downgraded: a file that cannot be read is never a pass.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from plancheck.catalog import ConfigError
 from plancheck.codes import all_codes, is_load_error_code
 from plancheck.findings import FailLevel, Finding, Severity, parse_fail_level
-from plancheck.loader import PositionMap, load_file
+from plancheck.loader import PositionMap, load_file, read_text
 from plancheck.schema_errors import findings_from_validation_error
 
 SETTINGS_FILE = "settings.yaml"
@@ -61,11 +62,24 @@ def _parse(data: Any, positions: PositionMap, display: str) -> SettingsFile:
         raise ConfigError(findings_from_validation_error(exc, data, positions, display, SettingsFile,
                                                          code_override="PC016")) from None
     known = all_codes()
-    unknown = [c for c in [*parsed.severity, *parsed.disable] if c.upper() not in known]
-    if unknown:
-        raise ConfigError([Finding("PC016", Severity.ERROR, f"unknown code(s) {', '.join(unknown)} in settings",
-                                   file=display, line=1, column=1)])
-    return parsed
+    problems = []
+    for section, codes in (("severity", list(parsed.severity)), ("disable", parsed.disable)):
+        for i, code in enumerate(codes):
+            pos = positions.locate((section, code if section == "severity" else i), at_key=section == "severity")
+            if code.upper() not in known:
+                why = f"unknown code {code!r} (plancheck explain lists the codes)"
+            elif is_load_error_code(code.upper()):
+                why = (f"{code} is a load error: a file that cannot be read is never a pass, so it can be "
+                       f"neither {'disabled' if section == 'disable' else 'given another severity'}")
+            else:
+                continue
+            problems.append(Finding("PC016", Severity.ERROR, f"{section}: {why}", file=display,
+                                    line=pos.line, column=pos.column))
+    if problems:
+        raise ConfigError(problems)
+    # Codes are matched as written in the catalogue (upper case); settings may spell them either way.
+    return parsed.model_copy(update={"severity": {c.upper(): v for c, v in parsed.severity.items()},
+                                     "disable": [c.upper() for c in parsed.disable]})
 
 
 def _from_yaml(path: Path) -> SettingsFile:
@@ -73,6 +87,48 @@ def _from_yaml(path: Path) -> SettingsFile:
     if loaded.problems:
         raise ConfigError(loaded.problems)
     return _parse(loaded.data, loaded.positions, str(path))
+
+
+def pyproject_table(pyproject: Path) -> dict[str, Any] | None:
+    """``[tool.plancheck]`` of a ``pyproject.toml``, or None when it has none.
+
+    Read through the same size-capped reader as every other input; a file that is not TOML, or
+    whose ``tool`` is not a table, is a located configuration error, never a crash."""
+    import tomllib  # only when a pyproject.toml is there to read
+
+    display = str(pyproject)
+    text, problems = read_text(pyproject, display)
+    if text is None:
+        raise ConfigError([replace(f, code="PC016") for f in problems])
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r" \(at line (\d+), column (\d+)\)", str(exc))  # tomllib's only record of where
+        message = str(exc)[:at.start()] if at else str(exc)
+        raise ConfigError([Finding("PC016", Severity.ERROR, f"not valid TOML: {message}", file=display,
+                                   line=int(at[1]) if at else 1, column=int(at[2]) if at else 1)]) from None
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError([Finding("PC016", Severity.ERROR, f"`tool` must be a table, not {type(tool).__name__}",
+                                   file=display, line=_toml_line(text, "tool"), column=1)])
+    table = tool.get("plancheck")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError([Finding("PC016", Severity.ERROR,
+                                   f"`tool.plancheck` must be a table, not {type(table).__name__}",
+                                   file=display, line=_toml_line(text, "plancheck"), column=1)])
+    return table
+
+
+def _toml_line(text: str, key: str) -> int:
+    """The first line that assigns or opens ``key``: tomllib keeps no positions."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith((f"{key} ", f"{key}=", f"{key}.", f"[{key}", f"[tool.{key}")) \
+                or stripped.startswith(f"tool.{key}"):
+            return number
+    return 1
 
 
 def load_settings(rules_dir: Path, project_dir: Path = Path(".")) -> Settings:
@@ -84,13 +140,7 @@ def load_settings(rules_dir: Path, project_dir: Path = Path(".")) -> Settings:
     if project.is_file():
         settings = settings.overlay(_from_yaml(project))
     elif pyproject.is_file():
-        import tomllib  # only when a pyproject.toml is there to read
-
-        try:
-            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("plancheck")
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError([Finding("PC016", Severity.ERROR, f"cannot read pyproject.toml: {exc}",
-                                       file=str(pyproject))]) from None
+        table = pyproject_table(pyproject)
         if table is not None:
             settings = settings.overlay(_parse(table, PositionMap(), f"{pyproject} [tool.plancheck]"))
     return settings

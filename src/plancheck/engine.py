@@ -23,6 +23,7 @@ from plancheck.codes import is_load_error_code
 from plancheck.findings import Finding, KeyPath, Severity, sort_findings
 from plancheck.loader import Position, PositionMap, load_file, read_text
 from plancheck.models import Jurisdiction, Plan
+from plancheck.project import inside, source_root
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textnorm import SourceText, normalize_with_origin
 
@@ -101,7 +102,12 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     problems: list[Finding] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
+            try:
+                found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
+            except OSError as exc:
+                problems.append(Finding("PC001", Severity.ERROR, f"cannot list the folder: {exc.strerror or exc}",
+                                        file=str(p)))
+                continue
             if not found:
                 problems.append(Finding("PC001", Severity.ERROR, "folder holds no plan files (*.yaml, *.yml)",
                                         file=str(p)))
@@ -110,7 +116,15 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
             files.append(p)
         else:
             problems.append(Finding("PC001", Severity.ERROR, "no such file or folder", file=str(p)))
-    unique = list(dict.fromkeys(files))
+    # One file named twice (a folder and a file in it, two spellings, a link) is read once, under
+    # the first name it was given.
+    seen: set[str] = set()
+    unique = []
+    for f in files:
+        real = os.path.realpath(f)
+        if real not in seen:
+            seen.add(real)
+            unique.append(f)
     return unique, problems
 
 
@@ -119,6 +133,9 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
     file = str(path)
     loaded = load_file(path, file)
     data = loaded.data
+    if loaded.empty:
+        return None, [Finding("PC005", Severity.ERROR, "the file is empty; a plan is a mapping with jurisdiction, "
+                              "documents and targets", plan=path.stem, file=file, line=1, column=1)]
     if data is None:
         return None, _with_plan(loaded.problems, path.stem)
     problems = _with_plan(loaded.problems, _plan_id(data, path))
@@ -145,12 +162,22 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
         return None, problems
     result = LoadedPlan(plan, file, path, loaded.positions)
     problems += [_locate(f, result) for f in check_structure(plan, catalog)]
+    root = source_root(os.path.dirname(os.path.abspath(path)))
     for i, doc in enumerate(plan.documents):
-        if doc.source is not None and not result.source_path(doc.source).is_file():
+        if doc.source is None:
+            continue
+        source = result.source_path(doc.source)
+        if not inside(source, root):  # before anything else touches the file (docs/security.md)
+            problems.append(_locate(Finding(
+                "PC018", Severity.ERROR,
+                f"documents[{i}].source: {doc.source!r} resolves outside the plan repository ({root}); "
+                "source texts must lie inside it, so it was not read",
+                plan=plan_id, path=("documents", i, "source")), result))
+        elif not source.is_file():
             problems.append(_locate(Finding(
                 "PC013", Severity.ERROR,
                 f"documents[{i}].source: source text {doc.source!r} not found next to the plan "
-                f"(looked for {result.source_path(doc.source)})",
+                f"(looked for {source})",
                 plan=plan_id, path=("documents", i, "source")), result))
     if problems:
         return None, problems
@@ -319,6 +346,8 @@ class Comparison:
     findings: list[Finding]
     skipped_links: tuple[str, ...] = ()
     upper_is_ancestor: bool = True
+    notes: list[Finding] = field(default_factory=list)
+    """Findings that belong to no row of the comparison: waivers that expired."""
 
 
 def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Path | None = None

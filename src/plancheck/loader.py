@@ -50,6 +50,11 @@ except ImportError as exc:  # pragma: no cover - depends on the PyYAML build
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 250_000
+MAX_INT_DIGITS = 100
+"""Digits of an integer scalar. No plan, setting or rule needs more than a few; Python refuses
+to convert more than 4,300 at all, and arithmetic on huge integers is unbounded work."""
+_PARSER_DEPTH_LIMIT = "maximum nesting depth"
+"""How libyaml (0.2.6 and later) words its own nesting limit."""
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -168,6 +173,12 @@ class LoadedYaml:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def empty(self) -> bool:
+        """The file holds no value at all (or only ``null``): an empty settings or waiver file
+        means "nothing to add", an empty plan is an error."""
+        return self.data is None and not self.problems
+
 
 class _Frame:
     """A mapping or sequence being built, with the marks of its entries."""
@@ -283,6 +294,11 @@ class _Builder:
             mark = exc.problem_mark or exc.context_mark
             pos = _pos(mark) if mark is not None else Position(1, 1)
             message = str(exc.problem or exc.context or "invalid YAML")
+            if _PARSER_DEPTH_LIMIT in message:
+                # libyaml 0.2.6 and later stop deep nesting themselves (at 1,000 levels), before
+                # our own cap sees it; "too deep" is one code whoever notices first.
+                self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", pos)
+                return LoadedYaml(None, PositionMap(), self.problems)
             if exc.context_mark is not None and exc.problem_mark is not None \
                     and exc.context_mark.line != exc.problem_mark.line:
                 message += f" ({exc.context} at line {exc.context_mark.line + 1})"
@@ -396,10 +412,8 @@ class _Builder:
                         self._attach(parent, value, mark)
         finally:
             parser.dispose()
-        if not root_set or root is None:
-            self.problem("PC005", "the file is empty; a plan is a mapping with jurisdiction, documents and targets",
-                         Position(1, 1))
-            return None
+        if not root_set:
+            return None  # an empty file: whether that is allowed is the reader's call (``LoadedYaml.empty``)
         return root
 
     def _attach(self, frame: _Frame, value: Any, position: Any) -> None:
@@ -473,7 +487,8 @@ class _Builder:
         if tag is None and event.implicit[0]:
             value = event.value
             if value.isascii():  # years and decimals, most of the non-text values, without the resolver
-                if value.isdigit() and (value[0] != "0" or value == "0"):  # not 010, which YAML 1.1 reads as octal
+                if value.isdigit() and (value[0] != "0" or value == "0") \
+                        and len(value) <= MAX_INT_DIGITS:  # not 010, which YAML 1.1 reads as octal
                     self._last_tag = _INT_TAG
                     return int(value)
                 whole, dot, fraction = value.partition(".")
@@ -494,17 +509,34 @@ class _Builder:
         self._last_tag = tag
         if tag == _STR_TAG:  # most values: no constructor needed
             return event.value
+        if tag == _MERGE_TAG:
+            return "<<"
+        if tag == _INT_TAG and sum(c.isdigit() for c in event.value) > MAX_INT_DIGITS:
+            self.problem("PC012", f"cannot read an integer of more than {MAX_INT_DIGITS} digits "
+                         f"({_short_text(event.value)})", _pos(mark))
+            return event.value
         if tag == _INT_TAG and event.value.isdigit() and event.value.isascii() \
                 and (event.value[0] != "0" or event.value == "0"):
             return int(event.value)  # plain decimal: what the constructor would return, without it
-        if tag == _MERGE_TAG:
-            return "<<"
         node = ScalarNode(tag, event.value)
         try:
             return _constructor.yaml_constructors[tag](_constructor, node)
-        except (ValueError, yaml.YAMLError, OverflowError) as exc:
-            self.problem("PC012", f"cannot read {event.value!r} as {_short_tag(tag)}: {exc}", _pos(mark))
+        except Exception as exc:  # noqa: BLE001 - each constructor fails its own way on bad text
+            # (`!!bool maybe` is a KeyError, `!!int ''` an IndexError, a bad date a ValueError):
+            # whatever it is, the scalar cannot be read as its tag says.
+            self.problem("PC012", f"cannot read {_short_text(event.value)!r} as {_short_tag(tag)}"
+                         f"{_reason(exc)}", _pos(mark))
             return event.value
+
+
+def _short_text(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def _reason(exc: Exception) -> str:
+    """A constructor's own message when it is one a reader can use, else nothing."""
+    text = str(exc)
+    return f": {text}" if isinstance(exc, (ValueError, yaml.YAMLError)) and text and len(text) < 200 else ""
 
 
 def _char_at(text: str, index: int) -> str:

@@ -1,66 +1,231 @@
-"""Writing a report to ``-o FILE`` without ever leaving a half-written or lost file.
+"""Writing a report to a file without ever damaging what the user has.
 
-The report is written to a temporary file beside the target and moved over it in
-one step, so an interrupted run leaves the previous report intact. A report is never
-written over one of the run's own input files (a plan, a source text, a rules file):
-that would destroy the data the report is about.
+One rule for every writer (``-o``, ``--summary``, ``--baseline-create``, ``schema -o``,
+``scaffold -o``), in ``write_report``:
+
+- A report never replaces, truncates or appends to a file the run is about: the plans it was
+  pointed at and every plan file in its plans folders (loaded or not), every source text a
+  plan names (loaded or not), the rules folder, the waiver and baseline files and the
+  settings files (``Protected``). Files are compared by identity (device and inode), so a
+  symbolic or hard link to a plan is refused too.
+- A regular file is replaced in one step: the report goes to a temporary file beside it,
+  which is renamed over the target only once complete. An interrupted write (SIGINT,
+  SIGTERM, SIGHUP, or any exception) removes the temporary file and leaves the old report.
+- A FIFO or character device (``/dev/null``, ``/dev/stdout``) is written into, never
+  replaced; any other kind of file (a folder, a socket, a block device) is refused.
+- ``--summary`` appends the whole text in one write with those signals held, so the file
+  gets all of it or none of it.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import signal
+import stat
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+
+_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None),
+                             getattr(signal, "SIGHUP", None)) if s is not None)
+
+
+def signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
 
 
 class OutputError(Exception):
     """The report cannot be written where asked; the message says why."""
 
 
-def write_report(path: Path, text: str | Iterable[str], inputs: list[Path] = (), append: bool = False) -> None:
-    target = path.resolve()
-    for source in inputs:
+class Interrupted(BaseException):
+    """A signal arrived while a report was being written (a BaseException, like
+    KeyboardInterrupt, so no ``except Exception`` swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal_name(signum))
+        self.signum = signum
+
+
+_SOURCE_LINE = re.compile(r"^[ \t-]*source:[ \t]*(?P<q>['\"]?)(?P<path>[^'\"#\n]+?)(?P=q)[ \t]*(?:#.*)?$",
+                          re.MULTILINE)
+"""A ``source:`` entry as plans write it, found without parsing: a plan with a syntax error
+still names its sources, and they are protected all the same."""
+
+
+@dataclass
+class Protected:
+    """What a report may never be written over (the module docstring says why)."""
+
+    files: list[Path] = field(default_factory=list)
+    """Single files: plans given, waivers, baseline, settings."""
+    plan_folders: list[Path] = field(default_factory=list)
+    """Folders whose plan files (*.yaml, *.yml), at any depth, are protected."""
+    folders: list[Path] = field(default_factory=list)
+    """Folders all of whose files are protected (the rules folder)."""
+
+    def sources_of(self, plan_file: Path) -> Iterator[Path]:
+        """The source texts a plan file names, read from its text (it may not load)."""
         try:
-            if source.resolve() == target:
-                raise OutputError(f"{path}: refusing to write the report over an input file of this run")
+            with open(plan_file, "rb") as handle:
+                text = handle.read(16 * 1024 * 1024).decode("utf-8", errors="replace")
         except OSError:
-            continue
-    if target.is_dir():
-        raise OutputError(f"{path}: is a folder")
-    if not target.parent.is_dir():
-        raise OutputError(f"{path}: the folder {target.parent} does not exist")
+            return
+        for match in _SOURCE_LINE.finditer(text):
+            yield plan_file.parent / match["path"].strip()
+
+    def plan_files(self) -> Iterator[Path]:
+        for path in self.files:
+            if path.suffix in (".yaml", ".yml"):
+                yield path
+        for folder in self.plan_folders:
+            try:
+                yield from (p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
+            except OSError:
+                continue
+
+    def holds(self, target: Path, identity: tuple[int, int]) -> bool:
+        """Whether the existing file ``target`` (whose device and inode are ``identity``) is protected."""
+        real = os.path.realpath(target)
+        for folder in self.folders:
+            root = os.path.realpath(folder)
+            if real.startswith(root.rstrip(os.sep) + os.sep):
+                return True
+        candidates: list[Path] = list(self.files)
+        for plan in self.plan_files():
+            candidates.append(plan)
+            candidates.extend(self.sources_of(plan))
+        return any(_identity(p) == identity for p in candidates)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def write_report(path: Path, text: str | Iterable[str], protected: Protected | None = None,
+                 append: bool = False) -> None:
+    """Write ``text`` (a string, or lines produced as they are written) to ``path``."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"{path}: {exc.strerror or exc}") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"{path}: is a folder")
+        if protected is not None and protected.holds(path, (st.st_dev, st.st_ino)):
+            raise OutputError(f"{path}: refusing to write the report over an input file of this run "
+                              "(a plan, a source text, a rules, waiver, baseline or settings file)")
+        if not stat.S_ISREG(st.st_mode):
+            if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
+                _write_into(path, text, append)
+                return
+            raise OutputError(f"{path}: not a regular file, a FIFO or a character device; refusing to write to it")
+    parent = Path(os.path.abspath(path)).parent
+    if not parent.is_dir():
+        raise OutputError(f"{path}: the folder {parent} does not exist")
     if append:
+        _append(path, text)
+    else:
+        _replace(path, text, st)
+
+
+def _write_into(path: Path, text: str | Iterable[str], append: bool) -> None:
+    try:
+        with open(path, "a" if append else "w", encoding="utf-8", errors="backslashreplace",
+                  newline="\n") as handle:
+            _write(handle, text)
+    except OSError as exc:
+        raise OutputError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _append(path: Path, text: str | Iterable[str]) -> None:
+    data = (text if isinstance(text, str) else "".join(text)).encode("utf-8", errors="backslashreplace")
+    with _signals_held():
         try:
-            with open(path, "a", encoding="utf-8", newline="\n") as handle:
-                _write(handle, text)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
         except OSError as exc:
             raise OutputError(f"{path}: {exc.strerror or exc}") from None
-        return
-    directory = target.parent
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"{path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            _write(handle, text)
-        if target.exists():
-            os.chmod(temp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: {exc.strerror or exc}") from None
 
 
-def _write(handle: TextIO, text: str | Iterable[str]) -> None:
+def _replace(path: Path, text: str | Iterable[str], st: os.stat_result | None) -> None:
+    target = Path(os.path.realpath(path))  # replace what a symbolic link points at, not the link
+    temp = None
+    try:
+        with _signals_raise():
+            fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
+                _write(handle, text)
+            os.chmod(temp, (st.st_mode & 0o777) if st is not None else (0o666 & ~_umask()))
+            with _signals_held():
+                os.replace(temp, target)
+                temp = None
+    except OSError as exc:
+        raise OutputError(f"{path}: {exc.strerror or exc}") from None
+    finally:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+
+
+def _write(handle, text: str | Iterable[str]) -> None:
     if isinstance(text, str):
         handle.write(text)
         return
     handle.writelines(text)
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While a temporary file exists, SIGTERM and SIGHUP (SIGINT already does) raise
+    ``Interrupted`` instead of ending the process, so the ``finally`` that removes the
+    temporary file runs. Signal handlers can only be set from the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {}
+    for signum in _SIGNALS:
+        previous[signum] = signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP for a step that must finish once begun (a rename, an
+    append); a signal that arrives meanwhile is delivered right after."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on Linux
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _umask() -> int:

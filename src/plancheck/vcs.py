@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -11,13 +12,17 @@ class VcsError(Exception):
 
 
 def _git(args: list[str], cwd: Path) -> str:
+    """git's output as the file system spells names: bytes that are not UTF-8 (a file name in
+    another encoding) survive as surrogate escapes, as ``os.listdir`` gives them."""
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd, capture_output=True,
+                              check=False)
     except OSError as exc:
         raise VcsError(f"cannot run git: {exc.strerror or exc}") from None
     if done.returncode != 0:
-        raise VcsError((done.stderr.strip().splitlines() or ["git failed"])[-1])
-    return done.stdout
+        message = done.stderr.decode("utf-8", errors="replace").strip().splitlines() or ["git failed"]
+        raise VcsError(message[-1])
+    return os.fsdecode(done.stdout)
 
 
 def changed_files(ref: str, folder: Path) -> list[Path]:

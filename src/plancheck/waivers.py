@@ -87,8 +87,14 @@ def _matches(w: Waiver, f: Finding) -> bool:
             and (w.year is None or w.year == f.year))
 
 
-def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.date) -> list[Finding]:
-    """Mark waived findings and report expired or unused waivers at their line in the waiver file."""
+def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.date,
+                  judged: set[str] | None = None) -> list[Finding]:
+    """Mark waived findings and report expired or unused waivers at their line in the waiver file.
+
+    ``judged`` names the plans this run checked in full; a waiver for any other plan is left
+    alone, since a run that did not look at its plan cannot know whether it is still needed
+    (``compare`` judges none: it sees one pair, and only ``check`` sees every finding). None
+    means every plan."""
     if loaded is None:
         return findings
     used: set[int] = set()
@@ -107,6 +113,8 @@ def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.
                                                               waiver.expires.isoformat() if waiver.expires else None,
                                                               "file": loaded.file}}))
     for i, w in enumerate(loaded.waivers):
+        if i not in used and judged is not None and w.plan not in judged:
+            continue
         pos = loaded.positions.locate(("waivers", i))
         where = f"{w.plan} {w.code}" + (f" {w.indicator}" if w.indicator else "") + (f" {w.year}" if w.year else "")
         if w.expires is not None and w.expires < on:

@@ -96,5 +96,17 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
             "gap": row.gap, "code": f.code, "severity": f.severity.value, "message": f.message,
             "waiver": f.extra.get("waiver"),
         })
+    from plancheck.reporters.json import finding_to_dict
+
     return {"schema_version": 1, "lower": plan_dict(comparison.lower), "upper": plan_dict(comparison.upper),
-            "skipped_links": list(comparison.skipped_links), "rows": rows}
+            "skipped_links": list(comparison.skipped_links), "rows": rows,
+            "notes": [finding_to_dict(f) for f in comparison.notes]}
+
+
+def unloaded_dict(problems: list[Finding]) -> dict[str, Any]:
+    """The comparison document when a plan did not load: no sides, no rows, and the load
+    errors as notes, so a machine reading ``-f json`` learns why (exit 2)."""
+    from plancheck.reporters.json import finding_to_dict
+
+    return {"schema_version": 1, "lower": None, "upper": None, "skipped_links": [], "rows": [],
+            "notes": [finding_to_dict(f) for f in problems]}

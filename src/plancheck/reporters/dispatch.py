@@ -48,7 +48,7 @@ def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportForma
             return render_comparison_markdown(view, lang.value)
         from plancheck.reporters.html import render_comparison_html
         return render_comparison_html(view, lang.value)
-    return render_findings(comparison.findings, fmt, fail_level, [comparison.lower.id])
+    return render_findings(comparison.findings + comparison.notes, fmt, fail_level, [comparison.lower.id])
 
 
 def render_check(result: Validation, catalog: Catalog, fmt: ReportFormat, lang: Language,

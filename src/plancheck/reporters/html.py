@@ -29,8 +29,9 @@ def render_html(*, lang: str, title: str, comparisons: list[dict[str, Any]],
                 check: dict[str, Any] | None = None) -> str:
     template = _environment().get_template("report.html.j2")
     heading = LABELS[lang]["check_title"] if check is not None else LABELS[lang]["title"]
+    plan_findings = check["plan_findings"] if check is not None else [n for c in comparisons for n in c["notes"]]
     return template.render(lang=lang, t=LABELS[lang], page_title=title, heading=heading, comparisons=comparisons,
-                           check=check)
+                           check=check, plan_findings=plan_findings)
 
 
 def render_comparison_html(view: dict[str, Any], lang: str) -> str:

@@ -112,8 +112,18 @@ def _comparison(view: dict[str, Any], lang: str, level: int) -> list[str]:
 
 def render_comparison_markdown(view: dict[str, Any], lang: str) -> str:
     t = LABELS[lang]
-    lines = [f"# {t['title']}", ""] + _comparison(view, lang, 2) + [f"*{t['generated']}*", ""]
-    return "\n".join(lines)
+    lines = [f"# {t['title']}", ""] + _comparison(view, lang, 2) + _plan_findings(view["notes"], t)
+    return "\n".join(lines + [f"*{t['generated']}*", ""])
+
+
+def _plan_findings(findings: list[dict[str, str]], t: dict[str, str]) -> list[str]:
+    """Findings that belong to no row: problems inside a plan, waivers that expired or match nothing."""
+    if not findings:
+        return []
+    return [f"## {t['plan_findings']}", ""] + _table(
+        [t["location"], t["code"], "severity", t["message"]],
+        [[cell(f["where"]), f["code"], f["severity"], cell(f["message"])
+          + (f" ({cell(t['waived'])}: {cell(f['waiver'])})" if f["waiver"] else "")] for f in findings]) + [""]
 
 
 def render_check_markdown(view: dict[str, Any], lang: str) -> str:
@@ -127,13 +137,7 @@ def render_check_markdown(view: dict[str, Any], lang: str) -> str:
                         [[inline(m["plan"]), inline(m["upper"])] + [cell(c["label"]) for c in m["cells"]]
                          for m in view["matrix"]])
         lines += [""]
-    if view["plan_findings"]:
-        lines += [f"## {t['plan_findings']}", ""]
-        lines += _table([t["location"], t["code"], "severity", t["message"]],
-                        [[cell(f["where"]), f["code"], f["severity"], cell(f["message"])
-                          + (f" ({cell(t['waived'])}: {cell(f['waiver'])})" if f["waiver"] else "")]
-                         for f in view["plan_findings"]])
-        lines += [""]
+    lines += _plan_findings(view["plan_findings"], t)
     for comparison in view["comparisons"]:
         lines += _comparison(comparison, lang, 2)
     lines += [f"*{t['generated']}*", ""]

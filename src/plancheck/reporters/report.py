@@ -123,6 +123,7 @@ def comparison_view(comparison: Comparison, catalog: Catalog, lang: str) -> dict
                   if lang == "zh" else f"{lower['name']} ({lower['id']}) {LABELS[lang]['against']} "
                                        f"{upper['name']} ({upper['id']})"),
         "summary": summary, "total": len(rows), "rows": rows,
+        "notes": [finding_view(f) for f in comparison.notes],
         "gaps": [r for r in rows if r["verdict"] in {v.value for v in GAP_VERDICTS} or r["code"] == "PC211"],
         "waived": [r for r in rows if r["waiver"] is not None],
         "set_aside": [r for r in rows if r["verdict"] in {v.value for v in SET_ASIDE_VERDICTS}],

@@ -61,4 +61,9 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
     console.print(table)
     summary = ", ".join(f"{verdict_label(v, lang)} {counts[v]}" for v in VERDICT_ORDER if counts[v])
     console.print(f"{t['summary']}: {len(comparison.findings)} ({clean(summary)})")
-    return out.getvalue()
+    text = out.getvalue()
+    if comparison.notes:
+        from plancheck.reporters.plain import render_findings
+
+        text += render_findings(comparison.notes)
+    return text

@@ -1,0 +1,92 @@
+"""Where a plan repository starts: its root, and the default places inside it.
+
+``plancheck`` can be run from any folder of a plan repository, as git and ruff can: the root
+is the nearest folder, walking up from where it starts, that holds ``.plancheck.yaml``, a
+``pyproject.toml`` with a ``[tool.plancheck]`` table, or a ``plans/`` folder. The defaults
+(``plans/``, ``rules/``, ``waivers.yaml``, the settings files) are looked up there. The same
+walk, started at a plan file, gives the folder its source texts must stay inside
+(docs/security.md, "Sources stay inside the repository").
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+PLANS_FOLDER = "plans"
+PROJECT_FILE = ".plancheck.yaml"
+PYPROJECT_FILE = "pyproject.toml"
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    """Whether a ``pyproject.toml`` opens ``[tool.plancheck]``. A line test, not a TOML parse:
+    the walk must not fail on a broken file (reading the settings reports that, located)."""
+    try:
+        with open(pyproject, "rb") as handle:
+            head = handle.read(1024 * 1024)
+    except OSError:
+        return False
+    return any(line.strip().startswith((b"[tool.plancheck]", b"[tool.plancheck.")) for line in head.splitlines())
+
+
+def is_root(folder: Path) -> bool:
+    return ((folder / PROJECT_FILE).is_file() or (folder / PLANS_FOLDER).is_dir()
+            or ((folder / PYPROJECT_FILE).is_file() and _has_tool_table(folder / PYPROJECT_FILE)))
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that is a project root, or None."""
+    folder = Path(os.path.abspath(start))
+    for candidate in (folder, *folder.parents):
+        if is_root(candidate):
+            return candidate
+    return None
+
+
+@functools.cache
+def source_root(plan_folder: str) -> str:
+    """The folder every source text of a plan in ``plan_folder`` must resolve inside: the
+    project root above the plan (symbolic links resolved), or the plan's own folder when
+    none is found. Cached: a national run asks once per folder, not once per plan."""
+    found = find_root(Path(plan_folder))
+    return os.path.realpath(found if found is not None else plan_folder)
+
+
+def inside(path: Path, root: str) -> bool:
+    """Whether ``path``, every symbolic link followed, lies in ``root``."""
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+class Project:
+    """The root a run works in, and the default paths in it, as the user would write them:
+    relative to the working folder, so reports name ``plans/chaling.yaml`` at the root and
+    ``chaling.yaml`` when run from ``plans/``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def discover(cls, cwd: Path | None = None) -> Project:
+        here = Path.cwd() if cwd is None else cwd
+        return cls(find_root(here) or Path(os.path.abspath(here)))
+
+    def path(self, name: str) -> Path:
+        return Path(os.path.relpath(self.root / name))
+
+    @property
+    def plans(self) -> Path:
+        return self.path(PLANS_FOLDER)
+
+    @property
+    def rules(self) -> Path:
+        return self.path("rules")
+
+    @property
+    def waivers(self) -> Path:
+        return self.path("waivers.yaml")
+
+    @property
+    def settings_files(self) -> tuple[Path, Path]:
+        return self.path(PROJECT_FILE), self.path(PYPROJECT_FILE)
