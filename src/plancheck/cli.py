@@ -467,22 +467,27 @@ def check(
 
 
 def _refreshing(baseline: Path, protected: Callable[[], object]) -> Callable[[], object]:
-    """``--baseline-create`` may replace the baseline it names (that is how a baseline is
-    refreshed), but only when that file is a baseline; it replaces nothing else a run reads."""
+    """``--baseline-create`` may replace the ``--baseline`` file it names (that is how a
+    baseline is refreshed) when that file is a baseline; it replaces nothing else a run reads."""
     def build():
         from plancheck.baseline import load_baseline
         from plancheck.failures import ConfigError
 
         guard = protected()
-        if baseline.is_file():
-            try:
-                load_baseline(baseline)
-            except ConfigError:
-                guard.files.append(baseline)  # type: ignore[attr-defined]
-            else:
-                guard.files = [f for f in guard.files if f != baseline]  # type: ignore[attr-defined]
+        try:
+            load_baseline(baseline)
+        except ConfigError:
+            return guard
+        guard.files = [f for f in guard.files if not _same_file(f, baseline)]  # type: ignore[attr-defined]
         return guard
     return build
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _focus(paths: list[Path], with_relatives: bool, changed_only: str | None,

@@ -158,7 +158,11 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        problems += findings_from_validation_error(exc, data, loaded.positions, file, Plan, plan=plan_id)
+        # A scalar the loader could not read (``!!int ''``) is already reported at its position;
+        # the schema's complaint about the text it kept instead would say the same thing twice.
+        unreadable = {(f.line, f.column) for f in loaded.problems if f.code == "PC012"}
+        problems += [f for f in findings_from_validation_error(exc, data, loaded.positions, file, Plan, plan=plan_id)
+                     if (f.line, f.column) not in unreadable]
         return None, problems
     result = LoadedPlan(plan, file, path, loaded.positions)
     problems += [_locate(f, result) for f in check_structure(plan, catalog)]

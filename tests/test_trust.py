@@ -1,0 +1,422 @@
+"""Trust on every path: what a new user and an attacker tried, each a regression test.
+
+Every case runs the real command line in a fresh process (as a user, CI or the pre-commit
+hook would) on a throw-away copy of the committed plans, and asserts the one thing that
+broke: a crash, a silent miss, or a lost file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from plancheck.output import Interrupted, Protected, write_report
+
+SECONDS = 60
+LOCATED = re.compile(r"^\S.*:\d+:\d+: PC\d{3} ")
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = SECONDS
+        ) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "plancheck", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, check=False, env={**os.environ, **(env or {})},
+                          errors="surrogateescape")
+    for stream in (done.stdout, done.stderr):
+        assert "Traceback" not in stream and "internal error" not in stream, stream[-3000:]
+    return done
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for name in ("plans", "sources", "rules"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+def one_located_line(done: subprocess.CompletedProcess, code: str, file: str) -> str:
+    """The run's error: exit 2, one located line naming ``file`` with ``code``."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if f" {code} " in line]
+    assert len(lines) == 1, done.stdout + done.stderr
+    assert LOCATED.match(lines[0]) and lines[0].startswith(file + ":"), lines[0]
+    return lines[0]
+
+
+def break_plan(project: Path, name: str = "xiangtan") -> bytes:
+    """Leave a plan as it is while someone edits it: a syntax error at the end."""
+    path = project / "plans" / f"{name}.yaml"
+    path.write_bytes(path.read_bytes() + b"  unfinished: [\n")
+    return path.read_bytes()
+
+
+# ---- red on a fresh machine: one code for "too deep", whoever notices first
+
+@pytest.mark.parametrize("depth", [100, 10_000])
+def test_too_deep_is_pc006_whether_libyaml_or_plancheck_notices(tmp_path, depth):
+    (tmp_path / "deep.yaml").write_text("a: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    line = one_located_line(run("validate", "deep.yaml", cwd=tmp_path), "PC006", "deep.yaml")
+    assert "nesting deeper than 64 levels" in line
+
+
+# ---- never lose or replace a user's file
+
+def test_a_report_never_replaces_a_plan_that_does_not_load(project):
+    before = break_plan(project)
+    done = run("check", "-f", "json", "-o", "plans/xiangtan.yaml", cwd=project)
+    assert done.returncode == 2 and "refusing to write the report over an input file" in done.stderr
+    assert (project / "plans" / "xiangtan.yaml").read_bytes() == before
+    assert not list((project / "plans").glob(".*.tmp"))
+
+
+def test_a_report_never_replaces_the_source_of_a_plan_that_does_not_load(project):
+    break_plan(project)
+    source = project / "sources" / "xiangtan_carbon_peak.txt"
+    before = source.read_bytes()
+    done = run("check", "-f", "json", "-o", "sources/xiangtan_carbon_peak.txt", cwd=project)
+    assert done.returncode == 2 and "refusing" in done.stderr
+    assert source.read_bytes() == before
+
+
+WRITERS = [
+    ["check", "-f", "json", "-o"],
+    ["check", "--summary"],
+    ["check", "--baseline-create"],
+    ["compare", "chaling", "hunan", "-f", "markdown", "-o"],
+    ["compare", "chaling", "hunan", "--summary"],
+    ["schema", "-o"],
+    ["scaffold", "--from", "hunan", "--level", "county", "--force", "-o"],
+]
+VICTIMS = ["plans/chaling.yaml", "sources/hunan_carbon_peak.txt", "rules/indicators.yaml", "waivers.yaml",
+           ".plancheck.yaml", "pyproject.toml", "linked.json"]
+# Only check reads a baseline (--baseline); --baseline-create refreshing one is the next test.
+PAIRS = [(w, v) for w in WRITERS for v in VICTIMS] + [(w, "base.json") for w in WRITERS[:2]]
+
+
+@pytest.mark.parametrize(("writer", "victim"), PAIRS, ids=[f"{' '.join(w[:2])}-{v}" for w, v in PAIRS])
+def test_no_writer_touches_what_the_run_reads(project, writer, victim):
+    (project / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")
+    (project / ".plancheck.yaml").write_text("fail-on: error\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text("[project]\nname = 'mine'\n", encoding="utf-8")
+    (project / "base.json").write_text('{"schema_version": 1, "findings": []}\n', encoding="utf-8")
+    os.link(project / "plans" / "hunan.yaml", project / "linked.json")  # a hard link is the plan itself
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    extra = ["--baseline", "base.json"] if writer[0] == "check" and "--baseline-create" not in writer else []
+    done = run(*writer, victim, *extra, cwd=project)
+    assert done.returncode == 2 and "refusing to write the report over an input file" in done.stderr, done.stderr
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_baseline_create_refreshes_a_baseline_but_nothing_else(project):
+    first = run("check", "--baseline-create", "base.json", cwd=project)
+    assert first.returncode == 0 and json.loads((project / "base.json").read_text())["findings"]
+    (project / "base.json").write_text('{"schema_version": 1, "findings": []}\n', encoding="utf-8")
+    again = run("check", "--baseline-create", "base.json", cwd=project)
+    assert again.returncode == 0 and json.loads((project / "base.json").read_text())["findings"]
+    (project / "notes.json").write_text("my notes, not a baseline\n", encoding="utf-8")
+    run("check", "--baseline-create", "notes.json", cwd=project)  # an ordinary file may be replaced
+    assert json.loads((project / "notes.json").read_text())["schema_version"] == 1
+
+
+def test_dev_null_and_a_fifo_are_written_into_not_replaced(project):
+    done = run("check", "-f", "json", "-o", "/dev/null", cwd=project)
+    assert done.returncode == 1 and done.stdout == ""
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    fifo = project / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = run("check", "-f", "json", "-o", str(fifo), cwd=project)
+    reader.join(timeout=SECONDS)
+    assert done.returncode == 1
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(received[0])["schema_version"] == 1
+
+
+def test_a_socket_is_refused(project, tmp_path):
+    import socket
+
+    path = project / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    try:
+        done = run("check", "-f", "json", "-o", str(path), cwd=project)
+    finally:
+        server.close()
+    assert done.returncode == 2 and "not a regular file" in done.stderr
+    assert stat.S_ISSOCK(os.stat(path).st_mode)
+
+
+def _lines_then(action):
+    yield "first line\n"
+    action()
+    yield "never written\n"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_a_write_leaves_the_old_report_and_no_temporary_file(tmp_path, signum):
+    report = tmp_path / "report.txt"
+    report.write_text("the old report\n", encoding="utf-8")
+    with pytest.raises((Interrupted, KeyboardInterrupt)):
+        write_report(report, _lines_then(lambda: os.kill(os.getpid(), signum)), Protected())
+    assert report.read_text(encoding="utf-8") == "the old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]
+    assert signal.getsignal(signal.SIGTERM) is not None  # handlers are put back
+
+
+def test_an_exception_during_a_write_leaves_the_old_report_and_no_temporary_file(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("the old report\n", encoding="utf-8")
+
+    def fail() -> None:
+        raise ValueError("a reporter bug")
+
+    with pytest.raises(ValueError):
+        write_report(report, _lines_then(fail), Protected())
+    assert report.read_text(encoding="utf-8") == "the old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]
+
+
+def test_sigterm_to_a_real_run_writing_a_report_leaves_no_temporary_file(project):
+    """The process as a user's CI would stop it: the report is whole or the old one stays."""
+    report = project / "report.json"
+    report.write_text("old\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "plancheck", "check", "-f", "json", "-o", str(report)],
+                               cwd=project, stderr=subprocess.PIPE, text=True)
+    try:
+        process.wait(timeout=0.3)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGTERM)
+    process.wait(timeout=SECONDS)
+    text = report.read_text(encoding="utf-8")
+    assert text == "old\n" or json.loads(text)["schema_version"] == 1
+    assert not [p for p in project.iterdir() if p.name.endswith(".tmp")]
+
+
+# ---- sources stay inside the repository
+
+@pytest.mark.parametrize("source", ["/etc/passwd", "../../../../../../../../etc/passwd", "/proc/self/environ",
+                                    "../sources/link.txt", "../outside.fifo"])
+def test_a_source_outside_the_repository_is_refused_before_it_is_read(project, source):
+    (project / "sources" / "link.txt").symlink_to("/etc/passwd")
+    outside = project.parent / "outside.fifo"
+    if not outside.exists():
+        os.mkfifo(outside)  # opened for reading, it would block: the run's timeout proves it is not
+    plan = project / "plans" / "xiangtan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("../sources/xiangtan_carbon_peak.txt", source),
+                    encoding="utf-8")
+    if source == "../outside.fifo":
+        plan = project / "plans" / "nested"
+        plan.mkdir()
+        moved = plan / "xiangtan.yaml"
+        (project / "plans" / "xiangtan.yaml").rename(moved)
+        moved.write_text(moved.read_text(encoding="utf-8").replace(source, "../../../outside.fifo"), encoding="utf-8")
+        file = "plans/nested/xiangtan.yaml"
+    else:
+        file = "plans/xiangtan.yaml"
+    done = run("check", "-f", "text", cwd=project, timeout=30)
+    line = one_located_line(done, "PC018", file)
+    assert "outside the plan repository" in line
+    assert "root:" not in done.stdout + done.stderr  # nothing of /etc/passwd
+
+
+# ---- no internal errors, anywhere
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("!!bool maybe", "cannot read 'maybe' as !!bool"),
+    ("!!int ''", "as !!int"),
+    ("9" * 5000, "more than 100 digits"),
+    ("!!int " + "1" * 5000, "more than 100 digits"),
+    ("!!timestamp 2025-13-45", "as !!timestamp"),
+])
+def test_scalars_that_cannot_be_read_are_located(project, value, message):
+    plan = project / "plans" / "chaling.yaml"
+    text = plan.read_text(encoding="utf-8")
+    at = text.index("value: ") + len("value: ")
+    end = text.index("\n", at)
+    plan.write_text(text[:at] + value + text[end:], encoding="utf-8")
+    line_number = text[:at].count("\n") + 1
+    line = one_located_line(run("validate", "plans/chaling.yaml", cwd=project), "PC012", "plans/chaling.yaml")
+    assert line.startswith(f"plans/chaling.yaml:{line_number}:") and message in line
+
+
+@pytest.mark.parametrize(("name", "content", "file", "message"), [
+    ("pyproject.toml", "tool = 1\n", "pyproject.toml", "`tool` must be a table"),
+    ("pyproject.toml", "[tool]\nplancheck = 'x'\n", "pyproject.toml", "`tool.plancheck` must be a table"),
+    ("pyproject.toml", "[tool.plancheck\n", "pyproject.toml", "not valid TOML"),
+    ("pyproject.toml", b"\xff\xfe[tool]", "pyproject.toml", "UTF-16"),
+    ("rules/jurisdictions.yaml", "jurisdictions: 5\n", "rules/jurisdictions.yaml", "valid list"),
+    ("rules/settings.yaml", "severity: 5\n", "rules/settings.yaml", "severity"),
+    (".plancheck.yaml", "disable: [PC002]\n", ".plancheck.yaml", "PC002 is a load error"),
+    (".plancheck.yaml", "severity: {PC001: info}\n", ".plancheck.yaml", "PC001 is a load error"),
+    ("waivers.yaml", "waivers: {a: 1}\n", "waivers.yaml", "waivers"),
+])
+def test_configuration_files_that_cannot_be_used_are_located(project, name, content, file, message):
+    path = project / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    done = run("check", cwd=project)
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.startswith(file + ":")]
+    assert lines and message in lines[0], done.stderr
+    assert re.match(r"^\S+:\d+:\d+: PC0\d\d ", lines[0]), lines[0]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("[" * 5000 + "]" * 5000, "nested 5,000 levels deep"),
+    ('{"schema_version": 1, "findings": [1]}', "findings[0]"),
+    ('{"schema_version": 1,', "Expecting property name"),
+    ("[]", "schema_version"),
+])
+def test_baselines_that_cannot_be_used_are_located(project, content, message):
+    (project / "base.json").write_text(content, encoding="utf-8")
+    done = run("check", "--baseline", "base.json", cwd=project)
+    line = one_located_line(done, "PC016", "base.json")
+    assert message in line
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_baseline_that_is_not_a_regular_file_is_refused_at_once(project, special):
+    if special == "fifo":
+        os.mkfifo(project / "fifo")
+    done = run("check", "--baseline", special, cwd=project, timeout=30)
+    assert done.returncode == 2 and f"{special}: PC016 cannot read baseline: not a regular file" in done.stderr
+
+
+def _git(project: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+def test_a_plan_file_name_that_is_not_utf8(project):
+    _git(project, "init", "-q")
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "plans")
+    odd = os.fsencode(project / "plans") + b"/caf\xe9.yaml"
+    shutil.copy(project / "plans" / "chaling.yaml", odd)
+    os.remove(project / "plans" / "chaling.yaml")
+    done = run("check", "--changed-only", "HEAD", "-f", "json", cwd=project)
+    assert done.returncode in (0, 1)
+    files = {f["file"] for f in json.loads(done.stdout)["findings"]}
+    assert "plans/caf\\udce9.yaml" in done.stdout or any("caf" in f for f in files)
+    report = os.fsencode(project) + b"/report-\xff.json"
+    done = run("check", "-f", "json", "-o", os.fsdecode(report), cwd=project)
+    assert done.returncode in (0, 1) and json.loads(Path(os.fsdecode(report)).read_bytes())["findings"]
+
+
+# ---- commands that do what users expect
+
+def _waivers(project: Path, body: str) -> None:
+    (project / "waivers.yaml").write_text("waivers:\n" + body, encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "sarif", "junit", "github"])
+def test_compare_with_waivers_for_other_pairs_and_an_expired_one(project, fmt):
+    _waivers(project, "  - plan: xiangtan\n    code: PC201\n    reason: another pair's waiver\n"
+                      "  - plan: chaling\n    code: PC201\n    reason: agreed, for a while\n    expires: 2020-01-01\n")
+    done = run("compare", "chaling", "hunan", "-f", fmt, cwd=project, env={"PLANCHECK_TODAY": "2026-01-01"})
+    assert done.returncode == 1, done.stderr
+    if fmt == "sarif":  # the rules list names every code; results are what was found
+        found = {r["ruleId"] for r in json.loads(done.stdout)["runs"][0]["results"]}
+        assert "PC501" in found and "PC502" not in found
+    else:
+        assert "PC501" in done.stdout and "PC502" not in done.stdout
+    if fmt == "json":
+        document = json.loads(done.stdout)
+        assert [n["code"] for n in document["notes"]] == ["PC501"] and document["rows"]
+
+
+def test_compare_waiver_that_matches_waives_and_judges_no_other(project):
+    _waivers(project, "  - plan: chaling\n    code: PC201\n    reason: agreed with the province\n"
+                      "  - plan: chaling\n    code: PC101\n    reason: a provenance waiver compare cannot judge\n")
+    done = run("compare", "chaling", "hunan", "-f", "json", cwd=project)
+    document = json.loads(done.stdout)
+    weaker = [r for r in document["rows"] if r["code"] == "PC201"]
+    assert weaker and all(r["waiver"]["reason"] == "agreed with the province" for r in weaker)
+    assert document["notes"] == [] and done.returncode == 0
+
+
+def test_check_of_one_file_compares_it_with_its_ancestor(project):
+    done = run("check", "plans/chaling.yaml", "-f", "json", cwd=project)
+    findings = json.loads(done.stdout)["findings"]
+    assert done.returncode == 1
+    assert any(f["code"] == "PC201" and f["plan"] == "chaling" for f in findings)
+    assert {f["plan"] for f in findings} <= {"chaling", "hunan"}
+    # and a change to the province shows in its children
+    done = run("check", "plans/hunan.yaml", "-f", "json", cwd=project)
+    assert {"chaling", "xiangtan"} <= {f["plan"] for f in json.loads(done.stdout)["findings"]}
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github"])
+def test_compare_machine_formats_carry_load_errors(project, fmt):
+    break_plan(project, "chaling")
+    done = run("compare", "chaling", "hunan", "-f", fmt, cwd=project)
+    assert done.returncode == 2 and "PC002" in done.stdout and "PC002" in done.stderr
+    if fmt == "json":
+        document = json.loads(done.stdout)
+        assert document["rows"] == [] and document["notes"][0]["code"] == "PC002"
+        assert document["notes"][0]["file"] == "plans/chaling.yaml"
+
+
+def test_audit_fails_only_at_the_fail_level(project):
+    source = project / "sources" / "chaling_carbon_peak.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "到2025年，某项新指标达到99%。\n", encoding="utf-8")
+    done = run("audit", "chaling", "-f", "json", cwd=project)
+    findings = json.loads(done.stdout)["findings"]
+    assert findings and {f["severity"] for f in findings} == {"warning"}
+    assert done.returncode == 0
+    assert run("audit", "chaling", "--fail-on", "warning", cwd=project).returncode == 1
+
+
+def test_explain_without_a_code_lists_every_code(project):
+    done = run("explain", cwd=project)
+    codes = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert done.returncode == 0 and "PC001" in codes and "PC018" in codes and "PC502" in codes
+    assert codes == sorted(codes)
+
+
+def test_run_from_a_subfolder_finds_the_project_root(project):
+    from_root = run("check", "-f", "json", cwd=project)
+    from_plans = run("check", "-f", "json", cwd=project / "plans")
+    assert from_plans.returncode == from_root.returncode == 1
+    root_findings = json.loads(from_root.stdout)["findings"]
+    plans_findings = json.loads(from_plans.stdout)["findings"]
+    assert [f["file"] for f in plans_findings] == [f["file"].removeprefix("plans/") for f in root_findings]
+    compared = run("compare", "chaling", "hunan", "-f", "json", cwd=project / "sources")
+    assert compared.returncode == 1 and json.loads(compared.stdout)["rows"]
+
+
+def test_a_pyproject_table_marks_the_root(tmp_path, project):
+    (project / "pyproject.toml").write_text("[tool.plancheck]\nfail-on = 'never'\n", encoding="utf-8")
+    (project / "docs").mkdir()
+    done = run("check", cwd=project / "docs")
+    assert done.returncode == 0 and "none fails the run" in done.stderr
+
+
+ESC = "\x1b["
+
+
+@pytest.mark.parametrize(("args", "env", "coloured"), [
+    ([], {}, False),
+    (["--color", "always"], {}, True),
+    (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+    ([], {"FORCE_COLOR": "1"}, True),
+    ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+    (["--color", "always"], {"NO_COLOR": "1"}, True),
+])
+def test_colour_follows_the_flag_then_no_color_and_force_color(project, args, env, coloured):
+    clean = {k: "" for k in ("NO_COLOR", "FORCE_COLOR")}
+    done = run("compare", "chaling", "hunan", *args, cwd=project, env={**clean, **env})
+    assert (ESC in done.stdout) is coloured
