@@ -14,16 +14,24 @@ one forked process does the other half, so half the findings never travel at all
 
 Results are merged in file order and in the serial run's order of tasks, then sorted as
 always, so a parallel report is byte-identical to a serial one (tests/test_performance_paths.py).
+
+Every failure of any process ends them all: a worker that raised, was killed or ended before it
+was told to makes the parent raise ``WorkerFailure``, whose message is one line, and stop the
+others; a parent that dies leaves each worker the end of its pipe (each child closes the
+parent's ends it inherited), so the worker ends too (tests/test_workers_failure.py).
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import queue
+import signal
 import threading
 import traceback
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
@@ -57,8 +65,44 @@ jurisdiction's plans, citing the same source texts) mostly share a worker, and e
 gets a like share of provinces, cities and counties."""
 
 
-class WorkerError(RuntimeError):
-    """A worker process failed; the message carries its traceback."""
+class WorkerFailure(RuntimeError):
+    """A worker process raised, was killed, or ended before it was told to: the run has no
+    result. The message is one line naming the worker and what happened, for the CLI to print
+    as it is and exit 2; it is not a bug of the parent's, so it must not read as one. When the
+    worker raised, its traceback is the ``__cause__`` (shown with ``--debug``, which re-raises)
+    and ``traceback``."""
+
+    def __init__(self, message: str, trace: str | None = None) -> None:
+        super().__init__(message)
+        self.traceback = trace
+
+
+WorkerError = WorkerFailure
+"""The earlier name of ``WorkerFailure``."""
+
+
+class _RemoteTraceback(Exception):
+    """A worker's traceback as text, chained to the ``WorkerFailure`` so that a traceback
+    printed in the parent shows where the worker failed (as ``concurrent.futures`` does)."""
+
+    def __str__(self) -> str:
+        return f"\n\n(in the worker process)\n{self.args[0]}"
+
+
+class _Lost(Exception):
+    """The parent's side: a worker's connection gave an error report (``error``: the exception's
+    type name, one-line message and traceback), an end of file, or refused a message. Raised
+    where the worker is not known by number; ``Workers._watching`` turns it into a
+    ``WorkerFailure``."""
+
+    def __init__(self, connection: Connection, error: tuple[str, str, str] | None = None) -> None:
+        super().__init__()
+        self.connection, self.error = connection, error
+
+
+class _ParentGone(Exception):
+    """The worker's side: its connection to the parent reached its end or broke, so the parent
+    has ended (or failed and is about to end this process): there is nobody to tell anything."""
 
 
 class Workers:
@@ -73,7 +117,8 @@ class Workers:
         """File index → the worker that reads it and keeps its plan (0: this process)."""
         self.connections: dict[int, Connection] = {}
         """Worker (1 and up) → the pipe to its process."""
-        self.processes: list[Any] = []
+        self.processes: dict[int, Any] = {}
+        """Worker (1 and up) → its process."""
         self.stopped = False
         self.own: dict[int, LoadedPlan] = {}
         """File index → plan, for the files this process reads itself."""
@@ -83,14 +128,20 @@ class Workers:
         """Plan index (in ``headers``) → file index."""
         self.findings: list[Finding] = []
         """The plans' own findings, sorted as ``engine.validate`` sorts them."""
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forking else "spawn")
         try:
             for worker in range(1, jobs):
                 ours, theirs = context.Pipe()
                 self.connections[worker] = ours
-                process = context.Process(target=_serve, args=(theirs, self._share(worker), catalog), daemon=True)
+                # A forked child inherits this process's end of its own pipe and of every earlier
+                # worker's; it closes them first, or a parent killed with -9 would leave the pipes
+                # open and every worker waiting on them for ever. A spawned child inherits none.
+                inherited = tuple(self.connections.values()) if forking else ()
+                process = context.Process(target=_serve, daemon=True,
+                                          args=(theirs, self._share(worker), catalog, inherited, os.getpid()))
                 process.start()
-                self.processes.append(process)
+                self.processes[worker] = process
                 theirs.close()  # so that a worker that dies is seen as the end of its pipe
         except BaseException:
             self._close(failed=True)
@@ -101,7 +152,8 @@ class Workers:
 
     def __enter__(self) -> Workers:
         try:
-            self._read()
+            with self._watching():
+                self._read()
         except BaseException:  # a worker failed or the run was interrupted: none may be left behind
             self._close(failed=True)
             raise
@@ -112,17 +164,54 @@ class Workers:
         self._close(failed=kind is not None)
 
     def _close(self, failed: bool = False) -> None:
-        """Stop the workers; after a failure here, at once (one may be blocked sending findings
-        nobody will read)."""
-        self._stop()
-        for process in self.processes:
-            if failed:
+        """Stop the workers and wait until each has ended; after a failure here, at once (one may
+        be blocked sending findings nobody will read, and it is told nothing: a message could
+        follow half of one the failure cut short).
+
+        Without a failure here, a worker that did not end of itself (killed, say by the
+        out-of-memory killer, after it sent its last findings) still fails the run: whether a
+        run succeeded must not depend on when a process was killed."""
+        if failed:
+            self.stopped = True
+            for process in self.processes.values():
                 process.terminate()
+        else:
+            self._stop()
+        ended: dict[int, int | None] = {}
+        for worker, process in self.processes.items():
             process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
+            ended[worker] = process.exitcode
+            if process.exitcode is None:  # deaf to SIGTERM, or slow to end after all it sent was read
+                process.kill()
+                process.join(timeout=5)
         for connection in self.connections.values():
             connection.close()
+        if not failed:
+            for worker, status in ended.items():
+                if status:
+                    raise WorkerFailure(_ended(worker, status))
+
+    @contextmanager
+    def _watching(self) -> Iterator[None]:
+        """Name the worker whose connection failed (``_Lost``), and say what became of it."""
+        try:
+            yield
+        except _Lost as lost:
+            failure = self._failure(lost)
+            raise failure from failure.__cause__
+
+    def _failure(self, lost: _Lost) -> WorkerFailure:
+        worker = next(w for w, c in self.connections.items() if c is lost.connection)
+        error = lost.error if lost.error is not None else _last_word(lost.connection)
+        if error is not None:
+            name, message, trace = error
+            failure = WorkerFailure(f"worker process {worker} failed: {name}: {message} (this is a bug; run with "
+                                    "--debug for its traceback); no report was written", trace)
+            failure.__cause__ = _RemoteTraceback(trace)  # what --debug shows
+            return failure
+        process = self.processes[worker]
+        process.join(timeout=5)  # its pipe has ended, so it has too, or is about to
+        return WorkerFailure(_ended(worker, process.exitcode))
 
     def _stop(self) -> None:
         """Let the workers go as soon as nothing more is needed from them: a worker's exit (handing
@@ -133,7 +222,7 @@ class Workers:
         for connection in self.connections.values():
             try:
                 connection.send(("stop", None))
-            except OSError:  # it has already ended
+            except OSError:  # it has already ended: _close says how
                 pass
 
     def _read(self) -> None:
@@ -158,7 +247,8 @@ class Workers:
         """What ``engine.validate`` returns, the plans fetched from the workers only if kept."""
         result = Validation(findings=list(self.findings), files=len(self.files))
         if keep_plans:
-            plans = self._fetch(set(self.plan_files))
+            with self._watching():
+                plans = self._fetch(set(self.plan_files))
             result.plans = [plans[i] for i in self.plan_files]
         else:
             result.kept_elsewhere = list(self.headers)
@@ -178,18 +268,19 @@ class Workers:
             assigned[worker].append(replace(task, plan=at[task.plan], upper=upper))
             if upper is not None and self.owner[upper] != worker:
                 lacking[worker].add(upper)
-        uppers = self._hand_out(assigned, lacking)
         found: dict[int, list[Finding]] = {}
         reasons: dict[tuple[str, str], Reason] = {}
         comparing = list(self.connections.values())
-        with bulk_work():
-            own_tasks = task_findings(assigned[0], {**uppers, **self.own}, self.catalog)
-            for done, (index, findings) in enumerate(own_tasks, 1):
-                found[index] = findings
-                if done % SLICE == 0 and comparing:  # take what the workers have sent so far
-                    found.update(_arrived(comparing, reasons, block=False))
-            while comparing:
-                found.update(_arrived(comparing, reasons, block=True))
+        with self._watching():
+            uppers = self._hand_out(assigned, lacking)
+            with bulk_work():
+                own_tasks = task_findings(assigned[0], {**uppers, **self.own}, self.catalog)
+                for done, (index, findings) in enumerate(own_tasks, 1):
+                    found[index] = findings
+                    if done % SLICE == 0 and comparing:  # take what the workers have sent so far
+                        found.update(_arrived(comparing, reasons, block=False))
+                while comparing:
+                    found.update(_arrived(comparing, reasons, block=True))
         result = self.validation(keep_plans)
         result.findings = sort_findings(result.findings + [f for task in tasks for f in found[at[task.plan]]])
         if keep_plans:
@@ -208,13 +299,13 @@ class Workers:
         asked = self._ask(wanted)
         for worker, connection in self.connections.items():
             here = {i: self.own[i] for i in sorted(lacking[worker]) if self.owner[i] == 0}
-            connection.send(("hierarchy", (here, assigned[worker], len(here) < len(lacking[worker]))))
+            _send(connection, ("hierarchy", (here, assigned[worker], len(here) < len(lacking[worker]))))
         uppers = {i: self.own[i] for i in wanted if self.owner[i] == 0}
         for some in _gather(asked):
             uppers.update(some)
         for worker, connection in self.connections.items():
             if any(self.owner[i] != 0 for i in lacking[worker]):
-                connection.send(("uppers", {i: uppers[i] for i in sorted(lacking[worker]) if self.owner[i] != 0}))
+                _send(connection, ("uppers", {i: uppers[i] for i in sorted(lacking[worker]) if self.owner[i] != 0}))
         return uppers
 
     def _ask(self, files: set[int]) -> list[Connection]:
@@ -223,7 +314,7 @@ class Workers:
         for worker, connection in self.connections.items():
             theirs = sorted(i for i in files if self.owner[i] == worker)
             if theirs:
-                connection.send(("plans", theirs))
+                _send(connection, ("plans", theirs))
                 asked.append(connection)
         return asked
 
@@ -260,50 +351,118 @@ def _arrived(comparing: list[Connection], reasons: dict[tuple[str, str], Reason]
 
 
 def _receive(connection: Connection) -> Any:
+    """A worker's next answer; its end, its death within a message, or its error report raise ``_Lost``."""
     try:
         status, value = connection.recv()
-    except EOFError:
-        raise WorkerError("a worker process ended unexpectedly") from None
+    except (EOFError, OSError):
+        raise _Lost(connection) from None
     if status != "ok":
-        raise WorkerError(f"a worker process failed:\n{value}")
+        raise _Lost(connection, value)
     return value
 
 
-def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catalog) -> None:
-    """A worker: read its files, then answer the parent's requests until told to stop."""
+def _send(connection: Connection, message: Any) -> None:
+    """A message to a worker; one that has ended (the pipe is broken) raises ``_Lost``."""
+    try:
+        connection.send(message)
+    except OSError:
+        raise _Lost(connection) from None
+
+
+def _last_word(connection: Connection) -> tuple[str, str, str] | None:
+    """The error report a worker sent before it ended, if any: a message to it fails once it has
+    ended, while what it said before, maybe why, is still in the pipe. Only ended workers are
+    asked, so the pipe reaches its end."""
+    try:
+        while connection.poll(0):
+            status, value = connection.recv()
+            if status != "ok":
+                return value
+    except (EOFError, OSError):
+        pass
+    return None
+
+
+def _ended(worker: int, status: int | None) -> str:
+    """The message for a worker that ended before it was told to, by its exit status."""
+    if status is None:
+        how = "it closed its pipe but was still running"
+    elif status < 0:
+        try:
+            how = f"killed by signal {-status}, {signal.Signals(-status).name}"
+        except ValueError:
+            how = f"killed by signal {-status}"
+    else:
+        how = f"exit status {status}"
+    return f"worker process {worker} ended unexpectedly ({how}); no report was written"
+
+
+def _one_line(error: BaseException) -> str:
+    """An exception's message on one line (a pydantic error, say, spans several)."""
+    return " ".join(str(error).split()) or "(no message)"
+
+
+def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catalog,
+           inherited: tuple[Connection, ...] = (), parent: int | None = None) -> None:
+    """A worker: read its files, then answer the parent's requests until told to stop.
+
+    ``inherited``: the parent's ends of the pipes, which a forked worker holds too; closed at
+    once, so that the parent's death ends this worker's pipe. The worker then ends by itself,
+    at the next message it reads or writes, or at the next file it reads (``parent``: the
+    parent's process id, taken before the worker started, for ``_read_share``)."""
+    for end in inherited:
+        end.close()
     gc.disable()  # as in engine.bulk_work: nothing here makes reference cycles
     sender = _Sender(connection)
     try:
         plans: dict[int, LoadedPlan] = {}
         reasons: dict[tuple[str, str], tuple[str, str]] = {}
-        read = [(index, header, _pack(found, reasons)) for index, header, found in _read_share(share, catalog, plans)]
+        read = [(index, header, _pack(found, reasons))
+                for index, header, found in _read_share(share, catalog, plans, parent)]
         sender.send(("ok", read))
         while True:
-            request, argument = connection.recv()
+            request, argument = _request(connection)
             if request == "plans":
                 sender.send(("ok", {i: plans[i] for i in argument}))
             elif request == "hierarchy":
                 uppers, tasks, more = argument
                 if more:  # plans another worker holds, passed on by the parent
-                    uppers.update(connection.recv()[1])
+                    uppers.update(_request(connection)[1])
                 _compare(sender, tasks, {**uppers, **plans}, catalog)
             else:
                 break
-    except EOFError:  # the parent is gone
+    except _ParentGone:
         pass
-    except BaseException:  # noqa: BLE001 - the parent re-raises it with this traceback
-        if sender.error is None:
-            sender.send(("error", traceback.format_exc()))
+    except BaseException as exc:  # noqa: BLE001 - the parent raises WorkerFailure with it
+        try:
+            sender.send(("error", (type(exc).__name__, _one_line(exc), traceback.format_exc())))
+        except _ParentGone:
+            pass
     finally:
         sender.close()
 
 
-def _read_share(share: list[tuple[int, Path]], catalog: Catalog, plans: dict[int, LoadedPlan]
-                ) -> list[tuple[int, PlanHeader | None, list[Finding]]]:
-    """Read and validate a worker's files, keeping each plan read in ``plans``."""
+def _request(connection: Connection) -> Any:
+    """The parent's next message to a worker."""
+    try:
+        return connection.recv()
+    except (EOFError, OSError):  # OSError: the parent died within a message, or with ours unread
+        raise _ParentGone from None
+
+
+def _read_share(share: list[tuple[int, Path]], catalog: Catalog, plans: dict[int, LoadedPlan],
+                parent: int | None = None) -> list[tuple[int, PlanHeader | None, list[Finding]]]:
+    """Read and validate a worker's files, keeping each plan read in ``plans``.
+
+    ``parent``: in a worker, the parent's process id. Reading is the one long stretch in which a
+    worker neither reads nor writes its pipe (a national share takes seconds), so it looks
+    before each file whether it has been orphaned (its parent id changes when the parent dies);
+    one system call per file."""
     cache: dict[str, tuple] = {}
     read = []
     for index, path in share:
+        if parent is not None and os.getppid() != parent:
+            raise _ParentGone
         plan, findings = validate_file(path, catalog, cache)
         if plan is not None:
             plans[index] = plan
@@ -347,7 +506,7 @@ class _Sender:
 
     def send(self, message: Any) -> None:
         if self.error is not None:
-            raise self.error
+            raise _ParentGone from self.error
         self.queue.put(ForkingPickler.dumps(message))
 
     def _write(self) -> None:
