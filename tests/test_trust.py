@@ -420,3 +420,20 @@ def test_colour_follows_the_flag_then_no_color_and_force_color(project, args, en
     clean = {k: "" for k in ("NO_COLOR", "FORCE_COLOR")}
     done = run("compare", "chaling", "hunan", *args, cwd=project, env={**clean, **env})
     assert (ESC in done.stdout) is coloured
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_bad_plan_among_many_is_located_with_or_without_workers(project, jobs):
+    """Workers read plans through the same reader: the same located line either way."""
+    chaling = (project / "plans" / "chaling.yaml").read_text(encoding="utf-8")
+    for i in range(70):  # more than engine.PARALLEL_MIN_FILES, so -j2 starts a worker
+        (project / "plans" / f"county{i:02}.yaml").write_text(
+            chaling.replace("  id: chaling\n", f"  id: county{i:02}\n"), encoding="utf-8")
+    bad = project / "plans" / "county69.yaml"
+    text = bad.read_text(encoding="utf-8")
+    at = text.index("value: ") + len("value: ")
+    bad.write_text(text[:at] + "!!bool maybe" + text[text.index("\n", at):], encoding="utf-8")
+    done = run("check", "-j", jobs, "-f", "json", cwd=project, timeout=120)
+    assert done.returncode == 2
+    located = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "PC012"]
+    assert [(f["file"], f["line"]) for f in located] == [("plans/county69.yaml", text[:at].count("\n") + 1)]

@@ -294,8 +294,6 @@ cli.main(["check", "plans", "-j", "2"])
 """
 
 
-@pytest.mark.xfail(strict=True, reason="cli.main does not yet report workers.WorkerFailure as an error; "
-                                       "remove this mark with that change")
 def test_the_cli_reports_a_worker_failure_as_an_error_not_a_bug():
     env = {k: v for k, v in os.environ.items() if k != "PLANCHECK_DEBUG"}
     ran = subprocess.run([sys.executable, "-c", FAILING_CHECK, KILLED], cwd=REPO, env=env, capture_output=True,

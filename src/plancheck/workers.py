@@ -52,6 +52,7 @@ from plancheck.engine import (
     task_findings,
     validate_file,
 )
+from plancheck.failures import RunFailure
 from plancheck.findings import Finding, sort_findings
 from plancheck.reason import Reason
 
@@ -65,7 +66,7 @@ jurisdiction's plans, citing the same source texts) mostly share a worker, and e
 gets a like share of provinces, cities and counties."""
 
 
-class WorkerFailure(RuntimeError):
+class WorkerFailure(RunFailure):
     """A worker process raised, was killed, or ended before it was told to: the run has no
     result. The message is one line naming the worker and what happened, for the CLI to print
     as it is and exit 2; it is not a bug of the parent's, so it must not read as one. When the
