@@ -129,20 +129,47 @@ def test_baseline_create_refreshes_a_baseline_but_nothing_else(project):
     assert json.loads((project / "notes.json").read_text())["schema_version"] == 1
 
 
-def test_dev_null_and_a_fifo_are_written_into_not_replaced(project):
-    done = run("check", "-f", "json", "-o", "/dev/null", cwd=project)
-    assert done.returncode == 1 and done.stdout == ""
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+def test_a_character_device_and_a_fifo_are_written_into_not_replaced(project):
+    """The device is a pseudo-terminal this test owns (a character device, as /dev/null is):
+    if the rule ever broke, the test must not replace the machine's /dev/null."""
+    controller, device = os.openpty()
+    try:
+        name = os.ttyname(device)
+        received = bytearray()
+
+        def drain() -> None:
+            while True:
+                try:
+                    chunk = os.read(controller, 65536)
+                except OSError:  # the device side closed
+                    return
+                if not chunk:
+                    return
+                received.extend(chunk)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        done = run("check", "-f", "json", "-o", name, cwd=project)
+        assert done.returncode == 1 and done.stdout == "", done.stderr
+        assert stat.S_ISCHR(os.stat(name).st_mode)
+        os.close(device)
+        device = -1
+        reader.join(timeout=SECONDS)
+        assert b'"schema_version": 1' in bytes(received)
+    finally:
+        os.close(controller)
+        if device >= 0:
+            os.close(device)
     fifo = project / "report.fifo"
     os.mkfifo(fifo)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
-    reader.start()
+    got: list[bytes] = []
+    fifo_reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    fifo_reader.start()
     done = run("check", "-f", "json", "-o", str(fifo), cwd=project)
-    reader.join(timeout=SECONDS)
+    fifo_reader.join(timeout=SECONDS)
     assert done.returncode == 1
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
-    assert json.loads(received[0])["schema_version"] == 1
+    assert json.loads(got[0])["schema_version"] == 1
 
 
 def test_a_socket_is_refused(project, tmp_path):
