@@ -38,7 +38,7 @@ def test_project_file_downgrades_and_disables(project):
     (project / ".plancheck.yaml").write_text("severity: {PC201: warning}\ndisable: [PC207, PC208]\n", encoding="utf-8")
     result = run_check(project)
     findings = json.loads(result.stdout)["findings"]
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output[-3000:]
     assert {f["severity"] for f in findings if f["code"] == "PC201"} == {"warning"}
     assert not any(f["code"] in ("PC207", "PC208") for f in findings)
     # The command line wins over the file.

@@ -196,11 +196,21 @@ def _lines_then(action):
 def test_a_signal_during_a_write_leaves_the_old_report_and_no_temporary_file(tmp_path, signum):
     report = tmp_path / "report.txt"
     report.write_text("the old report\n", encoding="utf-8")
-    with pytest.raises((Interrupted, KeyboardInterrupt)):
-        write_report(report, _lines_then(lambda: os.kill(os.getpid(), signum)), Protected())
+    handlers = {s: signal.getsignal(s) for s in HELD}
+    try:
+        with pytest.raises(Interrupted) as raised:
+            write_report(report, _lines_then(lambda: os.kill(os.getpid(), signum)), Protected())
+        # The first signal holds the others until the process ends, so a second one cannot cut
+        # the clean-up short (the CLI then exits 128 + signum).
+        assert raised.value.signum == signum and set(HELD) <= signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
     assert report.read_text(encoding="utf-8") == "the old report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]
-    assert signal.getsignal(signal.SIGTERM) is not None  # handlers are put back
+    assert {s: signal.getsignal(s) for s in HELD} == handlers  # handlers are put back
+
+
+HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def test_an_exception_during_a_write_leaves_the_old_report_and_no_temporary_file(tmp_path):
@@ -464,3 +474,229 @@ def test_a_bad_plan_among_many_is_located_with_or_without_workers(project, jobs)
     assert done.returncode == 2
     located = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "PC012"]
     assert [(f["file"], f["line"]) for f in located] == [("plans/county69.yaml", text[:at].count("\n") + 1)]
+
+
+# ---- a second round: what an adversarial tester found once the first round was fixed
+
+HEX = "0x" + "f" * 3700
+
+
+@pytest.mark.parametrize(("name", "find", "replace"), [
+    ("plans/chaling.yaml", "  level: county\n", "  level: county\n  year_of_note: " + HEX + "\n"),
+    ("rules/jurisdictions.yaml", "parent: null}", "parent: " + HEX + "}"),
+    ("rules/settings.yaml", "fail-on: error", "fail-on: " + HEX),
+])
+def test_integers_in_any_base_are_bounded(project, name, find, replace):
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert find in text
+    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
+    done = run("check", cwd=project)
+    assert done.returncode == 2
+    assert any(line.startswith(name + ":") and "more than 100 digits" in line
+               for line in (done.stdout + done.stderr).splitlines()), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("base.json", '{"schema_version": 1, "findings": [], "n": ' + "1" * 5000 + "}", "cannot read baseline"),
+    ("base.json", '{"schema_version": 1, "findings": [], "findings": []}', "repeated key 'findings'"),
+])
+def test_baselines_with_huge_numbers_or_repeated_keys(project, name, content, message):
+    (project / name).write_text(content, encoding="utf-8")
+    line = one_located_line(run("check", "--baseline", name, cwd=project), "PC016", name)
+    assert message in line
+
+
+def test_pyproject_with_a_huge_integer_and_errors_at_their_line(project):
+    (project / "pyproject.toml").write_text("[tool.plancheck]\nfail-on = 'error'\n[project]\nx = " + "1" * 5000 + "\n",
+                                            encoding="utf-8")
+    assert one_located_line(run("check", cwd=project), "PC016", "pyproject.toml")
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n\n[tool.plancheck]\nfail-on = 'error'\n"
+                                            "severity = {PC201 = 'fatal'}\n", encoding="utf-8")
+    line = one_located_line(run("check", cwd=project), "PC016", "pyproject.toml")
+    assert line.startswith("pyproject.toml:6:1:"), line
+
+
+@pytest.mark.parametrize(("source", "why"), [
+    ("../sources/chaling\\0_carbon_peak.txt", "NUL"),
+    ("../sources/" + "a" * 5000 + ".txt", "too long"),
+])
+def test_source_names_that_cannot_name_a_file(project, source, why):
+    plan = project / "plans" / "chaling.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("source: ../sources/chaling_carbon_peak.txt",
+                                                             f'source: "{source}"'), encoding="utf-8")
+    line = one_located_line(run("check", cwd=project), "PC013", "plans/chaling.yaml")
+    assert "cannot be a file name" in line and why.lower() in line.lower()
+
+
+def test_paths_the_file_system_refuses(project):
+    (project / "plans" / "loop.yaml").symlink_to("loop.yaml")
+    for args in (["check", "plans/loop.yaml"], ["check", "x" * 300 + ".yaml"], ["compare", "y" * 300, "hunan"]):
+        done = run(*args, cwd=project)
+        assert done.returncode == 2 and done.stderr.count("\n") <= 2, (args, done.stderr)
+    os.remove(project / "plans" / "loop.yaml")
+
+
+def test_sarif_with_a_file_name_that_is_not_utf8(project):
+    shutil.copy(project / "plans" / "chaling.yaml", os.fsencode(project / "plans") + b"/ch\xffaling.yaml")
+    os.remove(project / "plans" / "chaling.yaml")
+    done = run("check", "-f", "sarif", cwd=project)
+    assert done.returncode == 1
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(done.stdout)["runs"][0]["results"]}
+    assert "plans/ch%FFaling.yaml" in uris
+
+
+def test_a_bad_pinned_date_and_a_removed_working_folder(project):
+    done = run("check", cwd=project, env={"PLANCHECK_TODAY": "2025-02-30"})
+    assert done.returncode == 2 and "$PLANCHECK_TODAY:1:1: PC016 PLANCHECK_TODAY must be a date" in done.stderr
+    gone = project / "gone"
+    gone.mkdir()
+    script = f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); " \
+             "sys.argv = ['plancheck', 'check']; runpy.run_module('plancheck', run_name='__main__')"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=SECONDS)
+    assert done.returncode == 2 and "the working folder cannot be used" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_fifo_in_the_plans_folder_does_not_block_the_output_guard(project):
+    os.mkfifo(project / "plans" / "pipe.yaml")
+    (project / "r.json").write_text("old\n", encoding="utf-8")
+    done = run("check", "-f", "json", "-o", "r.json", cwd=project, timeout=30)  # a FIFO is no plan: not read
+    assert done.returncode == 1 and json.loads((project / "r.json").read_text())["findings"]
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "loop"])
+@pytest.mark.parametrize("name", [".plancheck.yaml", "waivers.yaml", "rules/settings.yaml",
+                                  "rules/jurisdictions.yaml"])
+def test_a_settings_file_that_is_not_a_file_is_refused_not_ignored(project, name, kind):
+    path = project / name
+    if path.exists():
+        path.unlink()
+    {"folder": path.mkdir, "fifo": lambda: os.mkfifo(path), "loop": lambda: path.symlink_to(path.name)}[kind]()
+    done = run("check", cwd=project, timeout=30)
+    assert done.returncode == 2 and any(line.startswith(name + ":") for line in done.stderr.splitlines()), \
+        done.stderr
+
+
+def test_a_registry_that_lists_a_jurisdiction_twice(project):
+    registry = project / "rules" / "jurisdictions.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") +
+                        "  - {id: zhuzhou, name: 株洲市, level: city, parent: xiangtan}\n", encoding="utf-8")
+    line = one_located_line(run("check", cwd=project), "PC016", "rules/jurisdictions.yaml")
+    assert "listed twice" in line
+
+
+@pytest.mark.parametrize("spelling", [
+    "source: &src ../sources/chaling_carbon_peak.txt",
+    "source:\n      ../sources/chaling_carbon_peak.txt",
+    'source: "../sources/chaling_carbon_peak\\x2etxt"',
+])
+@pytest.mark.parametrize("loads", [True, False])
+def test_every_spelling_of_a_source_is_protected(project, spelling, loads):
+    plan = project / "plans" / "chaling.yaml"
+    text = plan.read_text(encoding="utf-8").replace("source: ../sources/chaling_carbon_peak.txt", spelling)
+    if not loads:
+        text += "  unfinished: [\n"
+    plan.write_text(text, encoding="utf-8")
+    source = project / "sources" / "chaling_carbon_peak.txt"
+    before = source.read_bytes()
+    done = run("compare", "xiangtan", "hunan", "-f", "json", "-o", "sources/chaling_carbon_peak.txt", cwd=project)
+    assert done.returncode == 2 and "refusing" in done.stderr
+    assert source.read_bytes() == before
+
+
+def test_a_source_folder_is_protected_as_a_whole_and_by_identity(project):
+    (project / "sources" / "notes.txt").write_text("an analyst's notes\n", encoding="utf-8")
+    os.link(project / "rules" / "settings.yaml", project / "hl.md")
+    for args in (["check", "-f", "json", "-o", "sources/notes.txt"], ["check", "--summary", "hl.md"]):
+        done = run(*args, cwd=project)
+        assert done.returncode == 2 and "refusing" in done.stderr, args
+    assert (project / "sources" / "notes.txt").read_text(encoding="utf-8") == "an analyst's notes\n"
+    assert (project / "rules" / "settings.yaml").read_bytes() == (REPO / "rules" / "settings.yaml").read_bytes()
+
+
+def test_a_plan_not_named_yaml_protects_its_source(project):
+    (project / "drafts").mkdir()
+    draft = project / "drafts" / "draft.txt"
+    draft.write_text((project / "plans" / "chaling.yaml").read_text(encoding="utf-8").replace(
+        "../sources/chaling_carbon_peak.txt", "draft_source.txt").replace("  id: chaling\n", "  id: draft\n"),
+        encoding="utf-8")
+    (project / "drafts" / "draft_source.txt").write_text("草稿\n", encoding="utf-8")
+    done = run("check", "drafts/draft.txt", "-f", "json", "-o", "drafts/draft_source.txt", cwd=project)
+    assert done.returncode == 2 and (project / "drafts" / "draft_source.txt").read_text(encoding="utf-8") == "草稿\n"
+    draft.write_text('{"schema_version": 1, "findings": []}\n', encoding="utf-8")
+    done = run("check", "drafts/draft.txt", "--baseline-create", "drafts/draft.txt", cwd=project)
+    assert done.returncode == 2 and draft.read_text(encoding="utf-8") == '{"schema_version": 1, "findings": []}\n'
+
+
+def test_the_repository_is_protected_when_a_run_points_elsewhere(project):
+    (project / "other").mkdir()
+    shutil.copy(project / "plans" / "chaling.yaml", project / "other" / "chaling.yaml")
+    shutil.copy(project / "plans" / "hunan.yaml", project / "other" / "hunan.yaml")
+    (project / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    for args in (["compare", "chaling", "hunan", "--plans", "other", "-o", "plans/chaling.yaml"],
+                 ["check", "--waivers", "other/none.yaml", "-o", "waivers.yaml"],
+                 ["check", "--rules", str(REPO / "rules"), "-o", "rules/settings.yaml"],
+                 ["check", "--baseline-create", ".plancheck.yaml"],
+                 ["check", "-o", "pyproject.toml"]):
+        done = run(*args, cwd=project)
+        assert done.returncode == 2 and "refusing" in done.stderr, (args, done.stderr)
+    outside = run("check", str(project / "plans"), "-o", str(project / ".plancheck.yaml"), cwd=project.parent)
+    assert outside.returncode == 2 and "refusing" in outside.stderr
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+    assert not (project / ".plancheck.yaml").exists() and not (project / "pyproject.toml").exists()
+
+
+def test_a_summary_is_appended_whole_or_not_at_all(project):
+    import resource
+
+    summary = project / "summary.md"
+    summary.write_text("OLD\n", encoding="utf-8")
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+    done = subprocess.run([sys.executable, "-m", "plancheck", "check", "-f", "json", "--summary", str(summary)],
+                          cwd=project, capture_output=True, text=True, timeout=SECONDS, preexec_fn=small_files)
+    assert done.returncode == 2 and "left as it was" in done.stderr, done.stderr[-500:]
+    assert summary.read_text(encoding="utf-8") == "OLD\n"
+
+
+def test_one_file_for_report_and_summary_is_refused(project):
+    done = run("check", "-o", "r.md", "--summary", "r.md", cwd=project)
+    assert done.returncode == 2 and "same file" in done.stderr and not (project / "r.md").exists()
+
+
+def test_colour_asked_for_wins_over_term_dumb(project):
+    done = run("compare", "chaling", "hunan", "--color", "always", cwd=project, env={"TERM": "dumb"})
+    assert ESC in done.stdout
+
+
+def test_a_plan_linked_out_of_the_repository_is_not_read(project, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("elsewhere") / "secret.yaml"
+    secret.write_text("jurisdiction: {id: SECRET_TOKEN_abc123}\n", encoding="utf-8")
+    (project / "plans" / "leak.yaml").symlink_to(secret)
+    done = run("check", cwd=project)
+    line = one_located_line(done, "PC018", "plans/leak.yaml")
+    assert "SECRET_TOKEN" not in done.stdout + done.stderr and "outside the plan repository" in line
+
+
+def test_bidirectional_overrides_do_not_reach_the_terminal():
+    from plancheck.reporters.plain import sanitize
+
+    assert sanitize("abc\u202edef\u2066") == "abc\\x202edef\\x2066"
+
+
+def test_changed_only_in_a_folder_whose_name_ends_in_a_space(tmp_path):
+    root = tmp_path / "repo "
+    for name in ("plans", "sources", "rules"):
+        shutil.copytree(REPO / name, root / name)
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "plans")
+    plan = root / "plans" / "chaling.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    done = run("check", "--changed-only", "HEAD", "-f", "json", cwd=root)
+    assert "chaling" in {f["plan"] for f in json.loads(done.stdout)["findings"]}

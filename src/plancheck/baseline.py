@@ -62,9 +62,11 @@ def load_baseline(path: Path) -> Counter[Key]:
     if depth > MAX_BASELINE_DEPTH:
         raise refuse(f"nested {depth:,} levels deep; a baseline is an object holding a list of flat entries")
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise refuse(exc.msg, exc.lineno, exc.colno) from None
+    except ValueError as exc:  # an integer too long to convert, a repeated key
+        raise refuse(str(exc).split(";")[0]) from None
     if not isinstance(data, dict) or data.get("schema_version") != BASELINE_VERSION \
             or not isinstance(data.get("findings"), list):
         raise refuse(f"expected an object with schema_version {BASELINE_VERSION} and a findings list "
@@ -88,6 +90,15 @@ def _nesting(text: str) -> int:
         elif char in "]}":
             depth -= 1
     return deepest
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object whose keys repeat would silently keep the last value, as YAML would."""
+    keys = [k for k, _ in pairs]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValueError(f"repeated key {repeated[0]!r} in one object")
+    return dict(pairs)
 
 
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')

@@ -83,6 +83,11 @@ def _guarded(command: Callable[..., None]) -> Callable[..., None]:
                 raise
             sys.stderr.write(f"plancheck: error: {exc}\n")
             raise typer.Exit(EXIT_ERROR) from None
+        except OSError as exc:  # the file system refused a path the user gave (too long, a loop)
+            if _debug() or exc.filename is None:
+                raise
+            sys.stderr.write(f"plancheck: error: {exc.filename}: {exc.strerror or exc}\n")
+            raise typer.Exit(EXIT_ERROR) from None
     return run
 
 
@@ -111,7 +116,12 @@ def _unusable(problems: list) -> NoReturn:
 def _project():  # -> Project
     """The project root this run works in (found once; docs/design.md, "Project root")."""
     global _PROJECT
-    here = os.getcwd()
+    try:
+        here = os.getcwd()
+    except OSError as exc:  # the working folder was removed under the shell
+        sys.stderr.write(f"plancheck: error: the working folder cannot be used ({exc.strerror or exc}); "
+                         "cd into the plan repository\n")
+        raise typer.Exit(EXIT_ERROR) from None
     if _PROJECT is None or _PROJECT[0] != here:
         from plancheck.project import Project
 
@@ -237,7 +247,8 @@ def audit(
         load_errors = load_errors or result.has_load_errors
     _write_findings(findings, output_format)
     if output_format is TextOrJson.text:
-        sys.stderr.write(f"plancheck: {len(findings)} unexplained sentence{'s' if len(findings) != 1 else ''}\n")
+        unexplained = sum(1 for f in findings if f.code == "PC103")
+        sys.stderr.write(f"plancheck: {unexplained} unexplained sentence{'s' if unexplained != 1 else ''}\n")
     raise typer.Exit(EXIT_ERROR if load_errors else exit_code_for(findings, fail_level))
 
 
@@ -285,6 +296,7 @@ def compare(
     from plancheck.reporters.dispatch import render_comparison, render_findings
 
     use_color = _use_color(color, output)
+    _distinct(output, summary)
     settings, fail_level, catalog = _setup(rules, fail_on)
     plans = _plans_dir(plans_dir)
     lower_path, upper_path = resolve_plan(lower, plans), resolve_plan(upper, plans)
@@ -328,6 +340,12 @@ def _plain(problems: list) -> str:
     return render_findings(problems)
 
 
+def _distinct(output: Path | None, summary: Path | None) -> None:
+    """``-o`` and ``--summary`` naming one file would append the summary to the report."""
+    if output is not None and summary is not None and os.path.abspath(output) == os.path.abspath(summary):
+        raise typer.BadParameter("-o and --summary name the same file", param_hint="--summary")
+
+
 def _use_color(choice: ColorChoice, output: Path | None) -> bool:
     """``--color``; with ``auto``, NO_COLOR (no-color.org) turns colour off, FORCE_COLOR on,
     and otherwise a terminal on standard output decides. A file never gets colour unless asked."""
@@ -337,18 +355,27 @@ def _use_color(choice: ColorChoice, output: Path | None) -> bool:
         return False
     if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
         return True
-    return output is None and sys.stdout.isatty()
+    return output is None and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _protected(plan_files: list[Path], plan_folders: list[Path], rules: Path | None, files: list[Path]):
     """What no report of this run may be written over (plancheck.output.Protected): the plans
     it was pointed at and every plan in its folders, their sources, rules, waivers, baseline
-    and settings. Built only when a file is written."""
+    and settings; and the same of every project those plans sit in (a run pointed at another
+    folder, or started outside the repository, protects the repository's files all the same).
+    Built only when a file is written."""
     from plancheck.output import Protected
+    from plancheck.project import Project, find_root
 
-    settings_files = list(_project().settings_files)
-    return Protected(files=[*plan_files, *files, *settings_files], plan_folders=plan_folders,
-                     folders=[_rules_dir(rules)])
+    projects = {_project().root: _project()}
+    for place in [*plan_folders, *(p.parent for p in plan_files)]:
+        root = find_root(place)
+        if root is not None:
+            projects.setdefault(root, Project(root))
+    reserved = [path for project in projects.values() for path in (*project.settings_files, project.waivers)]
+    return Protected(plans=plan_files, files=[*files, *reserved],
+                     plan_folders=[*plan_folders, *(p.plans for p in projects.values())],
+                     folders=[_rules_dir(rules), *(p.rules for p in projects.values())], reserved=reserved)
 
 
 def _emit(text, output: Path | None, protected: Callable[[], object] | None = None, append: bool = False) -> None:
@@ -432,6 +459,7 @@ def check(
     from plancheck.engine import restrict_to_relatives
     from plancheck.reporters.dispatch import render_check
 
+    _distinct(output, summary)
     settings, fail_level, catalog = _setup(rules, fail_on)
     plans = _plans_dir(plans_dir)
     rules_dir = _rules_dir(rules)
@@ -501,7 +529,8 @@ def _focus(paths: list[Path], with_relatives: bool, changed_only: str | None,
         except VcsError as exc:
             sys.stderr.write(f"plancheck: --changed-only {changed_only}: {exc}\n")
             raise typer.Exit(EXIT_ERROR) from None
-        return [p for p in changed if p.suffix in (".yaml", ".yml")]
+        named = [p for p in paths if not p.is_dir()]  # files named beside --changed-only are reported on too
+        return [p for p in changed if p.suffix in (".yaml", ".yml")] + named
     files = [p for p in paths if not p.is_dir()]
     if with_relatives and not files:
         raise typer.BadParameter("name the plan files to report on", param_hint="--with-relatives")

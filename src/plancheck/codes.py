@@ -119,7 +119,7 @@ refused rather than guessed, because comparing 千瓦 with 千瓦时 or a share 
 count would give a verdict on nothing. Fix the unit, or choose the indicator that
 measures what the sentence measures.
 """),
-    _c("PC018", "source-outside-repository", _E, "A document's source text lies outside the plan repository.", """
+    _c("PC018", "source-outside-repository", _E, "A source text or plan file lies outside the plan repository.", """
 A plan's `documents[].source` must name a file inside the plan repository: the
 project root above the plan file (the nearest folder holding `.plancheck.yaml`,
 a `pyproject.toml` with `[tool.plancheck]`, or a `plans/` folder), or the plan's
@@ -129,6 +129,11 @@ source outside the repository (`/etc/passwd`, `../../..`, `/proc/self/environ`)
 would let a plan read any file of the machine that runs the check; the file is
 refused before it is opened. Fix: copy the source text into the repository
 (conventionally `sources/`) and name it relative to the plan file.
+
+The same holds for the plan files found in a plans folder: one that is a link
+out of the repository is reported and not read, since its values would be
+echoed in messages. A plan file named on the command line is the user's own
+choice and is read wherever it is.
 """),
 )
 

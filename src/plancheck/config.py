@@ -8,6 +8,7 @@ downgraded: a file that cannot be read is never a pass.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -89,8 +90,8 @@ def _from_yaml(path: Path) -> SettingsFile:
     return _parse(loaded.data, loaded.positions, str(path))
 
 
-def pyproject_table(pyproject: Path) -> dict[str, Any] | None:
-    """``[tool.plancheck]`` of a ``pyproject.toml``, or None when it has none.
+def pyproject_table(pyproject: Path) -> tuple[dict[str, Any] | None, str]:
+    """``[tool.plancheck]`` of a ``pyproject.toml`` (None when it has none), and the file's text.
 
     Read through the same size-capped reader as every other input; a file that is not TOML, or
     whose ``tool`` is not a table, is a located configuration error, never a crash."""
@@ -102,14 +103,17 @@ def pyproject_table(pyproject: Path) -> dict[str, Any] | None:
         raise ConfigError([replace(f, code="PC016") for f in problems])
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
+        if not isinstance(exc, tomllib.TOMLDecodeError):
+            raise ConfigError([Finding("PC016", Severity.ERROR, f"not usable TOML: {str(exc).split(';')[0]}",
+                                       file=display, line=1, column=1)]) from None
         at = re.search(r" \(at line (\d+), column (\d+)\)", str(exc))  # tomllib's only record of where
         message = str(exc)[:at.start()] if at else str(exc)
         raise ConfigError([Finding("PC016", Severity.ERROR, f"not valid TOML: {message}", file=display,
                                    line=int(at[1]) if at else 1, column=int(at[2]) if at else 1)]) from None
     tool = data.get("tool")
     if tool is None:
-        return None
+        return None, text
     if not isinstance(tool, dict):
         raise ConfigError([Finding("PC016", Severity.ERROR, f"`tool` must be a table, not {type(tool).__name__}",
                                    file=display, line=_toml_line(text, "tool"), column=1)])
@@ -118,29 +122,44 @@ def pyproject_table(pyproject: Path) -> dict[str, Any] | None:
         raise ConfigError([Finding("PC016", Severity.ERROR,
                                    f"`tool.plancheck` must be a table, not {type(table).__name__}",
                                    file=display, line=_toml_line(text, "plancheck"), column=1)])
-    return table
+    return table, text
 
 
-def _toml_line(text: str, key: str) -> int:
-    """The first line that assigns or opens ``key``: tomllib keeps no positions."""
+def _toml_line(text: str, key: str, after: int = 0) -> int:
+    """The first line (after line ``after``) that assigns or opens ``key``: tomllib keeps no
+    positions; ``after`` when nothing matches."""
     for number, line in enumerate(text.splitlines(), 1):
+        if number <= after:
+            continue
         stripped = line.strip()
         if stripped.startswith((f"{key} ", f"{key}=", f"{key}.", f"[{key}", f"[tool.{key}")) \
                 or stripped.startswith(f"tool.{key}"):
             return number
-    return 1
+    return after or 1
 
 
 def load_settings(rules_dir: Path, project_dir: Path = Path(".")) -> Settings:
     settings = Settings()
-    if (rules_dir / SETTINGS_FILE).is_file():
+    if _present(rules_dir / SETTINGS_FILE):
         settings = settings.overlay(_from_yaml(rules_dir / SETTINGS_FILE))
     project = project_dir / PROJECT_FILE
     pyproject = project_dir / "pyproject.toml"
-    if project.is_file():
+    if _present(project):
         settings = settings.overlay(_from_yaml(project))
-    elif pyproject.is_file():
-        table = pyproject_table(pyproject)
+    elif _present(pyproject):
+        table, text = pyproject_table(pyproject)
         if table is not None:
-            settings = settings.overlay(_parse(table, PositionMap(), f"{pyproject} [tool.plancheck]"))
+            try:
+                parsed = _parse(table, PositionMap(), str(pyproject))
+            except ConfigError as exc:  # tomllib keeps no positions: point at the key's line in the table
+                header = _toml_line(text, "plancheck")
+                raise ConfigError([replace(f, line=_toml_line(text, str(f.path[0]), after=header) if f.path
+                                           else header, column=1) for f in exc.findings]) from None
+            settings = settings.overlay(parsed)
     return settings
+
+
+def _present(path: Path) -> bool:
+    """A settings file counts as there when anything is at its name (a folder, a FIFO, a broken
+    link): the reader then refuses it, located, rather than the run silently ignoring it."""
+    return os.path.lexists(path)

@@ -6,6 +6,7 @@ prints or exits; every problem becomes a located ``Finding``.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -101,6 +102,10 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     files: list[Path] = []
     problems: list[Finding] = []
     for p in paths:
+        unusable = _unusable_path(p)
+        if unusable is not None:
+            problems.append(Finding("PC001", Severity.ERROR, f"cannot be read: {unusable}", file=str(p)))
+            continue
         if p.is_dir():
             try:
                 found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
@@ -111,7 +116,14 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
             if not found:
                 problems.append(Finding("PC001", Severity.ERROR, "folder holds no plan files (*.yaml, *.yml)",
                                         file=str(p)))
-            files.extend(found)
+            root = source_root(str(p))
+            for q in found:
+                if inside(q, root):
+                    files.append(q)
+                else:  # a link out of the repository: reading it would echo another file's text
+                    problems.append(Finding("PC018", Severity.ERROR, "a plan file in the folder resolves outside "
+                                            f"the plan repository ({root}); it was not read", file=str(q),
+                                            line=1, column=1))
         elif p.exists():
             files.append(p)
         else:
@@ -171,7 +183,12 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
         if doc.source is None:
             continue
         source = result.source_path(doc.source)
-        if not inside(source, root):  # before anything else touches the file (docs/security.md)
+        unusable = _unusable_path(source)
+        if unusable is not None:
+            problems.append(_locate(Finding(
+                "PC013", Severity.ERROR, f"documents[{i}].source: {doc.source!r} cannot be a file name ({unusable})",
+                plan=plan_id, path=("documents", i, "source")), result))
+        elif not inside(source, root):  # before anything else touches the file (docs/security.md)
             problems.append(_locate(Finding(
                 "PC018", Severity.ERROR,
                 f"documents[{i}].source: {doc.source!r} resolves outside the plan repository ({root}); "
@@ -186,6 +203,21 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
     if problems:
         return None, problems
     return result, []
+
+
+def _unusable_path(path: Path) -> str | None:
+    """Why ``path`` cannot name a file at all (a NUL byte, a name too long, a loop of links),
+    or None: the file system's refusal, said once, instead of an error from deep inside."""
+    if "\0" in str(path):
+        return "it holds a NUL character"
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
+            return exc.strerror or str(exc)
+    return None
 
 
 def _with_plan(findings: list[Finding], plan_id: str) -> list[Finding]:
@@ -519,8 +551,8 @@ def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path
     from plancheck.hierarchy import ancestors, load_registry, parent_map
 
     headers = result.headers
-    wanted = {p.resolve() for p in files}
-    focus = {h.id for h in headers if h.path.resolve() in wanted}
+    wanted = {os.path.realpath(p) for p in files}
+    focus = {h.id for h in headers if os.path.realpath(h.path) in wanted}
     parents = parent_map([h.jurisdiction for h in headers], load_registry(rules_dir))
     family = set(focus)
     for plan_id in focus:
@@ -529,7 +561,7 @@ def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path
     wanted_files = {str(p) for p in files}
     findings = [f for f in result.findings
                 if (f.plan in family) or (f.file is not None and (f.file in wanted_files or
-                                                                  Path(f.file).resolve() in wanted))]
+                                                                  os.path.realpath(f.file) in wanted))]
     pairs = [(lower, upper, skipped) for lower, upper, skipped in result.pairs if lower.id in family]
     plans = [p for p in result.plans if p.id in family]
     kept = [h for h in headers if h.id in family]

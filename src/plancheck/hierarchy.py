@@ -8,6 +8,7 @@ knows that chaling was compared with hunan because zhuzhou's plan is absent.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,17 +42,25 @@ class Ancestry:
 def load_registry(rules_dir: Path | None) -> dict[str, Jurisdiction]:
     """The registry of ``rules_dir`` (default: the same rules folder the catalogue comes from)."""
     path = (rules_dir if rules_dir is not None else default_rules_dir()) / REGISTRY_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
     loaded = load_file(path, str(path))
     if loaded.problems or loaded.data is None:
-        raise ConfigError(loaded.problems or [Finding("PC016", Severity.ERROR, "empty registry", file=str(path))])
+        raise ConfigError(loaded.problems or [Finding("PC016", Severity.ERROR, "empty registry", file=str(path),
+                                                      line=1, column=1)])
     try:
         registry = RegistryFile.model_validate(loaded.data)
     except ValidationError as exc:
         raise ConfigError(findings_from_validation_error(exc, loaded.data, loaded.positions, str(path),
                                                          RegistryFile, code_override="PC016")) from None
-    return {j.id: j for j in registry.jurisdictions}
+    found: dict[str, Jurisdiction] = {}
+    for i, j in enumerate(registry.jurisdictions):
+        if j.id in found:  # the later entry would silently replace the earlier one's parent
+            pos = loaded.positions.locate(("jurisdictions", i, "id"))
+            raise ConfigError([Finding("PC016", Severity.ERROR, f"jurisdiction {j.id!r} is listed twice",
+                                       file=str(path), line=pos.line, column=pos.column)])
+        found[j.id] = j
+    return found
 
 
 def find_ancestor(plan_id: str, parents: dict[str, str | None], present: set[str]) -> Ancestry:

@@ -511,7 +511,7 @@ class _Builder:
             return event.value
         if tag == _MERGE_TAG:
             return "<<"
-        if tag == _INT_TAG and sum(c.isdigit() for c in event.value) > MAX_INT_DIGITS:
+        if tag == _INT_TAG and len(event.value) > MAX_INT_DIGITS:  # in any base: 0x.., 0o.., 1_000, 1:30
             self.problem("PC012", f"cannot read an integer of more than {MAX_INT_DIGITS} digits "
                          f"({_short_text(event.value)})", _pos(mark))
             return event.value

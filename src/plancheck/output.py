@@ -54,55 +54,99 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
-_SOURCE_LINE = re.compile(r"^[ \t-]*source:[ \t]*(?P<q>['\"]?)(?P<path>[^'\"#\n]+?)(?P=q)[ \t]*(?:#.*)?$",
+_SOURCE_LINE = re.compile(r"source:[ \t]*(?:(?P<q>['\"])(?P<quoted>.+?)(?P=q)|(?P<plain>[^\s#'\"][^\r\n]*?))[ \t]*(?:#.*)?\r?$",
                           re.MULTILINE)
-"""A ``source:`` entry as plans write it, found without parsing: a plan with a syntax error
-still names its sources, and they are protected all the same."""
+"""A ``source:`` entry as most plans write it, for a plan that does not parse (a plan with a
+syntax error still names its sources, and they are protected all the same). Folders of
+sources are protected as a whole too, so a spelling this misses is still covered when any
+other plan names a source beside it."""
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+READ_LIMIT = 16 * 1024 * 1024
 
 
 @dataclass
 class Protected:
     """What a report may never be written over (the module docstring says why)."""
 
+    plans: list[Path] = field(default_factory=list)
+    """Plan files the run was given, whatever their names."""
     files: list[Path] = field(default_factory=list)
-    """Single files: plans given, waivers, baseline, settings."""
+    """Other single files the run reads: waivers, baseline."""
     plan_folders: list[Path] = field(default_factory=list)
     """Folders whose plan files (*.yaml, *.yml), at any depth, are protected."""
     folders: list[Path] = field(default_factory=list)
-    """Folders all of whose files are protected (the rules folder)."""
-
-    def sources_of(self, plan_file: Path) -> Iterator[Path]:
-        """The source texts a plan file names, read from its text (it may not load)."""
-        try:
-            with open(plan_file, "rb") as handle:
-                text = handle.read(16 * 1024 * 1024).decode("utf-8", errors="replace")
-        except OSError:
-            return
-        for match in _SOURCE_LINE.finditer(text):
-            yield plan_file.parent / match["path"].strip()
+    """Folders every file of which is protected (the rules folder)."""
+    reserved: list[Path] = field(default_factory=list)
+    """Names no report may take even when nothing is there yet: the settings and waiver
+    files, whose next reading would fail on a report (``--baseline-create .plancheck.yaml``)."""
 
     def plan_files(self) -> Iterator[Path]:
-        for path in self.files:
-            if path.suffix in (".yaml", ".yml"):
-                yield path
+        yield from self.plans
         for folder in self.plan_folders:
             try:
-                yield from (p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
+                yield from (p for p in folder.rglob("*") if p.suffix in PLAN_SUFFIXES)
             except OSError:
                 continue
 
-    def holds(self, target: Path, identity: tuple[int, int]) -> bool:
-        """Whether the existing file ``target`` (whose device and inode are ``identity``) is protected."""
-        real = os.path.realpath(target)
-        for folder in self.folders:
-            root = os.path.realpath(folder)
-            if real.startswith(root.rstrip(os.sep) + os.sep):
-                return True
-        candidates: list[Path] = list(self.files)
+    def sources_of(self, plan_file: Path) -> Iterator[Path]:
+        """The source texts a plan file names: from its YAML when it parses (anchors, quotes,
+        escapes, values on the next line), else from its lines."""
+        text = _regular_text(plan_file)
+        if text is None:
+            return
+        from plancheck.loader import load_text
+
+        data = load_text(text, str(plan_file)).data
+        documents = data.get("documents") if isinstance(data, dict) else None
+        if isinstance(documents, list):
+            for document in documents:
+                source = document.get("source") if isinstance(document, dict) else None
+                if isinstance(source, str) and source and "\0" not in source:
+                    yield plan_file.parent / source
+            return
+        for match in _SOURCE_LINE.finditer(text):
+            yield plan_file.parent / (match["quoted"] or match["plain"]).strip()
+
+    def candidates(self) -> Iterator[Path]:
+        """Every file whose identity a report must not take."""
+        yield from self.files
+        source_folders: set[str] = set()
         for plan in self.plan_files():
-            candidates.append(plan)
-            candidates.extend(self.sources_of(plan))
-        return any(_identity(p) == identity for p in candidates)
+            yield plan
+            for source in self.sources_of(plan):
+                yield source
+                source_folders.add(os.path.dirname(source))
+        for folder in [*self.folders, *map(Path, sorted(source_folders))]:
+            try:
+                yield from (p for p in folder.rglob("*"))
+            except (OSError, ValueError):
+                continue
+
+    def holds(self, target: Path, identity: tuple[int, int] | None) -> bool:
+        """Whether ``target`` is protected: a file the run reads (by device and inode, so a link
+        to it counts), or a reserved name. ``identity`` is None when nothing is there yet."""
+        where = os.path.abspath(target)
+        if any(os.path.abspath(r) == where for r in self.reserved):
+            return True
+        return identity is not None and any(_identity(p) == identity for p in self.candidates())
+
+
+def _regular_text(path: Path) -> str | None:
+    """A plan file's text, when it is a regular file (never a FIFO or device, which could block)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(READ_LIMIT).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -120,14 +164,14 @@ def write_report(path: Path, text: str | Iterable[str], protected: Protected | N
         st = os.stat(path)
     except FileNotFoundError:
         st = None
-    except OSError as exc:
-        raise OutputError(f"{path}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{path}: is a folder")
+    if protected is not None and protected.holds(path, (st.st_dev, st.st_ino) if st is not None else None):
+        raise OutputError(f"{path}: refusing to write the report over an input file of this run "
+                          "(a plan, a source text, a rules, waiver, baseline or settings file)")
     if st is not None:
-        if stat.S_ISDIR(st.st_mode):
-            raise OutputError(f"{path}: is a folder")
-        if protected is not None and protected.holds(path, (st.st_dev, st.st_ino)):
-            raise OutputError(f"{path}: refusing to write the report over an input file of this run "
-                              "(a plan, a source text, a rules, waiver, baseline or settings file)")
         if not stat.S_ISREG(st.st_mode):
             if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
                 _write_into(path, text, append)
@@ -152,37 +196,48 @@ def _write_into(path: Path, text: str | Iterable[str], append: bool) -> None:
 
 
 def _append(path: Path, text: str | Iterable[str]) -> None:
+    """All of ``text`` at the end of ``path``, or none of it: a write that fails half-way (a full
+    disk, a file size limit) is cut back to the file's old length."""
     data = (text if isinstance(text, str) else "".join(text)).encode("utf-8", errors="backslashreplace")
     with _signals_held():
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
         except OSError as exc:
             raise OutputError(f"{path}: {exc.strerror or exc}") from None
+        try:
+            size = os.fstat(fd).st_size
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError as exc:
+            try:
+                os.ftruncate(fd, size)
+            except OSError:
+                pass
+            raise OutputError(f"{path}: {exc.strerror or exc}; the file was left as it was") from None
+        finally:
+            os.close(fd)
 
 
 def _replace(path: Path, text: str | Iterable[str], st: os.stat_result | None) -> None:
     target = Path(os.path.realpath(path))  # replace what a symbolic link points at, not the link
     temp = None
-    try:
-        with _signals_raise():
-            fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    with _signals_raise():
+        try:
+            fd, temp = tempfile.mkstemp(prefix=".plancheck-", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
                 _write(handle, text)
             os.chmod(temp, (st.st_mode & 0o777) if st is not None else (0o666 & ~_umask()))
             with _signals_held():
                 os.replace(temp, target)
                 temp = None
-    except OSError as exc:
-        raise OutputError(f"{path}: {exc.strerror or exc}") from None
-    finally:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{path}: {exc.strerror or exc}") from None
+        finally:
+            # Still inside _signals_raise: a signal that arrived has blocked the others, so a
+            # second SIGTERM cannot cut this short.
+            if temp is not None:
+                Path(temp).unlink(missing_ok=True)
 
 
 def _write(handle, text: str | Iterable[str]) -> None:
@@ -194,14 +249,18 @@ def _write(handle, text: str | Iterable[str]) -> None:
 
 @contextmanager
 def _signals_raise() -> Iterator[None]:
-    """While a temporary file exists, SIGTERM and SIGHUP (SIGINT already does) raise
-    ``Interrupted`` instead of ending the process, so the ``finally`` that removes the
-    temporary file runs. Signal handlers can only be set from the main thread."""
+    """While a temporary file exists, SIGINT, SIGTERM and SIGHUP raise ``Interrupted`` instead
+    of ending the process, so the code that removes the temporary file runs. The first such
+    signal also holds the others until the process ends: a second SIGTERM a moment later (as
+    service managers send) cannot interrupt the clean-up or end the process silently after it.
+    Signal handlers can only be set from the main thread."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum: int, _frame: object) -> None:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
         raise Interrupted(signum)
 
     previous = {}

@@ -44,13 +44,19 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-@functools.cache
 def source_root(plan_folder: str) -> str:
     """The folder every source text of a plan in ``plan_folder`` must resolve inside: the
     project root above the plan (symbolic links resolved), or the plan's own folder when
-    none is found. Cached: a national run asks once per folder, not once per plan."""
-    found = find_root(Path(plan_folder))
-    return os.path.realpath(found if found is not None else plan_folder)
+    none is found."""
+    return _source_root(os.path.abspath(plan_folder))
+
+
+@functools.cache
+def _source_root(folder: str) -> str:
+    """``source_root`` of an absolute folder, cached: a national run asks once per folder, not
+    once per plan (a relative name would mean another folder after a ``chdir``)."""
+    found = find_root(Path(folder))
+    return os.path.realpath(found if found is not None else folder)
 
 
 def inside(path: Path, root: str) -> bool:

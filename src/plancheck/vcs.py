@@ -27,10 +27,10 @@ def _git(args: list[str], cwd: Path) -> str:
 
 def changed_files(ref: str, folder: Path) -> list[Path]:
     """Files under ``folder`` that differ from ``ref``: committed since, staged, unstaged or untracked."""
-    folder = folder.resolve()
+    folder = Path(os.path.realpath(folder))
     if not folder.is_dir():
         raise VcsError(f"{folder} is not a folder")
-    top = Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
+    top = Path(_git(["rev-parse", "--show-toplevel"], folder).rstrip("\n"))  # a folder name may end in a space
     try:
         _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], folder)
     except VcsError:

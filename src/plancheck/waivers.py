@@ -64,11 +64,19 @@ class LoadedWaivers:
 def today() -> dt.date:
     """``PLANCHECK_TODAY`` (YYYY-MM-DD) pins the date, so reports and tests are reproducible."""
     pinned = os.environ.get("PLANCHECK_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise ConfigError([Finding("PC016", Severity.ERROR, f"PLANCHECK_TODAY must be a date YYYY-MM-DD, "
+                                   f"not {pinned!r}", file="$PLANCHECK_TODAY", line=1, column=1)]) from None
 
 
 def load_waivers(path: Path) -> LoadedWaivers | None:
-    if not path.is_file():
+    """The waivers, or None when nothing is at ``path``. Anything that is there (a folder, a
+    FIFO, a broken link) is read, and so refused at its name, never silently ignored."""
+    if not os.path.lexists(path):
         return None
     loaded = load_file(path, str(path))
     if loaded.problems:

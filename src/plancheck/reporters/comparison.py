@@ -6,6 +6,7 @@ from here so the terminal, JSON and (later) Markdown and HTML agree.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from plancheck.catalog import Catalog
@@ -93,7 +94,7 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
             "indicator": row.indicator, "year": row.year, "scope": row.scope, "verdict": row.verdict.value,
             "lower": side_dict(comparison.lower, row.lower_index),
             "upper": side_dict(comparison.upper, row.upper_index),
-            "gap": row.gap, "code": f.code, "severity": f.severity.value, "message": f.message,
+            "gap": row.gap if row.gap is None or math.isfinite(row.gap) else None, "code": f.code, "severity": f.severity.value, "message": f.message,
             "waiver": f.extra.get("waiver"),
         })
     from plancheck.reporters.json import finding_to_dict

@@ -30,8 +30,8 @@ def _rule_name(name: str) -> str:
 def _artifact(file: str) -> dict[str, str]:
     path = PurePosixPath(file.replace("\\", "/"))
     if path.is_absolute():
-        return {"uri": "file://" + quote(str(path))}
-    return {"uri": quote(str(path)), "uriBaseId": "SRCROOT"}
+        return {"uri": "file://" + quote(str(path), errors="surrogateescape")}  # a name that is not UTF-8: its bytes
+    return {"uri": quote(str(path), errors="surrogateescape"), "uriBaseId": "SRCROOT"}
 
 
 def _physical(file: str | None, line: int | None, column: int | None) -> dict[str, Any] | None:

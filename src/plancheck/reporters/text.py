@@ -33,8 +33,10 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
     t = LABELS[lang]
     lower, upper = comparison.lower.plan.jurisdiction, comparison.upper.plan.jurisdiction
     out = io.StringIO()
+    # The caller has decided about colour (--color, NO_COLOR, FORCE_COLOR, TERM): rich must not
+    # decide again from the environment, where TERM=dumb would win over --color always.
     console = Console(file=out, width=width, force_terminal=color, no_color=not color, highlight=False,
-                      emoji=False)
+                      emoji=False, color_system="standard" if color else None)
     console.print(f"[bold]{clean(lower.name)} ({clean(lower.id)})[/] {t['against']} [bold]{clean(upper.name)} "
                   f"({clean(upper.id)})[/]")
     if comparison.skipped_links:
