@@ -34,7 +34,8 @@ TAGS = ["", "!!str ", "!!int ", "!!float ", "!!bool ", "!!null ", "!!timestamp "
 SCALARS = st.one_of(
     st.integers(min_value=-10**6, max_value=10**6).map(str),
     st.sampled_from(["yes", "no", "maybe", "~", "null", ".inf", "-.nan", "0x1F", "0o17", "1_000", "1:30",
-                     "2025-13-45", "2025-01-01", "", "''", "9" * 5000, "２０２５", "PC002", "pc201"]),
+                     "2025-13-45", "2025-01-01", "", "''", "9" * 5000, "0x" + "f" * 4000, "1:" * 2000 + "1",
+                     "２０２５", "PC002", "pc201"]),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12).map(json.dumps),
 )
 
@@ -112,9 +113,27 @@ def test_settings(project, data):
     holds(lambda: load_settings(project / "rules", project))
 
 
+TOML_VALUES = st.one_of(st.sampled_from(['1', '"x"', "[]", "{}", "true", "1" * 5000, "0x" + "f" * 5000,
+                                          "1979-05-27", '{PC201 = "fatal"}', '["PC002"]', '{pc201 = "info"}']),
+                        st.text(max_size=8).map(json.dumps))
+
+
+@st.composite
+def toml_documents(draw) -> bytes:
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(st.sampled_from(["tool", "tool.plancheck", "tool.plancheck.severity", "project", "x"]))
+        if draw(st.booleans()):
+            lines.append(f"[{key}]")
+        lines.append(f"{draw(st.sampled_from(['fail-on', 'severity', 'disable', 'plancheck', 'tool', 'x']))} = "
+                     f"{draw(TOML_VALUES)}")
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
 @EXAMPLES
-@given(data=st.one_of(st.binary(max_size=200), mutated(b'[tool.plancheck]\nfail-on = "warning"\n'
-                                                       b'severity = {PC201 = "warning"}\ndisable = ["PC207"]\n')))
+@given(data=st.one_of(st.binary(max_size=200), toml_documents(),
+                      mutated(b'[tool.plancheck]\nfail-on = "warning"\n'
+                              b'severity = {PC201 = "warning"}\ndisable = ["PC207"]\n')))
 def test_pyproject(project, data):
     (project / "pyproject.toml").write_bytes(data)
     holds(lambda: load_settings(project / "rules", project))
