@@ -13,7 +13,9 @@ axes: a lower target is stricter or equal only if it is no weaker on any axis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from plancheck.catalog import Catalog, Indicator
 from plancheck.findings import Verdict
@@ -225,27 +227,100 @@ class Row:
     others: tuple[int, ...] = ()
 
 
-def _years_match(lower: Target, upper: Target) -> bool:
-    return lower.year is None or upper.year is None or lower.year == upper.year
+_SCAN = 24
+"""A lower plan's targets on one indicator, up to this many, are scanned whole for each upper
+target on it. More are indexed by year and scope, and what pairing finds among them is kept
+for all the upper targets that share it: pairing 2,000 upper targets without a year with 2,000
+lower ones, each sorting all of them, took over 10 s. Indexing the few targets a real plan
+has on an indicator would cost more than it saves."""
 
 
 class _ByIndicator:
-    """The lower plan's targets grouped by indicator, so pairing is not quadratic in targets."""
+    """The lower plan's targets grouped by indicator (a large group also by year and scope), so
+    pairing is not quadratic in targets."""
 
     def __init__(self, targets: list[Target]) -> None:
         self.targets = targets
         self.groups: dict[str, list[tuple[int, Target]]] = {}
         for i, t in enumerate(targets):
             self.groups.setdefault(t.indicator, []).append((i, t))
+        self.memo: dict[tuple, Any] = {}
+        """What pairing found, by all that it depends on: in a large group, the candidates and
+        the earlier targets of an upper target; for any indicator, what a missing row says."""
+        self._years: dict[str, dict[int | None, dict[str | None, list[int]]]] = {}
+        self._present: dict[str, set[str | None]] = {}
+        self._within: dict[str, dict[str, set[str]]] = {}
 
     def on(self, indicator: str) -> list[tuple[int, Target]]:
         """The lower targets on ``indicator`` (and only on it), with their indexes."""
         return self.groups.get(indicator, [])
 
+    def years(self, indicator: str) -> dict[int | None, dict[str | None, list[int]]]:
+        """A large group by year, then scope: the indexes, in order."""
+        by_year = self._years.get(indicator)
+        if by_year is None:
+            by_year = self._years[indicator] = {}
+            for i, t in self.on(indicator):
+                by_year.setdefault(t.year, {}).setdefault(t.scope, []).append(i)
+        return by_year
 
-def _candidates(upper: Target, lower: _ByIndicator, indicator: Indicator) -> list[int]:
-    return [i for i, t in lower.on(upper.indicator)
-            if _years_match(t, upper) and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
+    def related(self, upper: Target, indicator: Indicator) -> tuple[frozenset | None, set[str | None] | None]:
+        """The scopes of a large group that are not unrelated to the upper target's (None: all,
+        the upper target has none), and how each relates: a key for ``memo``."""
+        if upper.scope is None:
+            return None, None
+        within = self._within.get(indicator.id)
+        if within is None:  # scope → the scopes the catalogue puts inside it
+            within = self._within[indicator.id] = {}
+            for narrow, wider in indicator.scopes.items():
+                for wide in wider:
+                    within.setdefault(wide, set()).add(narrow)
+        # scope_relation finds any other scope unrelated to the upper one
+        present = self._present.get(upper.indicator)
+        if present is None:
+            present = self._present[upper.indicator] = {
+                scope for by_scope in self.years(upper.indicator).values() for scope in by_scope}
+        scopes = {None, upper.scope, *indicator.scopes.get(upper.scope, ()), *within.get(upper.scope, ())} & present
+        return frozenset((scope, scope_relation(scope, upper.scope, indicator)) for scope in scopes), scopes
+
+    def pairable(self, upper: Target, indicator: Indicator, year_fits: Callable[[int | None], bool]) -> list[int]:
+        """Indexes, in order, of the lower targets in a large group whose year fits and whose
+        scope is not unrelated to the upper target's."""
+        scopes = self.related(upper, indicator)[1]
+        found: list[int] = []
+        for year, by_scope in self.years(upper.indicator).items():  # at most 153 years, and none
+            if year_fits(year):
+                for scope in by_scope if scopes is None else scopes:
+                    found += by_scope.get(scope, ())
+        found.sort()
+        return [i for i in found if scope_relation(self.targets[i].scope, upper.scope, indicator) != "unrelated"]
+
+
+_NOTHING: tuple[None, tuple[int, ...], Reason] = (None, (), EMPTY)
+
+
+def _candidates(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tuple[int | None, tuple[int, ...], Reason]:
+    """The lower target that answers ``upper`` (None if none does), the others on its indicator
+    and year that could have, and what those others state (for the reason)."""
+    group = lower.groups.get(upper.indicator)
+    if group is None:
+        return _NOTHING
+    year, key = upper.year, None
+    if len(group) <= _SCAN:
+        found = [i for i, t in group if (t.year is None or year is None or t.year == year)
+                 and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
+    else:  # the same for every upper target of this indicator, year and relations
+        key = ("candidates", upper.indicator, year, lower.related(upper, indicator)[0])
+        if key in lower.memo:
+            return lower.memo[key]
+        found = lower.pairable(upper, indicator, lambda y: y is None or year is None or y == year)
+    answer = _NOTHING
+    if found:
+        found.sort(key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True)
+        answer = (found[0], tuple(found[1:]), _also_stated(lower.targets[found[0]], [lower.targets[i] for i in found[1:]]))
+    if key is not None:
+        lower.memo[key] = answer
+    return answer
 
 
 def _other_scope(upper: Target, lower: _ByIndicator, indicator: Indicator) -> int | None:
@@ -254,7 +329,15 @@ def _other_scope(upper: Target, lower: _ByIndicator, indicator: Indicator) -> in
     Such a plan is not silent on the indicator, so ``missing`` would mislead; but without a
     scope inclusion in the catalogue the two cannot be ranked either.
     """
-    return next((i for i, t in lower.on(upper.indicator) if _years_match(t, upper)), None)
+    year, group = upper.year, lower.on(upper.indicator)
+    if len(group) <= _SCAN:
+        return next((i for i, t in group if t.year is None or year is None or t.year == year), None)
+    key = ("other scope", upper.indicator, year)
+    if key not in lower.memo:
+        lower.memo[key] = min((indexes[0] for y, by_scope in lower.years(upper.indicator).items()
+                               if y is None or year is None or y == year for indexes in by_scope.values()),
+                              default=None)
+    return lower.memo[key]
 
 
 def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tuple[int, Outcome] | None:
@@ -262,19 +345,65 @@ def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tupl
 
     A county that reaches the province's 2030 level by 2025 has not left 2030 open;
     ``missing`` would tell the drafter to add what the plan already promises.
+
+    The earlier targets are tried in the order of preference. In a large group, that order
+    lists them in runs of the same scope relation, number or none, and commitment, each run
+    strictest first. A run without a number, with a narrower scope or a weaker commitment holds
+    nothing stricter or equal, and once a target is weaker in number than the tolerance allows,
+    so is the rest of its run: such runs are passed over, not compared target by target with
+    every upper target.
     """
     if upper.year is None or indicator.binding != "per_jurisdiction":
         return None
-    earlier = [i for i, t in lower.on(upper.indicator)
-               if t.year is not None and t.year < upper.year
-               and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
-    if not earlier:
+    group = lower.on(upper.indicator)
+    if len(group) <= _SCAN:
+        earlier = [i for i, t in group if t.year is not None and t.year < upper.year
+                   and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
+        for i in sorted(earlier, key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True):
+            outcome = compare_targets(lower.targets[i], upper, indicator)
+            if outcome.verdict in (Verdict.STRICTER, Verdict.EQUAL):
+                return i, outcome
         return None
-    for i in sorted(earlier, key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True):
+    if upper.deferred or catalog_value(upper, indicator) is None:
+        return None  # compare_targets finds no lower target stricter than or equal to it
+    runs = _earlier(upper, lower, indicator)
+    upper_key = strictness_key(upper, indicator)[0]
+    upper_rank = COMMITMENT_RANK[upper.commitment]
+    at = 0
+    while at < len(runs):
+        i, run_end, key, rank, narrower = runs[at]
+        if key is None or narrower or rank < upper_rank or upper_key - key > indicator.tolerance + _EPS:
+            at = run_end
+            continue
         outcome = compare_targets(lower.targets[i], upper, indicator)
         if outcome.verdict in (Verdict.STRICTER, Verdict.EQUAL):
             return i, outcome
+        at += 1
     return None
+
+
+def _earlier(upper: Target, lower: _ByIndicator, indicator: Indicator) -> list[tuple]:
+    """The lower targets of years before the upper one's, in the order of preference, each as
+    (index, end of its run, strictness in number or None, commitment rank, whether narrower)."""
+    year = upper.year
+    assert year is not None
+    key = ("earlier", upper.indicator, year, lower.related(upper, indicator)[0])
+    if key in lower.memo:
+        return lower.memo[key]
+    earlier = lower.pairable(upper, indicator, lambda y: y is not None and y < year)
+    earlier.sort(key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True)
+    runs: list[tuple] = []
+    end, kind = len(earlier), None
+    for at in range(len(earlier) - 1, -1, -1):
+        t = lower.targets[earlier[at]]
+        relation, rank = scope_relation(t.scope, upper.scope, indicator), COMMITMENT_RANK[t.commitment]
+        if (relation, t.value is not None, rank) != kind:
+            end, kind = at + 1, (relation, t.value is not None, rank)
+        runs.append((earlier[at], end, strictness_key(t, indicator)[0] if t.value is not None else None, rank,
+                     relation == "narrower"))
+    runs.reverse()
+    lower.memo[key] = runs
+    return runs
 
 
 def _also_stated(best: Target, others: list[Target]) -> Reason:
@@ -304,7 +433,16 @@ def _statement(target: Target) -> Reason:
 
 
 def _missing_reason(upper: Target, lower: _ByIndicator, indicator: Indicator) -> Reason:
-    """Say what the lower plan does say nearby: other years of the indicator, related indicators."""
+    """Say what the lower plan does say nearby: other years of the indicator, related indicators.
+
+    It depends on the indicator alone, so it is worded once for all its upper targets."""
+    key = ("missing", upper.indicator)
+    if key not in lower.memo:
+        lower.memo[key] = _missing_words(upper, lower, indicator)
+    return lower.memo[key]
+
+
+def _missing_words(upper: Target, lower: _ByIndicator, indicator: Indicator) -> Reason:
     reason = NOT_ADDRESSED
     same = [t for _, t in lower.on(upper.indicator)]
     if same:
@@ -388,14 +526,11 @@ def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
         indicator = catalog.get(up.indicator)
         if indicator is None:
             continue
-        found = _candidates(up, grouped, indicator)
-        if found:
-            found.sort(key=lambda i: _preference(up, lower.targets[i], indicator), reverse=True)
-            best = lower.targets[found[0]]
-            outcome = compare_targets(best, up, indicator)
-            rows.append(Row(up.indicator, up.year, up.scope, outcome.verdict,
-                            outcome.reason + _also_stated(best, [lower.targets[i] for i in found[1:]]), ui, found[0],
-                            outcome.gap, outcome.approximate, tuple(found[1:])))
+        best, others, also_stated = _candidates(up, grouped, indicator)
+        if best is not None:
+            outcome = compare_targets(lower.targets[best], up, indicator)
+            rows.append(Row(up.indicator, up.year, up.scope, outcome.verdict, outcome.reason + also_stated, ui, best,
+                            outcome.gap, outcome.approximate, others))
             continue
         early = _met_early(up, grouped, indicator)
         if early is not None:

@@ -14,6 +14,7 @@ numerals (三个, 一半) are left to the reviewer.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections.abc import Iterator, Mapping
 
@@ -40,13 +41,18 @@ next reader knows it was considered.""".strip()),
 _NUM = r"\d+(?:\.\d+)?"
 _UNITS = ("千瓦时|千瓦|兆瓦|吉瓦|kWh|MWh|GWh|kW|MW|GW|吨标准煤|吨标煤|标准煤|吨|立方米|平方米|平方公里|公里|千米|"
           "公顷|亩|辆|台|套|个|家|座|处|项|所|户|人|元|倍|次|条|张|根|艘|架|小时|天|万|亿")
+# A number followed by a unit starts where its digits start, and what follows it is no digit: a
+# match never starts inside a run of digits, nor gives digits back to try the units again. Both
+# are what the pattern finds anyway; without them a run of 20,000 digits took 45 s (quadratic).
 _TARGET_NUMBER = re.compile(
-    rf"(?P<a>{_NUM})(?:%|‰|(?:万|亿|千|百)?(?:{_UNITS})|(?=以上|以下|以内|左右))"
+    rf"(?<!\d)(?P<a>(?>{_NUM}))(?:%|‰|(?:万|亿|千|百)?(?:{_UNITS})|(?=以上|以下|以内|左右))"
     rf"|(?:不低于|不高于|不超过|低于|高于|超过|达到|降至|降到|降低到|降低至|下降到|下降至|提高到|提高至|提升到|提升至|"
     rf"控制在|突破|PUE值?|PUE值?(?:不高于|低于|小于|控制在|达到))(?P<b>{_NUM})"
 )
 _TIME_MARKER = re.compile(r"(?:19|20)\d{2}年|十三五|十四五|十五五|期间|年底|年前|年末|每年|年均|三年")
 _SENTENCE_END = "。；！？;!?"
+_SENTENCE_BREAK = re.compile(f"[{re.escape(_SENTENCE_END)}]")
+_DIGIT = re.compile(r"\d")
 _LOOKBACK = 300
 
 
@@ -67,18 +73,30 @@ def audit_plan(plan: Plan, sources: Mapping[str, SourceText]) -> Iterator[Findin
 
 
 def _audit_text(plan_id: str, source: SourceText, quotes: list[str]) -> Iterator[Finding]:
+    """Each step is bisected or done once per text or per sentence, never walked per number:
+    walking from each number to the ends of its sentence and the start of its line, searching
+    its whole sentence for a time marker and testing it against every quoted span made a long
+    sentence or line (PDF text), or a short quote found thousands of times, quadratic."""
     text = source.text.text
-    covered = _covered(text, quotes)
+    covered = _Coverage(text, quotes)
+    layout: _Layout | None = None  # built for the first number that needs it
+    marked: dict[tuple[int, int], bool] = {}  # sentence -> whether a time marker stands in it
     by_sentence: dict[tuple[int, int], list[str]] = {}
     for match in _TARGET_NUMBER.finditer(text):
         group = "a" if match.group("a") is not None else "b"
         start, end = match.span(group)
-        if _is_year(text, start, end) or covered_span(covered, start, end):
+        if _is_year(text, start, end) or covered.covers(start, end):
             continue
-        sentence = _sentence_around(source.text, start)
-        window = max(start - _LOOKBACK, _paragraph_start(source.text, start))
-        if not (_TIME_MARKER.search(text, sentence[0], sentence[1]) or _TIME_MARKER.search(text, window, start)):
-            continue
+        if layout is None:
+            layout = _Layout(source.text)
+        sentence = layout.sentence_around(start)
+        in_sentence = marked.get(sentence)
+        if in_sentence is None:
+            in_sentence = marked[sentence] = _TIME_MARKER.search(text, sentence[0], sentence[1]) is not None
+        if not in_sentence:
+            window = max(start - _LOOKBACK, layout.paragraph_start(start))
+            if not _TIME_MARKER.search(text, window, start):
+                continue
         by_sentence.setdefault(sentence, []).append(match.group())
     for (s_start, s_end), numbers in sorted(by_sentence.items()):
         sentence = text[s_start:s_end]
@@ -89,44 +107,66 @@ def _audit_text(plan_id: str, source: SourceText, quotes: list[str]) -> Iterator
                       plan=plan_id, file=source.display, line=source.text.line_of(s_start), column=None)
 
 
-def _covered(text: str, quotes: list[str]) -> list[tuple[int, int]]:
-    spans = []
-    for quote in quotes:
-        q = normalize(quote)
-        if not q:
-            continue
-        at = text.find(q)
-        while at >= 0:
-            spans.append((at, at + len(q)))
-            at = text.find(q, at + 1)
-    return sorted(spans)
+class _Coverage:
+    """The spans of a text that quotes cover, asked in order whether a span lies inside one.
+
+    The occurrences of every quote are merged in order of where they start and passed once,
+    keeping the furthest end so far: trying each number against every occurrence was quadratic
+    when a short quote occurs thousands of times, and a list of them all would take memory."""
+
+    def __init__(self, text: str, quotes: list[str]) -> None:
+        found = (_occurrences(text, q) for q in sorted({normalize(quote) for quote in quotes})
+                 if _DIGIT.search(q))  # a number's span starts with a digit: a quote without one covers none
+        self._spans = heapq.merge(*found)
+        self._next = next(self._spans, None)
+        self._reach = -1  # the furthest end of the spans that start at or before the last start asked
+        self._asked = 0
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether one span has ``s <= start`` and ``end <= e``; ``start`` never decreases."""
+        assert start >= self._asked, "asked out of order"
+        self._asked = start
+        while self._next is not None and self._next[0] <= start:
+            self._reach = max(self._reach, self._next[1])
+            self._next = next(self._spans, None)
+        return self._reach >= end
 
 
-def covered_span(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+def _occurrences(text: str, quote: str) -> Iterator[tuple[int, int]]:
+    """Every (start, end) of ``quote`` in ``text``, overlapping ones included, in order."""
+    at = text.find(quote)
+    while at >= 0:
+        yield at, at + len(quote)
+        at = text.find(quote, at + 1)
 
 
 def _is_year(text: str, start: int, end: int) -> bool:
     return end - start == 4 and text[start:start + 2] in ("19", "20") and text[end:end + 1] == "年"
 
 
-def _paragraph_start(source: NormalizedText, index: int) -> int:
-    """First normalised index on the same line of the original text (PDF text may be one line)."""
-    line_start = source.original.rfind("\n", 0, source.origin[index]) + 1
-    return bisect.bisect_left(source.origin, line_start)
+class _Layout:
+    """Where a text's sentences break and its original lines start, found once and bisected."""
 
+    def __init__(self, source: NormalizedText) -> None:
+        self.origin = source.origin
+        self.newlines = source.newlines
+        self.length = len(source.text)
+        # Sentences split after 。；！？ and at the original text's line breaks: a break
+        # between normalised characters j - 1 and j (the line break itself is normalised away).
+        breaks = {m.end() for m in _SENTENCE_BREAK.finditer(source.text)}
+        for offset in self.newlines:
+            j = bisect.bisect_right(self.origin, offset)
+            if 0 < j < self.length:
+                breaks.add(j)
+        self.breaks = sorted(breaks)
 
-def _sentence_around(source: NormalizedText, index: int) -> tuple[int, int]:
-    """Sentence bounds: split at 。；！？ and at the original text's line breaks."""
-    text, origin, original = source.text, source.origin, source.original
+    def sentence_around(self, index: int) -> tuple[int, int]:
+        """The bounds of the sentence holding normalised character ``index``."""
+        i = bisect.bisect_right(self.breaks, index)
+        return (self.breaks[i - 1] if i else 0), (self.breaks[i] if i < len(self.breaks) else self.length)
 
-    def line_break_between(i: int, j: int) -> bool:
-        return "\n" in original[origin[i]:origin[j]]
-
-    start = index
-    while start > 0 and text[start - 1] not in _SENTENCE_END and not line_break_between(start - 1, start):
-        start -= 1
-    end = index
-    while end < len(text) and text[end] not in _SENTENCE_END and (end + 1 >= len(text) or not line_break_between(end, end + 1)):
-        end += 1
-    return start, min(end + 1, len(text))
+    def paragraph_start(self, index: int) -> int:
+        """First normalised index on the same line of the original text (PDF text may be one line)."""
+        i = bisect.bisect_left(self.newlines, self.origin[index])
+        line_start = self.newlines[i - 1] + 1 if i else 0
+        return bisect.bisect_left(self.origin, line_start)
