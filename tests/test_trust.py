@@ -700,3 +700,81 @@ def test_changed_only_in_a_folder_whose_name_ends_in_a_space(tmp_path):
     plan.write_text(plan.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     done = run("check", "--changed-only", "HEAD", "-f", "json", cwd=root)
     assert "chaling" in {f["plan"] for f in json.loads(done.stdout)["findings"]}
+
+
+# ---- a third round: the second adversarial pass
+
+def test_a_report_aimed_at_another_copy_of_the_repository_is_refused_there(project, tmp_path_factory):
+    other = tmp_path_factory.mktemp("copy")
+    for name in ("plans", "sources", "rules"):
+        shutil.copytree(REPO / name, other / name)
+    before = {p: p.read_bytes() for p in other.rglob("*") if p.is_file()}
+    for args in (["schema", "-o", str(other / "plans" / "chaling.yaml")],
+                 ["scaffold", "--from", "hunan", "--level", "city", "--force", "-o", str(other / "plans" / "x.yaml")],
+                 ["compare", "chaling", "hunan", "-o", str(other / "sources" / "hunan_carbon_peak.txt")],
+                 ["check", "plans/chaling.yaml", "-o", str(other / "rules" / "indicators.yaml")],
+                 ["check", "-o", str(other / ".plancheck.yaml")]):
+        (other / "plans" / "x.yaml").write_text("jurisdiction: [unfinished\n", encoding="utf-8")
+        before[other / "plans" / "x.yaml"] = (other / "plans" / "x.yaml").read_bytes()
+        done = run(*args, cwd=project)
+        assert done.returncode == 2 and "refusing" in done.stderr, (args, done.stderr)
+    assert {p: p.read_bytes() for p in other.rglob("*") if p.is_file()} == before
+
+
+def test_reserved_names_reached_through_a_link_are_refused(project):
+    (project / "deep" / "inner").mkdir(parents=True)
+    (project / "sl").symlink_to("deep/inner")
+    for option in ("-o", "--summary", "--baseline-create"):
+        done = run("check", option, "sl/../../.plancheck.yaml", cwd=project)
+        assert done.returncode == 2 and "refusing" in done.stderr, (option, done.stderr)
+    assert not (project / ".plancheck.yaml").exists()
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--id", "YouXian"), ("--id", ""), ("--id", "../x"), ("--id", "a b"), ("--parent", "x: y"),
+    ("--parent", "hunan\ndocuments: []"), ("--name", ""), ("--name", "攸县\ntargets: []"),
+])
+def test_scaffold_refuses_what_would_make_a_broken_draft(project, option, value):
+    done = run("scaffold", "--from", "hunan", "--level", "county", "-o", "draft.yaml", option, value, cwd=project)
+    assert done.returncode == 2 and option in done.stderr and not (project / "draft.yaml").exists()
+
+
+def test_a_full_check_reports_a_waiver_for_a_plan_that_is_gone(project):
+    _waivers(project, "  - plan: zzz\n    code: PC201\n    reason: the plan was renamed\n")
+    findings = json.loads(run("check", "-f", "json", cwd=project).stdout)["findings"]
+    assert [(f["code"], f["line"]) for f in findings if f["file"] == "waivers.yaml"] == [("PC502", 2)]
+    family = json.loads(run("check", "plans/chaling.yaml", "-f", "json", cwd=project).stdout)["findings"]
+    assert not [f for f in family if f["code"] == "PC502"]  # a family check judges its own waivers only
+
+
+def test_a_load_error_cannot_be_waived(project):
+    _waivers(project, "  - plan: chaling\n    code: PC012\n    reason: x\n")
+    line = one_located_line(run("check", cwd=project), "PC016", "waivers.yaml")
+    assert line.startswith("waivers.yaml:3:11:") and "cannot be waived" in line
+
+
+def test_two_writers_of_one_run_may_not_name_one_file(project):
+    (project / "r.md").write_text("", encoding="utf-8")
+    (project / "rl.md").symlink_to("r.md")
+    os.link(project / "r.md", project / "rh.md")
+    for args in (["-o", "r.md", "--summary", "rl.md"], ["-o", "r.md", "--summary", "rh.md"],
+                 ["--baseline-create", "b.json", "--summary", "b.json"], ["-o", "b.json", "--baseline-create", "b.json"]):
+        done = run("check", *args, cwd=project)
+        assert done.returncode == 2 and "name the same file" in done.stderr, (args, done.stderr)
+
+
+def test_a_code_given_twice_in_another_case_is_refused(project):
+    (project / ".plancheck.yaml").write_text("severity: {pc201: info, PC201: error}\n", encoding="utf-8")
+    line = one_located_line(run("check", cwd=project), "PC016", ".plancheck.yaml")
+    assert "given twice" in line
+
+
+def test_bidirectional_overrides_are_dropped_from_markdown_and_html(project):
+    catalogue = project / "rules" / "indicators.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    name = "name_en: Non-fossil share of energy consumption"
+    assert name in text
+    catalogue.write_text(text.replace(name, name + " \u202eevil"), encoding="utf-8")
+    for fmt in ("markdown", "html"):
+        done = run("compare", "chaling", "hunan", "-f", fmt, "--lang", "en", cwd=project)
+        assert "evil" in done.stdout and "\u202e" not in done.stdout, fmt

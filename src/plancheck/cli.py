@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -296,7 +297,7 @@ def compare(
     from plancheck.reporters.dispatch import render_comparison, render_findings
 
     use_color = _use_color(color, output)
-    _distinct(output, summary)
+    _distinct(output=output, summary=summary)
     settings, fail_level, catalog = _setup(rules, fail_on)
     plans = _plans_dir(plans_dir)
     lower_path, upper_path = resolve_plan(lower, plans), resolve_plan(upper, plans)
@@ -340,10 +341,14 @@ def _plain(problems: list) -> str:
     return render_findings(problems)
 
 
-def _distinct(output: Path | None, summary: Path | None) -> None:
-    """``-o`` and ``--summary`` naming one file would append the summary to the report."""
-    if output is not None and summary is not None and os.path.abspath(output) == os.path.abspath(summary):
-        raise typer.BadParameter("-o and --summary name the same file", param_hint="--summary")
+def _distinct(**outputs: Path | None) -> None:
+    """Two writers of one run naming one file (by name, link or inode) would lose one report."""
+    named = [(option, path) for option, path in outputs.items() if path is not None]
+    for i, (first, a) in enumerate(named):
+        for second, b in named[i + 1:]:
+            if os.path.realpath(a) == os.path.realpath(b) or _same_file(a, b):
+                raise typer.BadParameter(f"--{first.replace('_', '-')} and --{second.replace('_', '-')} name the "
+                                         "same file", param_hint=f"--{second.replace('_', '-')}")
 
 
 def _use_color(choice: ColorChoice, output: Path | None) -> bool:
@@ -365,17 +370,29 @@ def _protected(plan_files: list[Path], plan_folders: list[Path], rules: Path | N
     folder, or started outside the repository, protects the repository's files all the same).
     Built only when a file is written."""
     from plancheck.output import Protected
+
+    guard = Protected(plans=plan_files, files=list(files), plan_folders=list(plan_folders),
+                      folders=[_rules_dir(rules)])
+    _add_projects(guard, [_project().root, *plan_folders, *(p.parent for p in plan_files)])
+    return guard
+
+
+def _add_projects(guard, places: list[Path]) -> None:
+    """Protect the project each of ``places`` lies in: its plans and their sources, its rules,
+    waivers and settings (the target's own project too, so a report aimed at another copy of
+    the repository is refused there as it would be here)."""
     from plancheck.project import Project, find_root
 
-    projects = {_project().root: _project()}
-    for place in [*plan_folders, *(p.parent for p in plan_files)]:
+    for place in places:
         root = find_root(place)
-        if root is not None:
-            projects.setdefault(root, Project(root))
-    reserved = [path for project in projects.values() for path in (*project.settings_files, project.waivers)]
-    return Protected(plans=plan_files, files=[*files, *reserved],
-                     plan_folders=[*plan_folders, *(p.plans for p in projects.values())],
-                     folders=[_rules_dir(rules), *(p.rules for p in projects.values())], reserved=reserved)
+        if root is None:
+            continue
+        project = Project(root)
+        reserved = [*project.settings_files, project.waivers]
+        guard.files.extend(reserved)
+        guard.reserved.extend(reserved)
+        guard.plan_folders.append(project.plans)
+        guard.folders.append(project.rules)
 
 
 def _emit(text, output: Path | None, protected: Callable[[], object] | None = None, append: bool = False) -> None:
@@ -390,7 +407,9 @@ def _emit(text, output: Path | None, protected: Callable[[], object] | None = No
     from plancheck.output import OutputError, write_report
 
     try:
-        write_report(output, text, protected() if protected is not None else None, append=append)
+        guard = protected() if protected is not None else _protected([], [], None, [])
+        _add_projects(guard, [Path(os.path.realpath(os.path.dirname(os.fspath(output)) or "."))])
+        write_report(output, text, guard, append=append)
     except OutputError as exc:
         sys.stderr.write(f"plancheck: {exc}\n")
         raise typer.Exit(EXIT_ERROR) from None
@@ -459,7 +478,7 @@ def check(
     from plancheck.engine import restrict_to_relatives
     from plancheck.reporters.dispatch import render_check
 
-    _distinct(output, summary)
+    _distinct(output=output, summary=summary, baseline_create=baseline_create)
     settings, fail_level, catalog = _setup(rules, fail_on)
     plans = _plans_dir(plans_dir)
     rules_dir = _rules_dir(rules)
@@ -473,7 +492,10 @@ def check(
     if focus is not None:
         result = restrict_to_relatives(result, focus, rules_dir)
     waivers_file = _waivers_file(waivers)
-    result.findings = _waive(settings.apply(result.findings), waivers_file, {h.id for h in result.headers})
+    # A full check judges every waiver (one for a plan that no longer exists matches nothing);
+    # a check of a family judges the waivers of that family only.
+    judged = {h.id for h in result.headers} if focus is not None else None
+    result.findings = _waive(settings.apply(result.findings), waivers_file, judged)
     protected = lambda: _protected([p for p in inputs if not p.is_dir()],  # noqa: E731
                                    [plans, *(p for p in inputs if p.is_dir())], rules,
                                    [waivers_file, *(p for p in (baseline,) if p is not None)])
@@ -576,6 +598,12 @@ def scaffold(
     if level not in get_args(Level):
         raise typer.BadParameter(f"unknown level {level!r} (expected one of: {', '.join(get_args(Level))})",
                                  param_hint="--level")
+    for hint, value in (("--id", plan_id), ("--parent", parent)):
+        if value is not None and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", value):
+            raise typer.BadParameter(f"{value!r} is not a jurisdiction id (lower-case ASCII letters, digits and "
+                                     "underscores, starting with a letter)", param_hint=hint)
+    if not name.strip() or any(c in name for c in "\r\n\0"):
+        raise typer.BadParameter(f"{name!r} is not a name: one line of text", param_hint="--name")
     catalog = _catalog(rules)
     uppers = []
     for arg in upper:

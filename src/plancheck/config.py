@@ -76,6 +76,12 @@ def _parse(data: Any, positions: PositionMap, display: str) -> SettingsFile:
                 continue
             problems.append(Finding("PC016", Severity.ERROR, f"{section}: {why}", file=display,
                                     line=pos.line, column=pos.column))
+    spelled = [c.upper() for c in parsed.severity]
+    for code in sorted({c for c in spelled if spelled.count(c) > 1}):
+        pos = positions.locate(("severity",), at_key=True)
+        problems.append(Finding("PC016", Severity.ERROR, f"severity: {code} is given twice (in another case); "
+                                "one would silently replace the other", file=display, line=pos.line,
+                                column=pos.column))
     if problems:
         raise ConfigError(problems)
     # Codes are matched as written in the catalogue (upper case); settings may spell them either way.

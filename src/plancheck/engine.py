@@ -197,8 +197,8 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
         elif not source.is_file():
             problems.append(_locate(Finding(
                 "PC013", Severity.ERROR,
-                f"documents[{i}].source: source text {doc.source!r} not found next to the plan "
-                f"(looked for {source})",
+                f"documents[{i}].source: source text {doc.source!r} not found next to the plan, or not a "
+                f"regular file (looked for {source})",
                 plan=plan_id, path=("documents", i, "source")), result))
     if problems:
         return None, problems

@@ -126,8 +126,8 @@ class Protected:
     def holds(self, target: Path, identity: tuple[int, int] | None) -> bool:
         """Whether ``target`` is protected: a file the run reads (by device and inode, so a link
         to it counts), or a reserved name. ``identity`` is None when nothing is there yet."""
-        where = os.path.abspath(target)
-        if any(os.path.abspath(r) == where for r in self.reserved):
+        where = _resolved_name(target)
+        if any(_resolved_name(r) == where for r in self.reserved):
             return True
         return identity is not None and any(_identity(p) == identity for p in self.candidates())
 
@@ -147,6 +147,13 @@ def _regular_text(path: Path) -> str | None:
         return None
     finally:
         os.close(fd)
+
+
+def _resolved_name(path: Path) -> str:
+    """Where a name would be created: its folder with every link resolved (``sl/../..`` is the
+    folder it reaches, not the one it seems to name), and the name itself."""
+    folder, name = os.path.split(os.fspath(path))  # not abspath: it would undo ".." before the link
+    return os.path.join(os.path.realpath(folder or "."), name)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -177,7 +184,7 @@ def write_report(path: Path, text: str | Iterable[str], protected: Protected | N
                 _write_into(path, text, append)
                 return
             raise OutputError(f"{path}: not a regular file, a FIFO or a character device; refusing to write to it")
-    parent = Path(os.path.abspath(path)).parent
+    parent = Path(os.path.realpath(os.path.dirname(os.fspath(path)) or "."))
     if not parent.is_dir():
         raise OutputError(f"{path}: the folder {parent} does not exist")
     if append:

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plancheck.catalog import ConfigError
-from plancheck.codes import CodeDoc
+from plancheck.codes import CodeDoc, is_load_error_code
 from plancheck.findings import Finding, Severity
 from plancheck.loader import PositionMap, load_file
 from plancheck.models import Id, Text, Year
@@ -86,6 +86,12 @@ def load_waivers(path: Path) -> LoadedWaivers | None:
     except ValidationError as exc:
         raise ConfigError(findings_from_validation_error(exc, loaded.data, loaded.positions, str(path), WaiverFile,
                                                          code_override="PC016")) from None
+    for i, waiver in enumerate(parsed.waivers):
+        if is_load_error_code(waiver.code):  # a file that cannot be read is never accepted
+            pos = loaded.positions.locate(("waivers", i, "code"))
+            raise ConfigError([Finding("PC016", Severity.ERROR, f"waivers[{i}].code: {waiver.code} is a load error; "
+                                       "a file that cannot be read cannot be waived, only fixed", file=str(path),
+                                       line=pos.line, column=pos.column)])
     return LoadedWaivers(parsed.waivers, str(path), loaded.positions)
 
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 from plancheck.findings import FailLevel, Finding, Severity, counts_against, fail_level_name, reaches
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-"""Control characters other than tab, LF and CR: never meaningful in plan text, and some (ESC,
-BEL) act on terminals. Every reporter drops them or shows them as ``\\xNN``."""
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+"""Control characters other than tab, LF and CR, and the bidirectional overrides and isolates:
+never meaningful in plan text; some (ESC, BEL) act on terminals, and the others make a line
+read other than it is. Every reporter drops them or shows them as ``\\xNN``."""
 _TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """For one-line terminal output: also CR, C1 controls, Unicode line separators, and the
 bidirectional overrides and isolates, which can make a line read other than it is."""
