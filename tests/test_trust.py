@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from plancheck.output import Interrupted, Protected, write_report
+from plancheck.failures import Interrupted
+from plancheck.output import Protected, write_report
 
 SECONDS = 60
 LOCATED = re.compile(r"^\S.*:\d+:\d+: PC\d{3} ")

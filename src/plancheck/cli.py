@@ -677,7 +677,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    from plancheck.output import Interrupted, signal_name
+    from plancheck.failures import Interrupted, signal_name
 
     debug = "--debug" in args or _debug()
     click_exception = _click_exception_type()

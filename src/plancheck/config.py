@@ -8,7 +8,6 @@ downgraded: a file that cannot be read is never a pass.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from plancheck.catalog import ConfigError
 from plancheck.codes import all_codes, is_load_error_code
 from plancheck.findings import FailLevel, Finding, Severity, parse_fail_level
-from plancheck.loader import PositionMap, load_file, read_text
+from plancheck.loader import PositionMap, load_file, present, read_text
 from plancheck.schema_errors import findings_from_validation_error
 
 SETTINGS_FILE = "settings.yaml"
@@ -41,8 +40,7 @@ class Settings:
 
     def overlay(self, other: SettingsFile) -> Settings:
         fail_on = self.fail_on if other.fail_on is None else parse_fail_level(other.fail_on)
-        return Settings(fail_on, {**self.severity, **other.severity},
-                        self.disable | frozenset(c.upper() for c in other.disable))
+        return Settings(fail_on, {**self.severity, **other.severity}, self.disable | frozenset(other.disable))
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
         """Drop disabled codes and apply severity overrides; load errors stay as they are."""
@@ -146,13 +144,13 @@ def _toml_line(text: str, key: str, after: int = 0) -> int:
 
 def load_settings(rules_dir: Path, project_dir: Path = Path(".")) -> Settings:
     settings = Settings()
-    if _present(rules_dir / SETTINGS_FILE):
+    if present(rules_dir / SETTINGS_FILE):
         settings = settings.overlay(_from_yaml(rules_dir / SETTINGS_FILE))
     project = project_dir / PROJECT_FILE
     pyproject = project_dir / "pyproject.toml"
-    if _present(project):
+    if present(project):
         settings = settings.overlay(_from_yaml(project))
-    elif _present(pyproject):
+    elif present(pyproject):
         table, text = pyproject_table(pyproject)
         if table is not None:
             try:
@@ -164,8 +162,3 @@ def load_settings(rules_dir: Path, project_dir: Path = Path(".")) -> Settings:
             settings = settings.overlay(parsed)
     return settings
 
-
-def _present(path: Path) -> bool:
-    """A settings file counts as there when anything is at its name (a folder, a FIFO, a broken
-    link): the reader then refuses it, located, rather than the run silently ignoring it."""
-    return os.path.lexists(path)

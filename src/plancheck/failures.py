@@ -1,12 +1,14 @@
-"""The two ways a run stops before its report, each turned into located lines and exit 2.
+"""The ways a run stops before its report: unusable configuration and a run that cannot
+finish (located lines, exit 2), and a signal while a report is written (exit 128 + signal).
 
 Kept apart from the modules that raise them (configuration readers, the worker processes of
-``--jobs``), so the command line's one guard can recognise them without importing those
-modules, and pydantic with them, at start-up.
+``--jobs``, the report writer), so the command line can recognise them without importing
+those modules, and pydantic or tempfile with them, at start-up.
 """
 
 from __future__ import annotations
 
+import signal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,3 +26,19 @@ class ConfigError(Exception):
 class RunFailure(Exception):
     """The run could not finish (a worker process died, or failed); ``str()`` is the one line
     the user sees. Nothing was written: reports are written only after a run completes."""
+
+
+def signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+class Interrupted(BaseException):
+    """A signal arrived while a report was being written (a BaseException, like
+    KeyboardInterrupt, so no ``except Exception`` swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal_name(signum))
+        self.signum = signum

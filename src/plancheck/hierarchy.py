@@ -8,7 +8,6 @@ knows that chaling was compared with hunan because zhuzhou's plan is absent.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from plancheck.catalog import ConfigError, default_rules_dir
 from plancheck.findings import Finding, Severity
-from plancheck.loader import load_file
+from plancheck.loader import load_file, present
 from plancheck.models import Jurisdiction
 from plancheck.schema_errors import findings_from_validation_error
 
@@ -42,7 +41,7 @@ class Ancestry:
 def load_registry(rules_dir: Path | None) -> dict[str, Jurisdiction]:
     """The registry of ``rules_dir`` (default: the same rules folder the catalogue comes from)."""
     path = (rules_dir if rules_dir is not None else default_rules_dir()) / REGISTRY_FILE
-    if not os.path.lexists(path):
+    if not present(path):
         return {}
     loaded = load_file(path, str(path))
     if loaded.problems or loaded.data is None:

@@ -17,6 +17,7 @@ The parser is libyaml's (``CSafeLoader``), so tokenising runs at C speed.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -255,6 +256,13 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
     except OSError as exc:
         return None, [Finding("PC001", Severity.ERROR, f"cannot read: {exc.strerror or exc}", file=display)]
     return decode(raw, display)
+
+
+def present(path: Path) -> bool:
+    """Whether an optional file (settings, waivers, registry) is there: anything at its name
+    counts (a folder, a FIFO, a broken link), so ``read_text`` refuses it, located, instead of
+    the run silently going on without it."""
+    return os.path.lexists(path)
 
 
 def load_file(path: Path, display: str | None = None) -> LoadedYaml:

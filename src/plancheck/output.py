@@ -30,28 +30,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plancheck.failures import Interrupted
+
 _SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None),
                              getattr(signal, "SIGHUP", None)) if s is not None)
 
 
-def signal_name(signum: int) -> str:
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return f"signal {signum}"
-
-
 class OutputError(Exception):
     """The report cannot be written where asked; the message says why."""
-
-
-class Interrupted(BaseException):
-    """A signal arrived while a report was being written (a BaseException, like
-    KeyboardInterrupt, so no ``except Exception`` swallows it)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal_name(signum))
-        self.signum = signum
 
 
 _SOURCE_LINE = re.compile(r"source:[ \t]*(?:(?P<q>['\"])(?P<quoted>.+?)(?P=q)|(?P<plain>[^\s#'\"][^\r\n]*?))[ \t]*(?:#.*)?\r?$",

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from plancheck.catalog import ConfigError
 from plancheck.codes import CodeDoc, is_load_error_code
 from plancheck.findings import Finding, Severity
-from plancheck.loader import PositionMap, load_file
+from plancheck.loader import PositionMap, load_file, present
 from plancheck.models import Id, Text, Year
 from plancheck.schema_errors import findings_from_validation_error
 
@@ -74,9 +74,8 @@ def today() -> dt.date:
 
 
 def load_waivers(path: Path) -> LoadedWaivers | None:
-    """The waivers, or None when nothing is at ``path``. Anything that is there (a folder, a
-    FIFO, a broken link) is read, and so refused at its name, never silently ignored."""
-    if not os.path.lexists(path):
+    """The waivers, or None when nothing is at ``path`` (``loader.present``)."""
+    if not present(path):
         return None
     loaded = load_file(path, str(path))
     if loaded.problems:
