@@ -6,7 +6,7 @@ from plancheck.checks.audit import audit_plan
 from plancheck.models import Plan
 from plancheck.textnorm import SourceText, normalize_with_origin
 
-from conftest import MINIMAL_PLAN
+from helpers import MINIMAL_PLAN
 
 SOURCE = (
     "湖南省某县碳达峰实施方案\n"

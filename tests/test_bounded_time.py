@@ -5,7 +5,7 @@ work instead: every line of plancheck's own Python that runs (``sys.settrace``),
 character that the C-level searches it asks of the source text scan (``str.find``, ``rfind``,
 ``count`` and the time-marker expression). Each worst case is built inline at the limits,
 a 2 MB source text (the file cap, ``loader.MAX_FILE_BYTES``, is 16 MB) or two plans of
-``engine.MAX_ITEMS`` targets, and must stay within a linear budget: a stated number of units
+``loader.MAX_ITEMS`` targets, and must stay within a linear budget: a stated number of units
 per character or per target, and about four times the work at a quarter of the size. The
 meter stops a run the moment it exceeds its budget, so quadratic code fails in seconds
 instead of running for minutes.
@@ -23,7 +23,7 @@ import plancheck
 from plancheck.catalog import Indicator
 from plancheck.checks import audit
 from plancheck.compare import compare_plans
-from plancheck.engine import MAX_ITEMS
+from plancheck.loader import MAX_ITEMS
 from plancheck.findings import Verdict
 from plancheck.loader import MAX_FILE_BYTES
 from plancheck.models import Plan

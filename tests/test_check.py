@@ -7,11 +7,11 @@ import textwrap
 from pathlib import Path
 
 from plancheck.checks.consistency import check_consistency
-from plancheck.engine import check
 from plancheck.models import Plan
 
-from test_cli import invoke
-from conftest import REPO
+from helpers import check_paths as check
+from helpers import invoke
+from helpers import REPO
 
 
 def plan_text(pid: str, level: str, parent: str | None, targets: str = "targets: []\n") -> str:

@@ -13,27 +13,10 @@ from typer.testing import CliRunner
 
 from plancheck.cli import app
 
-from conftest import MINIMAL_PLAN, REPO, line_of
+from helpers import MINIMAL_PLAN, REPO, copy_plans, invoke, line_of, runner
 
-runner = CliRunner()
 FINDING_FIELDS = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message",
                   "waiver", "baseline"]
-
-
-def copy_plans(tmp_path: Path) -> Path:
-    """A throw-away copy of the committed plans and sources, safe to break."""
-    shutil.copytree(REPO / "plans", tmp_path / "plans")
-    shutil.copytree(REPO / "sources", tmp_path / "sources")
-    return tmp_path / "plans"
-
-
-def invoke(*args: str, cwd: Path = REPO):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return runner.invoke(app, list(args))
-    finally:
-        os.chdir(old)
 
 
 def test_validate_committed_plans_exits_0():
@@ -222,12 +205,12 @@ def test_indicators_lists_the_catalogue():
 
 
 def test_summary_counts_findings_by_severity_and_names_the_fail_level():
-    from plancheck.findings import Finding, Severity
+    from plancheck.findings import Finding, Severity, WaiverNote
     from plancheck.reporters.plain import render_summary
 
-    findings = [Finding("PC201", Severity.ERROR, "m"), Finding("PC202", Severity.WARNING, "m"),
-                Finding("PC202", Severity.WARNING, "m"), Finding("PC210", Severity.INFO, "m"),
-                Finding("PC201", Severity.ERROR, "m", extra={"waiver": {"reason": "r"}})]
+    findings = [Finding("PC201", "m", severity=Severity.ERROR), Finding("PC202", "m", severity=Severity.WARNING),
+                Finding("PC202", "m", severity=Severity.WARNING), Finding("PC210", "m", severity=Severity.INFO),
+                Finding("PC201", "m", severity=Severity.ERROR, waiver=WaiverNote("r", None, "waivers.yaml"))]
     assert render_summary(2, findings, Severity.WARNING) == (
         "plancheck: 2 files checked: 1 error, 2 warnings, 1 info, 1 waived; 3 at or above warning (--fail-on)\n")
     assert render_summary(1, [], Severity.ERROR) == "plancheck: 1 file checked, no findings\n"

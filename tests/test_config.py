@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from plancheck.catalog import ConfigError
+from plancheck.failures import ConfigError
 from plancheck.config import load_settings
+from plancheck.policy import apply_settings
 from plancheck.findings import Finding, Severity
 
-from conftest import REPO
-from test_cli import invoke
+from helpers import REPO
+from helpers import invoke
 
 
 @pytest.fixture
@@ -74,8 +75,8 @@ def test_load_errors_can_be_neither_disabled_nor_downgraded(project):
         load_settings(project / "rules", project)
     assert raised.value.findings[0].line == 2 and "PC012 is a load error" in raised.value.findings[0].message
     settings = load_settings(project / "rules", REPO)  # without them, load errors pass through untouched
-    finding = Finding("PC012", Severity.ERROR, "bad")
-    assert settings.apply([finding]) == [finding]
+    finding = Finding("PC012", "bad")
+    assert apply_settings([finding], settings) == [finding] and finding.severity is Severity.ERROR
 
 
 def test_codes_in_settings_are_case_insensitive_and_applied(project):

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import REPO
+from helpers import REPO
 from plancheck.baseline import load_baseline
 from plancheck.catalog import load_catalog
 from plancheck.config import load_settings
-from plancheck.engine import load_plan, validate_file
+from plancheck.pipeline import load_plan, validate_file
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding
 from plancheck.hierarchy import load_registry

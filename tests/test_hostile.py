@@ -19,8 +19,8 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from conftest import REPO
-from plancheck.engine import load_plan
+from helpers import REPO
+from plancheck.pipeline import load_plan
 from plancheck.loader import load_text
 
 CORPUS = REPO / "tests" / "corpus"

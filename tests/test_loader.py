@@ -9,7 +9,7 @@ import pytest
 from plancheck.loader import MAX_DEPTH, load_text
 from plancheck.loader import decode
 
-from conftest import line_of
+from helpers import line_of
 
 
 def codes(result) -> list[str]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import REPO
-from test_cli import invoke
+from helpers import REPO
+from helpers import invoke
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -86,7 +86,7 @@ def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
 
     from plancheck import workers
     from plancheck.catalog import load_catalog
-    from plancheck.engine import check
+    from helpers import check_paths as check
 
     root = tmp_path / "corpus"
     generate(0.03, root)
@@ -113,14 +113,14 @@ def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, monkeypatch):
 
     real_reading, real_comparing = workers.validate_file, workers.task_findings
     catalog = load_catalog(REPO / "rules")
-    for phase, broken, error in (("validate_file", broken_reading, workers.WorkerError),
-                                 ("task_findings", broken_comparing(in_forked_worker), workers.WorkerError),
+    for phase, broken, error in (("validate_file", broken_reading, workers.WorkerFailure),
+                                 ("task_findings", broken_comparing(in_forked_worker), workers.WorkerFailure),
                                  ("task_findings", broken_comparing(in_parent), ValueError)):
         with monkeypatch.context() as patch:
             patch.setattr(workers, phase, broken)  # the forked worker inherits it
             patch.setattr(workers, "SLICE", 2)
             with pytest.raises(error, match="broken on purpose"):
-                check([root / "plans"], catalog, REPO / "rules", jobs=2)
+                check([root / "plans"], catalog, jobs=2)
         assert multiprocessing.active_children() == [], phase
 
 
@@ -230,20 +230,20 @@ def test_json_lines_are_what_the_standard_encoder_writes():
     import itertools
     import json
 
-    from plancheck.findings import Finding, Severity, Verdict
+    from plancheck.findings import Finding, Severity, Verdict, WaiverNote
     from plancheck.reason import Reason
     from plancheck.reporters.json import _line_writer, finding_to_dict
 
     texts = [None, "chaling", 'quote " and \\ back', "tab\tnew\nline \x01 \u2028 湖南 ≥22%"]
-    extras = [{}, {"row": object()}, {"waiver": {"reason": "见\"说明\"", "expires": None}},
-              {"baseline": "existing"}, {"waiver": None}]
+    extras = [{}, {"row": object()}, {"waiver": WaiverNote("见\"说明\"", None, "waivers.yaml")},
+              {"baseline": "existing"}, {"baseline": "new"}]
     line = _line_writer()
     cases = 0
     for severity, verdict, text, number, extra in itertools.product(
             Severity, [None, *Verdict], texts, [None, 0, 7, 12345], extras):
         message = Reason(f"m {text}", f"中 {text}") if number == 7 else f"message {text}"
-        finding = Finding("PC2\"01" if number == 0 else "PC201", severity, message, plan=text, file=text,
-                          line=number, column=number, indicator=text, year=number, verdict=verdict, extra=extra)
+        finding = Finding("PC2\"01" if number == 0 else "PC201", message, plan=text, file=text, line=number,
+                          column=number, indicator=text, year=number, verdict=verdict, severity=severity, **extra)
         assert line(finding) == json.dumps(finding_to_dict(finding), ensure_ascii=False)
         cases += 1
     assert cases == 3 * 12 * 4 * 4 * 5
@@ -254,14 +254,14 @@ def test_workers_give_the_same_findings_where_processes_cannot_fork(tmp_path, mo
     interpreter and receives its files and the catalogue pickled. The findings are the same."""
     import multiprocessing
 
+    from helpers import check_paths as check
     from plancheck.catalog import load_catalog
-    from plancheck.engine import check
     from plancheck.reporters.json import render_findings
 
     root = tmp_path / "corpus"
     generate(0.03, root)
     catalog = load_catalog(REPO / "rules")
-    serial = render_findings(check([root / "plans"], catalog, REPO / "rules", jobs=1).findings)
+    serial = render_findings(check([root / "plans"], catalog, jobs=1).findings)
     asked = []
     real_context = multiprocessing.get_context
 
@@ -271,7 +271,7 @@ def test_workers_give_the_same_findings_where_processes_cannot_fork(tmp_path, mo
 
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     monkeypatch.setattr(multiprocessing, "get_context", context)
-    spawned = check([root / "plans"], catalog, REPO / "rules", jobs=2, keep_plans=False)
+    spawned = check([root / "plans"], catalog, jobs=2, keep_plans=False)
     assert asked == ["spawn"]
     assert render_findings(spawned.findings) == serial and serial.count('"code"') > 1000
 
@@ -281,19 +281,20 @@ def test_packed_findings_keep_both_readings_of_their_reasons():
     but not in Chinese stay apart, and a pickled slice gives back equal findings."""
     import pickle
 
-    from plancheck.compare import Row, Verdict
-    from plancheck.findings import Finding, Severity
+    from plancheck.findings import Finding, Row, Severity, Verdict
     from plancheck.reason import Reason
+    from plancheck import workers
     from plancheck.workers import _pack, _unpack
 
     def finding(reason):
         row = Row("pue", 2025, None, Verdict.WEAKER, reason, 3, 1, 0.1)
-        return Finding("PC201", Severity.WARNING, "m", plan="p", file="f.yaml", line=1, column=1,
-                       indicator="pue", year=2025, verdict=Verdict.WEAKER, extra={"row": row})
+        return Finding("PC201", "m", plan="p", file="f.yaml", line=1, column=1, indicator="pue", year=2025,
+                       verdict=Verdict.WEAKER, severity=Severity.WARNING, row=row)
 
     original = [finding(Reason("weaker", "较宽松")), finding(Reason("weaker", "较弱")), finding(Reason("weaker", "较宽松"))]
     packed = _pack(original, {})
-    assert packed[0][11]["row"][4] is packed[2][11]["row"][4]  # one tuple for the repeated reason
+    row_at, reason_at = workers._ROW_AT, workers._REASON_AT
+    assert packed[0][row_at][reason_at] is packed[2][row_at][reason_at]  # one tuple for the repeated reason
     back = _unpack(pickle.loads(pickle.dumps(packed)), {})
-    assert [f.extra["row"].reason.zh for f in back] == ["较宽松", "较弱", "较宽松"]
-    assert back == original and [f.extra["row"] for f in back] == [f.extra["row"] for f in original]
+    assert [f.row.reason.zh for f in back] == ["较宽松", "较弱", "较宽松"]
+    assert back == original and [f.row for f in back] == [f.row for f in original]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from plancheck.checks.provenance import check_provenance
-from plancheck.engine import validate
+from helpers import validate_paths as validate
 from plancheck.models import Plan
 from plancheck.textnorm import normalize, normalize_with_origin, numbers_in, value_in_quote
 
-from conftest import MINIMAL_PLAN, SOURCE_TEXT, line_of
+from helpers import MINIMAL_PLAN, SOURCE_TEXT, line_of
 
 
 def plan_of(text: str) -> Plan:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-from test_cli import invoke
+from helpers import REPO
+from helpers import invoke
 
 GOLDEN = REPO / "tests" / "golden"
 ARTIFACTS = REPO / "test-artifacts"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from plancheck.engine import load_plan
+from helpers import load as load_plan
 
-from conftest import MINIMAL_PLAN, line_of
+from helpers import MINIMAL_PLAN, line_of
 
 
 def load(write_plan, catalog, text):

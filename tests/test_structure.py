@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from plancheck.checks.structure import check_structure
-from plancheck.engine import load_plan
+from helpers import load as load_plan
 from plancheck.models import Plan
 
-from conftest import MINIMAL_PLAN, line_of
+from helpers import MINIMAL_PLAN, line_of
 
 TWO_DOCS = MINIMAL_PLAN.replace("targets:\n", """\
   - id: second

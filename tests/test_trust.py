@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from plancheck.failures import Interrupted
 from plancheck.output import Protected, write_report
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from test_cli import invoke
-from conftest import REPO
+from helpers import invoke
+from helpers import REPO
 
 
 @pytest.fixture

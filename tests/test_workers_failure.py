@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -111,7 +111,7 @@ import sys, time
 from pathlib import Path
 from plancheck import workers
 from plancheck.catalog import load_catalog
-from plancheck.engine import discover
+from plancheck.pipeline import discover
 
 deaf = sys.argv[3] == "deaf"
 real_serve = workers._serve
@@ -245,8 +245,8 @@ def test_a_worker_killed_at_any_phase_is_a_worker_failure(corpus, monkeypatch, k
     """Whenever the worker dies, the run raises ``WorkerFailure`` with the one line, never a result:
     not even when all it had to send had arrived (the outcome must not depend on the moment)."""
     from plancheck import workers
+    from helpers import check_paths as check
     from plancheck.catalog import load_catalog
-    from plancheck.engine import check
 
     kill(monkeypatch, workers, os.getpid())  # the forked worker inherits the patches
     with pytest.raises(workers.WorkerFailure) as failure:
@@ -261,8 +261,8 @@ def test_a_worker_that_raises_is_a_worker_failure_in_one_line(corpus, monkeypatc
     import traceback
 
     from plancheck import workers
+    from helpers import check_paths as check
     from plancheck.catalog import load_catalog
-    from plancheck.engine import check
 
     parent, real = os.getpid(), workers.task_findings
 
@@ -284,12 +284,12 @@ def test_a_worker_that_raises_is_a_worker_failure_in_one_line(corpus, monkeypatc
 
 FAILING_CHECK = """\
 import sys
-from plancheck import cli, engine, workers
+from plancheck import cli, executor, workers
 
 def failing(*args, **kwargs):
     raise workers.WorkerFailure(sys.argv[1])
 
-engine.check = failing
+executor.check = failing
 cli.main(["check", "plans", "-j", "2"])
 """
 

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from plancheck.catalog import ConfigError
-from plancheck.findings import Finding, Severity
+from plancheck.failures import ConfigError
+from plancheck.findings import Finding
 from plancheck.loader import read_text
 
 BASELINE_VERSION = 1
@@ -25,7 +25,7 @@ _FIELDS = ("plan", "code", "indicator", "year", "scope")
 
 
 def finding_key(finding: Finding) -> Key:
-    row = finding.extra.get("row")
+    row = finding.row
     scope = (row.scope or "") if row is not None else ""
     year = "" if finding.year is None else str(finding.year)
     return (finding.plan or finding.file or "", finding.code, finding.indicator or "", year, scope)
@@ -55,7 +55,7 @@ def load_baseline(path: Path) -> Counter[Key]:
         raise ConfigError([replace(f, code="PC016", message=f"cannot read baseline: {f.message}") for f in problems])
 
     def refuse(message: str, line: int | None = 1, column: int | None = 1) -> ConfigError:
-        return ConfigError([Finding("PC016", Severity.ERROR, f"cannot read baseline: {message}", file=display,
+        return ConfigError([Finding("PC016", f"cannot read baseline: {message}", file=display,
                                     line=line, column=column)])
 
     depth = _nesting(text)
@@ -112,5 +112,14 @@ def apply_baseline(findings: list[Finding], baseline: Counter[Key]) -> list[Find
         state = "existing" if remaining[key] > 0 else "new"
         if state == "existing":
             remaining[key] -= 1
-        out.append(replace(f, extra={**f.extra, "baseline": state}))
+        out.append(replace(f, baseline=state))
     return out
+
+
+def is_baseline(path: Path) -> bool:
+    """Whether ``path`` holds a baseline (one that can be read as one)."""
+    try:
+        load_baseline(path)
+    except ConfigError:
+        return False
+    return True

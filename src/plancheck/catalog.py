@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plancheck.failures import ConfigError
-from plancheck.findings import Finding, Severity
+from plancheck.findings import Finding
 from plancheck.loader import load_file
 from plancheck.models import Condition, Id, Text
 from plancheck.schema_errors import findings_from_validation_error
@@ -91,7 +91,7 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
     loaded = load_file(path, display)
     problems = [f for f in loaded.problems]
     if loaded.data is None:
-        raise ConfigError(problems or [Finding("PC016", Severity.ERROR, "empty catalogue", file=display)])
+        raise ConfigError(problems or [Finding("PC016", "empty catalogue", file=display)])
     try:
         parsed = CatalogFile.model_validate(loaded.data)
     except ValidationError as exc:
@@ -104,14 +104,13 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
     for i, ind in enumerate(parsed.indicators):
         if ind.id in indicators:
             pos = loaded.positions.locate(("indicators", i, "id"))
-            raise ConfigError([Finding("PC016", Severity.ERROR, f"indicator {ind.id!r} is defined twice",
+            raise ConfigError([Finding("PC016", f"indicator {ind.id!r} is defined twice",
                                        file=display, line=pos.line, column=pos.column)])
         indicators[ind.id] = ind
     for i, ind in enumerate(parsed.indicators):
         for j, other in enumerate(ind.related):
             if other not in indicators:
                 pos = loaded.positions.locate(("indicators", i, "related", j))
-                raise ConfigError([Finding("PC016", Severity.ERROR,
-                                           f"indicator {ind.id!r}: related indicator {other!r} is not in the catalogue",
+                raise ConfigError([Finding("PC016", f"indicator {ind.id!r}: related indicator {other!r} is not in the catalogue",
                                            file=display, line=pos.line, column=pos.column)])
     return Catalog(indicators, display)

@@ -3,11 +3,13 @@
 Codes never change meaning and are never reused: waivers, baselines and CI
 configurations name them. Ranges:
 
-- ``PC0xx`` load errors: the file cannot be read as a plan. Always exit 2.
+- ``PC0xx`` load errors: the file cannot be read as a plan. Always exit 2. The codes of
+  reading a file are here; those of a plan's cross-references are in ``checks/structure.py``.
 - ``PC1xx`` provenance of the transcription (quotes against source texts).
 - ``PC2xx`` strictness against the ancestor plan.
 - ``PC3xx`` consistency inside one plan.
 - ``PC4xx`` the hierarchy of jurisdictions.
+- ``PC5xx`` waivers.
 
 Each entry's ``doc`` is what ``plancheck explain CODE`` prints.
 """
@@ -28,13 +30,11 @@ class CodeDoc:
     summary: str
     doc: str
 
-    @property
-    def is_load_error(self) -> bool:
-        return is_load_error_code(self.code)
 
 
-def is_load_error_code(code: str) -> bool:
-    """PC0xx codes mean the input could not be used at all: exit 2, not 1."""
+def is_load_error(code: str) -> bool:
+    """PC0xx codes mean the input could not be used at all: exit 2, not 1. Such a finding can be
+    neither disabled, given another severity, nor waived: a file that cannot be read is never a pass."""
     return code.startswith("PC0")
 
 
@@ -92,32 +92,9 @@ The value does not fit the schema: a word where a year is expected, a number
 that is NaN or infinite, an unknown enumeration value, a year outside
 1949-2100, and so on. The message says what was expected and what was found.
 """),
-    _c("PC013", "broken-reference", _E, "A reference inside the plan points at nothing.", """
-A target names a document id the plan does not list, a plan with several
-documents has a target that names none, two documents share an id, or a
-document's source text file does not exist.
-"""),
-    _c("PC014", "missing-quote", _E, "A target of a published document has no quote.", """
-Every target transcribed from a published document carries the verbatim
-sentence it came from, so a reader can audit the number. Only targets of
-documents with `status: draft` may omit it.
-"""),
-    _c("PC015", "unknown-indicator", _E, "A target names an indicator the catalogue does not define.", """
-Indicator ids come from the catalogue in `rules/indicators.yaml`
-(`plancheck indicators` lists them). Add the indicator there, with its
-direction and binding rule, before using it in a plan.
-"""),
     _c("PC016", "bad-configuration", _E, "The catalogue or configuration is invalid.", """
 A file under `rules/`, `.plancheck.yaml` or `[tool.plancheck]` in
 `pyproject.toml` does not fit its schema. The message names the file and line.
-"""),
-    _c("PC017", "unit-mismatch", _E, "A target's unit does not convert to its indicator's unit.", """
-A plan keeps each number in the unit of its sentence (8.45亿立方米), and the
-comparison converts it to the catalogue's unit (万立方米). Only the multiples 万
-(10^4) and 亿 (10^8) and the abbreviation 标煤 = 标准煤 convert; any other unit is
-refused rather than guessed, because comparing 千瓦 with 千瓦时 or a share with a
-count would give a verdict on nothing. Fix the unit, or choose the indicator that
-measures what the sentence measures.
 """),
     _c("PC018", "source-outside-repository", _E, "A source text or plan file lies outside the plan repository.", """
 A plan's `documents[].source` must name a file inside the plan repository: the
@@ -138,21 +115,21 @@ choice and is read wherever it is.
 )
 
 
-CHECK_MODULES = ("plancheck.checks.provenance", "plancheck.checks.audit", "plancheck.checks.strictness",
-                 "plancheck.checks.consistency", "plancheck.checks.hierarchy", "plancheck.waivers")
-"""Modules whose ``CODES`` tuple documents the codes they emit."""
-
-
 @functools.cache
 def all_codes() -> dict[str, CodeDoc]:
-    """Every code plancheck can emit, keyed by code, in code order."""
-    import importlib
+    """Every code plancheck can emit, keyed by code, in code order: the load codes above, each
+    check family's ``CODES``, and the waiver codes the run's policy emits."""
+    from plancheck.checks import FAMILIES
+    from plancheck.waivers import CODES as WAIVER_CODES
 
-    found = list(LOAD_CODES)
-    for name in CHECK_MODULES:
-        found.extend(importlib.import_module(name).CODES)
+    found = [*LOAD_CODES, *(c for family in FAMILIES for c in family.CODES), *WAIVER_CODES]
     return {c.code: c for c in sorted(found, key=lambda c: c.code)}
 
 
 def lookup(code: str) -> CodeDoc | None:
     return all_codes().get(code.upper())
+
+
+def default_severity(code: str) -> Severity:
+    """The documented severity of ``code``, before the settings override it."""
+    return all_codes()[code].severity

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plancheck.catalog import Catalog, Indicator
-from plancheck.findings import Verdict
+from plancheck.findings import Row, Verdict
 from plancheck.models import Condition, Plan, Target
 from plancheck.reason import BINDING_ZH, COMMITMENT_ZH, EMPTY, LEVEL_ZH, Reason, join
 from plancheck.units import conversion_factor
@@ -210,22 +210,6 @@ def _year(year: int | None, lang: str = "en") -> str:
 
 
 # ---------------------------------------------------------------- plan against plan
-
-@dataclass(slots=True)  # not frozen: a frozen dataclass pays per field on creation, and there is a row per target pair
-class Row:
-    """One upper-level target (indicator, year, scope) and what the lower plan does about it."""
-
-    indicator: str
-    year: int | None
-    scope: str | None
-    verdict: Verdict
-    reason: Reason
-    upper_index: int
-    lower_index: int | None
-    gap: float | None = None
-    approximate: bool = False
-    others: tuple[int, ...] = ()
-
 
 _SCAN = 24
 """A lower plan's targets on one indicator, up to this many, are scanned whole for each upper

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plancheck.catalog import ConfigError
-from plancheck.codes import all_codes, is_load_error_code
+from plancheck.codes import all_codes, is_load_error
+from plancheck.failures import ConfigError
 from plancheck.findings import FailLevel, Finding, Severity, parse_fail_level
 from plancheck.loader import PositionMap, load_file, present, read_text
 from plancheck.schema_errors import findings_from_validation_error
@@ -42,17 +42,6 @@ class Settings:
         fail_on = self.fail_on if other.fail_on is None else parse_fail_level(other.fail_on)
         return Settings(fail_on, {**self.severity, **other.severity}, self.disable | frozenset(other.disable))
 
-    def apply(self, findings: list[Finding]) -> list[Finding]:
-        """Drop disabled codes and apply severity overrides; load errors stay as they are."""
-        out = []
-        for f in findings:
-            if is_load_error_code(f.code):
-                out.append(f)
-            elif f.code not in self.disable:
-                override = self.severity.get(f.code)
-                out.append(f if override is None else replace(f, severity=override))
-        return out
-
 
 def _parse(data: Any, positions: PositionMap, display: str) -> SettingsFile:
     try:
@@ -67,17 +56,17 @@ def _parse(data: Any, positions: PositionMap, display: str) -> SettingsFile:
             pos = positions.locate((section, code if section == "severity" else i), at_key=section == "severity")
             if code.upper() not in known:
                 why = f"unknown code {code!r} (plancheck explain lists the codes)"
-            elif is_load_error_code(code.upper()):
+            elif is_load_error(code.upper()):
                 why = (f"{code} is a load error: a file that cannot be read is never a pass, so it can be "
                        f"neither {'disabled' if section == 'disable' else 'given another severity'}")
             else:
                 continue
-            problems.append(Finding("PC016", Severity.ERROR, f"{section}: {why}", file=display,
+            problems.append(Finding("PC016", f"{section}: {why}", file=display,
                                     line=pos.line, column=pos.column))
     spelled = [c.upper() for c in parsed.severity]
     for code in sorted({c for c in spelled if spelled.count(c) > 1}):
         pos = positions.locate(("severity",), at_key=True)
-        problems.append(Finding("PC016", Severity.ERROR, f"severity: {code} is given twice (in another case); "
+        problems.append(Finding("PC016", f"severity: {code} is given twice (in another case); "
                                 "one would silently replace the other", file=display, line=pos.line,
                                 column=pos.column))
     if problems:
@@ -109,22 +98,21 @@ def pyproject_table(pyproject: Path) -> tuple[dict[str, Any] | None, str]:
         data = tomllib.loads(text)
     except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
         if not isinstance(exc, tomllib.TOMLDecodeError):
-            raise ConfigError([Finding("PC016", Severity.ERROR, f"not usable TOML: {str(exc).split(';')[0]}",
+            raise ConfigError([Finding("PC016", f"not usable TOML: {str(exc).split(';')[0]}",
                                        file=display, line=1, column=1)]) from None
         at = re.search(r" \(at line (\d+), column (\d+)\)", str(exc))  # tomllib's only record of where
         message = str(exc)[:at.start()] if at else str(exc)
-        raise ConfigError([Finding("PC016", Severity.ERROR, f"not valid TOML: {message}", file=display,
+        raise ConfigError([Finding("PC016", f"not valid TOML: {message}", file=display,
                                    line=int(at[1]) if at else 1, column=int(at[2]) if at else 1)]) from None
     tool = data.get("tool")
     if tool is None:
         return None, text
     if not isinstance(tool, dict):
-        raise ConfigError([Finding("PC016", Severity.ERROR, f"`tool` must be a table, not {type(tool).__name__}",
+        raise ConfigError([Finding("PC016", f"`tool` must be a table, not {type(tool).__name__}",
                                    file=display, line=_toml_line(text, "tool"), column=1)])
     table = tool.get("plancheck")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError([Finding("PC016", Severity.ERROR,
-                                   f"`tool.plancheck` must be a table, not {type(table).__name__}",
+        raise ConfigError([Finding("PC016", f"`tool.plancheck` must be a table, not {type(table).__name__}",
                                    file=display, line=_toml_line(text, "plancheck"), column=1)])
     return table, text
 

@@ -1,5 +1,6 @@
-"""The ways a run stops before its report: unusable configuration and a run that cannot
-finish (located lines, exit 2), and a signal while a report is written (exit 128 + signal).
+"""The ways a run stops before its report: unusable configuration, an option or request the
+run refuses, and a run that cannot finish (exit 2); a signal while a report is written
+(exit 128 + signal).
 
 Kept apart from the modules that raise them (configuration readers, the worker processes of
 ``--jobs``, the report writer), so the command line can recognise them without importing
@@ -42,3 +43,17 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signal_name(signum))
         self.signum = signum
+
+
+class UsageError(Exception):
+    """An option the command line cannot take (``param_hint`` names it): shown as typer shows a
+    bad parameter, with the command's ``--help`` hint, exit 2."""
+
+    def __init__(self, message: str, param_hint: str) -> None:
+        super().__init__(message)
+        self.param_hint = param_hint
+
+
+class Refused(Exception):
+    """The run refuses what it was asked (an output that exists without ``--force``, a git ref
+    that cannot be read); ``str()`` is the line shown after ``plancheck: ``, exit 2."""

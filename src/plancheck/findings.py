@@ -1,15 +1,19 @@
 """Findings: the one currency that checks produce and reporters consume.
 
-A check never knows file positions; it names the key path of what it is talking
-about, and the engine resolves that path to a line and column through the
-loader's position map. That keeps checks pure and positions exact.
+A check names the key path of what it is talking about and the code of what it found; the
+pipeline resolves the path to a line and column (through the loader's position map) and the
+run's policy attaches the severity (the code's documented default, then the settings). So a
+check knows neither file positions nor severities, and both are decided in one place each
+(docs/design.md, "Findings").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from plancheck.reason import Reason
 
 KeyPath = tuple[str | int, ...]
 
@@ -53,16 +57,57 @@ class Verdict(str, Enum):
     CONFLICT = "conflict"
 
 
+@dataclass(slots=True)  # not frozen: a frozen dataclass pays per field on creation, and there is a row per target pair
+class Row:
+    """One upper-level target (indicator, year, scope) and what the lower plan does about it."""
+
+    indicator: str
+    year: int | None
+    scope: str | None
+    verdict: Verdict
+    reason: Reason
+    upper_index: int
+    lower_index: int | None
+    gap: float | None = None
+    approximate: bool = False
+    others: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a target stands in its plan file: the upper side of a comparison row."""
+
+    plan: str
+    file: str
+    line: int | None
+    column: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverNote:
+    """The waiver that covers a finding, as the reports show it."""
+
+    reason: str
+    expires: str | None
+    file: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "expires": self.expires, "file": self.file}
+
+
 @dataclass(slots=True, eq=True)
 class Finding:
     """One problem or observation, located in a plan file where possible.
 
-    Treated as immutable (``dataclasses.replace`` makes changed copies), but not declared
-    frozen: a frozen dataclass pays for every field on creation, and a national check
-    creates a few hundred thousand findings."""
+    ``severity`` is None until the run's policy grades the finding (``policy.grade``); a
+    reporter only ever sees graded findings. ``row`` and ``upper`` are set for the rows of a
+    comparison, ``waiver`` and ``baseline`` by the policy.
+
+    Treated as immutable once the run has completed it (located and graded it):
+    ``dataclasses.replace`` makes changed copies. Not declared frozen: a frozen dataclass
+    pays for every field on creation, and a national check creates a few hundred thousand."""
 
     code: str
-    severity: Severity
     message: str
     plan: str | None = None
     file: str | None = None
@@ -72,11 +117,12 @@ class Finding:
     indicator: str | None = None
     year: int | None = None
     verdict: Verdict | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    def located(self, file: str, line: int | None, column: int | None) -> Finding:
-        return Finding(self.code, self.severity, self.message, self.plan, file, line, column, self.path,
-                       self.indicator, self.year, self.verdict, self.extra)
+    severity: Severity | None = None
+    row: Row | None = None
+    upper: Location | None = None
+    waiver: WaiverNote | None = None
+    baseline: str | None = None
+    """``new`` or ``existing`` when the run compared its findings with a baseline."""
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -86,6 +132,11 @@ class Finding:
             self.code,
             self.message,
         )
+
+    @property
+    def counts_against(self) -> bool:
+        """Waived findings and findings a baseline already holds are shown but do not fail a run."""
+        return self.waiver is None and self.baseline != "existing"
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -106,19 +157,9 @@ def parse_fail_level(text: str) -> FailLevel:
         raise ValueError(f"unknown fail level {text!r} (expected one of: info, warning, error, never)") from None
 
 
-def reaches(severity: Severity, fail_level: FailLevel) -> bool:
-    return fail_level is not None and severity.rank >= fail_level.rank
+def reaches(severity: Severity | None, fail_level: FailLevel) -> bool:
+    return fail_level is not None and severity is not None and severity.rank >= fail_level.rank
 
 
 def fail_level_name(fail_level: FailLevel) -> str:
     return "never" if fail_level is None else fail_level.value
-
-
-def exit_code_for(findings: list[Finding], fail_level: FailLevel) -> int:
-    """0 when nothing unwaived reaches the fail level, 1 otherwise (load errors are handled earlier)."""
-    return 1 if any(reaches(f.severity, fail_level) and counts_against(f) for f in findings) else 0
-
-
-def counts_against(finding: Finding) -> bool:
-    """Waived findings and findings a baseline already holds are shown but do not fail a run."""
-    return "waiver" not in finding.extra and finding.extra.get("baseline") != "existing"

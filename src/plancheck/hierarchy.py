@@ -13,13 +13,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from plancheck.catalog import ConfigError, default_rules_dir
-from plancheck.findings import Finding, Severity
+from plancheck.catalog import default_rules_dir
+from plancheck.failures import ConfigError
+from plancheck.findings import Finding
 from plancheck.loader import load_file, present
 from plancheck.models import Jurisdiction
 from plancheck.schema_errors import findings_from_validation_error
 
 REGISTRY_FILE = "jurisdictions.yaml"
+
+Registry = dict[str, Jurisdiction]
+"""The jurisdictions of ``rules/jurisdictions.yaml`` by id: the links between plans that no plan holds."""
 
 
 class RegistryFile(BaseModel):
@@ -38,14 +42,14 @@ class Ancestry:
     detail: str = ""
 
 
-def load_registry(rules_dir: Path | None) -> dict[str, Jurisdiction]:
+def load_registry(rules_dir: Path | None) -> Registry:
     """The registry of ``rules_dir`` (default: the same rules folder the catalogue comes from)."""
     path = (rules_dir if rules_dir is not None else default_rules_dir()) / REGISTRY_FILE
     if not present(path):
         return {}
     loaded = load_file(path, str(path))
     if loaded.problems or loaded.data is None:
-        raise ConfigError(loaded.problems or [Finding("PC016", Severity.ERROR, "empty registry", file=str(path),
+        raise ConfigError(loaded.problems or [Finding("PC016", "empty registry", file=str(path),
                                                       line=1, column=1)])
     try:
         registry = RegistryFile.model_validate(loaded.data)
@@ -56,7 +60,7 @@ def load_registry(rules_dir: Path | None) -> dict[str, Jurisdiction]:
     for i, j in enumerate(registry.jurisdictions):
         if j.id in found:  # the later entry would silently replace the earlier one's parent
             pos = loaded.positions.locate(("jurisdictions", i, "id"))
-            raise ConfigError([Finding("PC016", Severity.ERROR, f"jurisdiction {j.id!r} is listed twice",
+            raise ConfigError([Finding("PC016", f"jurisdiction {j.id!r} is listed twice",
                                        file=str(path), line=pos.line, column=pos.column)])
         found[j.id] = j
     return found
@@ -99,7 +103,7 @@ def ancestors(plan_id: str, parents: dict[str, str | None]) -> list[str]:
     return chain
 
 
-def parent_map(plans: list[Jurisdiction], registry: dict[str, Jurisdiction]) -> dict[str, str | None]:
+def parent_map(plans: list[Jurisdiction], registry: Registry) -> dict[str, str | None]:
     parents = {j.id: j.parent for j in registry.values()}
     parents.update({j.id: j.parent for j in plans})
     return parents

@@ -38,7 +38,7 @@ from yaml.nodes import ScalarNode
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
-from plancheck.findings import Finding, KeyPath, Severity
+from plancheck.findings import Finding, KeyPath
 
 try:  # libyaml is a hard requirement for speed, but fail with a clear message.
     from yaml import CSafeLoader as _Parser
@@ -54,6 +54,9 @@ MAX_EXPANDED_NODES = 250_000
 MAX_INT_DIGITS = 100
 """Digits of an integer scalar. No plan, setting or rule needs more than a few; Python refuses
 to convert more than 4,300 at all, and arithmetic on huge integers is unbounded work."""
+MAX_ITEMS = 2000
+"""Targets (and skipped entries) per plan, enforced when a plan is loaded. Comparison pairs
+targets, so its cost grows with the square of this; 2000 is twenty times the largest real plan."""
 _PARSER_DEPTH_LIMIT = "maximum nesting depth"
 """How libyaml (0.2.6 and later) words its own nesting limit."""
 
@@ -221,7 +224,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
     """UTF-8 (optional BOM) → text, or a PC001 naming the first bad byte's line and column."""
     for bom, name in _OTHER_ENCODINGS:
         if raw.startswith(bom):
-            return None, [Finding("PC001", Severity.ERROR, f"the file is {name} (it starts with that byte-order "
+            return None, [Finding("PC001", f"the file is {name} (it starts with that byte-order "
                                   "mark); plan files are UTF-8: save it again as UTF-8", file=file, line=1, column=1)]
     try:
         return raw.decode("utf-8-sig"), []
@@ -230,8 +233,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
         line = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        return None, [Finding("PC001", Severity.ERROR,
-                              f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot start or continue a character",
+        return None, [Finding("PC001", f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot start or continue a character",
                               file=file, line=line, column=column)]
 
 
@@ -245,16 +247,15 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            return None, [Finding("PC001", Severity.ERROR, "not a regular file", file=display)]
+            return None, [Finding("PC001", "not a regular file", file=display)]
         if size > MAX_FILE_BYTES:
-            return None, [Finding("PC006", Severity.ERROR,
-                                  f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            return None, [Finding("PC006", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                                   file=display, line=1, column=1)]
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, [Finding("PC001", Severity.ERROR, "no such file", file=display)]
+        return None, [Finding("PC001", "no such file", file=display)]
     except OSError as exc:
-        return None, [Finding("PC001", Severity.ERROR, f"cannot read: {exc.strerror or exc}", file=display)]
+        return None, [Finding("PC001", f"cannot read: {exc.strerror or exc}", file=display)]
     return decode(raw, display)
 
 
@@ -289,7 +290,7 @@ class _Builder:
         self._last_tag: str | None = None
 
     def problem(self, code: str, message: str, pos: Position) -> None:
-        self.problems.append(Finding(code, Severity.ERROR, message, file=self.file,
+        self.problems.append(Finding(code, message, file=self.file,
                                      line=pos.line, column=pos.column))
 
     def build(self, text: str) -> LoadedYaml:

@@ -23,6 +23,7 @@ import os
 import re
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plancheck.failures import Interrupted
+from plancheck.project import PLAN_SUFFIXES
 
 _SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None),
                              getattr(signal, "SIGHUP", None)) if s is not None)
@@ -47,7 +49,6 @@ syntax error still names its sources, and they are protected all the same). Fold
 sources are protected as a whole too, so a spelling this misses is still covered when any
 other plan names a source beside it."""
 
-PLAN_SUFFIXES = (".yaml", ".yml")
 READ_LIMIT = 16 * 1024 * 1024
 
 
@@ -148,6 +149,85 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return st.st_dev, st.st_ino
+
+
+@dataclass
+class Writer:
+    """Where one run's reports go: standard output, or files by ``write_report``'s rule.
+
+    It knows what the run reads, so that it can build ``Protected`` when a file is written
+    (and only then: finding every plan and source costs a walk of the plans folders): the
+    plans the run was pointed at and every plan in its folders, their sources, the rules,
+    waivers, baseline and settings; and the same of every project those plans sit in, and of
+    the project the report is written into (so a run pointed at another folder, or a report
+    aimed at another copy of the repository, protects that repository's files all the same)."""
+
+    project: object
+    """``project.Project``: the project the run works in."""
+    plan_files: list[Path] = field(default_factory=list)
+    plan_folders: list[Path] = field(default_factory=list)
+    rules: Path | None = None
+    files: list[Path | None] = field(default_factory=list)
+
+    def emit(self, text: str | Iterable[str], output: Path | None, append: bool = False,
+             may_replace: Path | None = None) -> None:
+        """Print ``text`` (a string or lines), or write it to ``output``. ``may_replace``: an input
+        of the run the report may replace all the same (a baseline being refreshed)."""
+        if output is None:
+            if isinstance(text, str):
+                sys.stdout.write(text)
+            else:
+                sys.stdout.writelines(text)
+            return
+        guard = self.protected()
+        add_projects(guard, [Path(os.path.realpath(os.path.dirname(os.fspath(output)) or "."))])
+        if may_replace is not None:
+            guard.files = [f for f in guard.files if not same_file(f, may_replace)]
+        write_report(output, text, guard, append=append)
+
+    def protected(self) -> Protected:
+        guard = Protected(plans=list(self.plan_files), files=[f for f in self.files if f is not None],
+                          plan_folders=list(self.plan_folders),
+                          folders=[self.rules] if self.rules is not None else [])
+        add_projects(guard, [self.project.root, *self.plan_folders,  # type: ignore[attr-defined]
+                             *(p.parent for p in self.plan_files)])
+        return guard
+
+
+def add_projects(guard: Protected, places: list[Path]) -> None:
+    """Protect the project each of ``places`` lies in: its plans and their sources, its rules,
+    waivers and settings."""
+    from plancheck.project import Project, find_root
+
+    for place in places:
+        root = find_root(place)
+        if root is None:
+            continue
+        project = Project(root)
+        reserved = [*project.settings_files, project.waivers]
+        guard.files.extend(reserved)
+        guard.reserved.extend(reserved)
+        guard.plan_folders.append(project.plans)
+        guard.folders.append(project.rules)
+
+
+def distinct(**outputs: Path | None) -> None:
+    """Two writers of one run naming one file (by name, link or inode) would lose one report."""
+    from plancheck.failures import UsageError
+
+    named = [(option, path) for option, path in outputs.items() if path is not None]
+    for i, (first, a) in enumerate(named):
+        for second, b in named[i + 1:]:
+            if os.path.realpath(a) == os.path.realpath(b) or same_file(a, b):
+                raise UsageError(f"--{first.replace('_', '-')} and --{second.replace('_', '-')} name the same file",
+                                 f"--{second.replace('_', '-')}")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def write_report(path: Path, text: str | Iterable[str], protected: Protected | None = None,

@@ -96,3 +96,17 @@ class Project:
     @property
     def settings_files(self) -> tuple[Path, Path]:
         return self.path(PROJECT_FILE), self.path(PYPROJECT_FILE)
+
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+def resolve_plan(arg: str, plans_dir: Path) -> Path:
+    """A plan argument is a path (it has a suffix or a slash) or a jurisdiction id in ``plans_dir``."""
+    if arg.endswith(PLAN_SUFFIXES) or "/" in arg or "\\" in arg:
+        return Path(arg)
+    for suffix in PLAN_SUFFIXES:
+        candidate = plans_dir / f"{arg}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return plans_dir / f"{arg}.yaml"

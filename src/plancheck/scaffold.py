@@ -10,11 +10,14 @@ sentences, so the YAML is written as text rather than dumped.
 from __future__ import annotations
 
 import json
+import re
+from typing import get_args
 
 from plancheck.catalog import Catalog
 from plancheck.compare import COMPARATOR_SYMBOLS, format_number
-from plancheck.engine import LoadedPlan
-from plancheck.models import Target
+from plancheck.failures import UsageError
+from plancheck.models import Level, Target
+from plancheck.results import LoadedPlan
 
 def _quoted(text: str) -> str:
     """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
@@ -44,6 +47,18 @@ def _bound(target: Target, unit: str, direction: str) -> str:
     hedge = {"aspirational": " (力争, aspirational)", "in_principle": " (原则上, in principle)"}.get(target.commitment, "")
     approx = " (左右, approximately)" if target.approximate else ""
     return f"{number}{approx}{hedge}"
+
+
+def check_options(level: str, plan_id: str, parent: str | None, name: str) -> None:
+    """Refuse a level, id, parent or name the draft could not hold, before anything is read."""
+    if level not in get_args(Level):
+        raise UsageError(f"unknown level {level!r} (expected one of: {', '.join(get_args(Level))})", "--level")
+    for hint, value in (("--id", plan_id), ("--parent", parent)):
+        if value is not None and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", value):
+            raise UsageError(f"{value!r} is not a jurisdiction id (lower-case ASCII letters, digits and "
+                             "underscores, starting with a letter)", hint)
+    if not name.strip() or any(c in name for c in "\r\n\0"):
+        raise UsageError(f"{name!r} is not a name: one line of text", "--name")
 
 
 def scaffold_text(uppers: list[LoadedPlan], catalog: Catalog, *, level: str, plan_id: str, name: str,

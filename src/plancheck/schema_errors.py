@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from plancheck.findings import Finding, KeyPath, Severity
+from plancheck.findings import Finding, KeyPath
 from plancheck.loader import PositionMap
 
 
@@ -119,12 +119,11 @@ def findings_from_validation_error(
             continue
         seen.add((code, path))
         if len(findings) == MAX_SCHEMA_FINDINGS:
-            findings.append(Finding(code_override or "PC012", Severity.ERROR,
-                                    f"more schema errors not shown (the first {MAX_SCHEMA_FINDINGS} are listed); "
+            findings.append(Finding(code_override or "PC012", f"more schema errors not shown (the first {MAX_SCHEMA_FINDINGS} are listed); "
                                     "fix these and run again", plan=plan, file=file, line=1, column=1))
             break
         pos = positions.locate(path, at_key=at_key)
-        findings.append(Finding(code_override or code, Severity.ERROR, message, plan=plan, file=file,
+        findings.append(Finding(code_override or code, message, plan=plan, file=file,
                                 line=pos.line, column=pos.column, path=path))
     return findings
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plancheck.catalog import ConfigError
-from plancheck.codes import CodeDoc, is_load_error_code
-from plancheck.findings import Finding, Severity
+from plancheck.codes import CodeDoc, is_load_error
+from plancheck.failures import ConfigError
+from plancheck.findings import Finding, Severity, WaiverNote
 from plancheck.loader import PositionMap, load_file, present
 from plancheck.models import Id, Text, Year
 from plancheck.schema_errors import findings_from_validation_error
@@ -69,7 +69,7 @@ def today() -> dt.date:
     try:
         return dt.date.fromisoformat(pinned)
     except ValueError:
-        raise ConfigError([Finding("PC016", Severity.ERROR, f"PLANCHECK_TODAY must be a date YYYY-MM-DD, "
+        raise ConfigError([Finding("PC016", f"PLANCHECK_TODAY must be a date YYYY-MM-DD, "
                                    f"not {pinned!r}", file="$PLANCHECK_TODAY", line=1, column=1)]) from None
 
 
@@ -86,9 +86,9 @@ def load_waivers(path: Path) -> LoadedWaivers | None:
         raise ConfigError(findings_from_validation_error(exc, loaded.data, loaded.positions, str(path), WaiverFile,
                                                          code_override="PC016")) from None
     for i, waiver in enumerate(parsed.waivers):
-        if is_load_error_code(waiver.code):  # a file that cannot be read is never accepted
+        if is_load_error(waiver.code):  # a file that cannot be read is never accepted
             pos = loaded.positions.locate(("waivers", i, "code"))
-            raise ConfigError([Finding("PC016", Severity.ERROR, f"waivers[{i}].code: {waiver.code} is a load error; "
+            raise ConfigError([Finding("PC016", f"waivers[{i}].code: {waiver.code} is a load error; "
                                        "a file that cannot be read cannot be waived, only fixed", file=str(path),
                                        line=pos.line, column=pos.column)])
     return LoadedWaivers(parsed.waivers, str(path), loaded.positions)
@@ -122,20 +122,19 @@ def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.
         if waiver.expires is not None and waiver.expires < on:
             out.append(f)
         else:
-            out.append(replace(f, extra={**f.extra, "waiver": {"reason": waiver.reason, "expires":
-                                                              waiver.expires.isoformat() if waiver.expires else None,
-                                                              "file": loaded.file}}))
+            out.append(replace(f, waiver=WaiverNote(waiver.reason, waiver.expires.isoformat() if waiver.expires else None,
+                                                    loaded.file)))
     for i, w in enumerate(loaded.waivers):
         if i not in used and judged is not None and w.plan not in judged:
             continue
         pos = loaded.positions.locate(("waivers", i))
         where = f"{w.plan} {w.code}" + (f" {w.indicator}" if w.indicator else "") + (f" {w.year}" if w.year else "")
         if w.expires is not None and w.expires < on:
-            out.append(Finding(EXPIRED, Severity.WARNING, f"waiver for {where} expired on {w.expires.isoformat()}",
+            out.append(Finding(EXPIRED, f"waiver for {where} expired on {w.expires.isoformat()}",
                                plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
                                indicator=w.indicator, year=w.year))
         elif i not in used:
-            out.append(Finding(UNUSED, Severity.WARNING, f"waiver for {where} matches no finding",
+            out.append(Finding(UNUSED, f"waiver for {where} matches no finding",
                                plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
                                indicator=w.indicator, year=w.year))
     return out

@@ -5,9 +5,10 @@ Sending every plan back to one process costs about as much as reading it (a nati
 pickles to 62 MB of pydantic models, 2.5 s), and comparing the plans in that one process
 leaves the other cores idle. So plans stay where they were read. The parent learns each
 plan's header (id, parent, files) and its own findings, works out every plan's ancestor from
-the headers (``engine.hierarchy_tasks``), hands each worker the few hundred upper plans it
+the headers (``pipeline.hierarchy_tasks``), hands each worker the few hundred upper plans it
 lacks, and the workers run consistency, ancestry and the comparison for their own plans.
-Findings travel back as plain tuples (``_pack``), which pickle in C.
+Findings travel back as plain tuples (``_pack``), which pickle in C. Only
+``plancheck.executor`` uses this module.
 
 The parent is worker 0: with ``--jobs 2`` it reads and compares half the plans itself while
 one forked process does the other half, so half the findings never travel at all.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import operator
 import os
 import queue
 import signal
@@ -32,7 +34,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import fields, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
@@ -40,21 +42,12 @@ from types import TracebackType
 from typing import Any
 
 from plancheck.catalog import Catalog
-from plancheck.compare import Row
-from plancheck.engine import (
-    HierarchyTask,
-    LoadedPlan,
-    PlanHeader,
-    Validation,
-    bulk_work,
-    hierarchy_tasks,
-    pairs_of,
-    task_findings,
-    validate_file,
-)
 from plancheck.failures import RunFailure
-from plancheck.findings import Finding, sort_findings
+from plancheck.findings import Finding, Row, sort_findings
+from plancheck.hierarchy import Registry
+from plancheck.pipeline import HierarchyTask, bulk_work, hierarchy_tasks, pairs_of, task_findings, validate_file
 from plancheck.reason import Reason
+from plancheck.results import CheckResult, LoadedPlan, PlanHeader, ValidationResult
 
 SLICE = 64
 """Comparison tasks a worker does between sending its findings on (``_compare``), and the
@@ -76,10 +69,6 @@ class WorkerFailure(RunFailure):
     def __init__(self, message: str, trace: str | None = None) -> None:
         super().__init__(message)
         self.traceback = trace
-
-
-WorkerError = WorkerFailure
-"""The earlier name of ``WorkerFailure``."""
 
 
 class _RemoteTraceback(Exception):
@@ -128,7 +117,7 @@ class Workers:
         self.plan_files: list[int] = []
         """Plan index (in ``headers``) → file index."""
         self.findings: list[Finding] = []
-        """The plans' own findings, sorted as ``engine.validate`` sorts them."""
+        """The plans' own findings, sorted as a serial validation sorts them."""
         forking = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if forking else "spawn")
         try:
@@ -244,21 +233,19 @@ class Workers:
                 self.plan_files.append(index)
         self.findings = sort_findings(findings)
 
-    def validation(self, keep_plans: bool) -> Validation:
-        """What ``engine.validate`` returns, the plans fetched from the workers only if kept."""
-        result = Validation(findings=list(self.findings), files=len(self.files))
+    def validation(self, keep_plans: bool) -> ValidationResult:
+        """What a serial validation returns, the plans fetched from the workers only if kept."""
+        result = ValidationResult(findings=list(self.findings), files=len(self.files), headers=list(self.headers))
         if keep_plans:
             with self._watching():
                 plans = self._fetch(set(self.plan_files))
             result.plans = [plans[i] for i in self.plan_files]
-        else:
-            result.kept_elsewhere = list(self.headers)
         self._stop()
         return result
 
-    def check(self, rules_dir: Path | None, keep_plans: bool) -> Validation:
-        """What ``engine.check`` returns, the comparisons made where the lower plans are."""
-        tasks = hierarchy_tasks(self.headers, rules_dir)
+    def check(self, registry: Registry, keep_plans: bool) -> CheckResult:
+        """What a serial check returns, the comparisons made where the lower plans are."""
+        tasks = hierarchy_tasks(self.headers, registry)
         at = self.plan_files
         workers = range(len(self.connections) + 1)
         assigned: list[list[HierarchyTask]] = [[] for _ in workers]
@@ -282,11 +269,10 @@ class Workers:
                         found.update(_arrived(comparing, reasons, block=False))
                 while comparing:
                     found.update(_arrived(comparing, reasons, block=True))
-        result = self.validation(keep_plans)
-        result.findings = sort_findings(result.findings + [f for task in tasks for f in found[at[task.plan]]])
-        if keep_plans:
-            result.pairs = pairs_of(tasks, result.plans)
-        return result
+        validation = self.validation(keep_plans)
+        findings = sort_findings(validation.findings + [f for task in tasks for f in found[at[task.plan]]])
+        return CheckResult(findings=findings, files=validation.files, headers=validation.headers,
+                           plans=validation.plans, pairs=pairs_of(tasks, validation.plans) if keep_plans else [])
 
     def _hand_out(self, assigned: list[list[HierarchyTask]], lacking: list[set[int]]) -> dict[int, LoadedPlan]:
         """Give each worker its tasks and the upper plans it lacks; return those this process lacks.
@@ -413,7 +399,7 @@ def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catal
     parent's process id, taken before the worker started, for ``_read_share``)."""
     for end in inherited:
         end.close()
-    gc.disable()  # as in engine.bulk_work: nothing here makes reference cycles
+    gc.disable()  # as in pipeline.bulk_work: nothing here makes reference cycles
     sender = _Sender(connection)
     try:
         plans: dict[int, LoadedPlan] = {}
@@ -472,7 +458,15 @@ def _read_share(share: list[tuple[int, Path]], catalog: Catalog, plans: dict[int
 
 
 Packed = tuple
-"""A finding as the tuple of its fields, its row (if any) a tuple too, the reason as its two readings."""
+"""A finding as the tuple of its fields (``_FINDING_FIELDS``), its row a tuple too (``_ROW_FIELDS``),
+the row's reason as its two readings."""
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_ROW_FIELDS = tuple(f.name for f in fields(Row))
+_ROW_AT = _FINDING_FIELDS.index("row")
+_REASON_AT = _ROW_FIELDS.index("reason")
+_finding_values = operator.attrgetter(*_FINDING_FIELDS)
+_row_values = operator.attrgetter(*_ROW_FIELDS)
 
 
 def _compare(sender: _Sender, tasks: list[HierarchyTask], plans: dict[int, LoadedPlan], catalog: Catalog) -> None:
@@ -525,27 +519,23 @@ class _Sender:
 
 
 def _pack(findings: list[Finding], reasons: dict[tuple[str, str], tuple[str, str]]) -> list[Packed]:
-    """Findings as tuples of strings, numbers and enum members: the pickler writes those in C,
-    where a dataclass or a ``Reason`` costs a Python call each (measured: 173,000 findings with
-    their rows pickle in 1.0 s and load in 0.55 s as objects, 0.2 s each way as tuples).
+    """Findings as tuples of strings, numbers and enum members, in the order of their fields:
+    the pickler writes those in C, where a dataclass or a ``Reason`` costs a Python call each
+    (docs/performance.md, "Parallel check").
 
-    A national check's 84,000 rows have only a few hundred distinct reasons, each built anew
-    per row; one tuple per distinct reason lets the pickler write it once and refer to it
-    after (measured on half the national findings: 29 to 20 MB, and packing, pickling,
-    loading and unpacking 1.0 s to 0.6 s). ``reasons`` keeps those tuples, for one message or
-    for a worker's whole run."""
+    A national check's rows have only a few hundred distinct reasons, each built anew per row;
+    one tuple per distinct reason lets the pickler write it once and refer to it after.
+    ``reasons`` keeps those tuples, for one message or for a worker's whole run."""
     packed = []
     for f in findings:
-        extra = f.extra
-        row = extra.get("row")
+        values = _finding_values(f)
+        row = f.row
         if row is not None:
-            extra = dict(extra)
             readings = (str(row.reason), row.reason.zh)  # the key has both: equal English, other Chinese is possible
-            readings = reasons.setdefault(readings, readings)
-            extra["row"] = (row.indicator, row.year, row.scope, row.verdict, readings,
-                            row.upper_index, row.lower_index, row.gap, row.approximate, row.others)
-        packed.append((f.code, f.severity, f.message, f.plan, f.file, f.line, f.column, f.path, f.indicator, f.year,
-                       f.verdict, extra))
+            row_values = list(_row_values(row))
+            row_values[_REASON_AT] = reasons.setdefault(readings, readings)
+            values = (*values[:_ROW_AT], tuple(row_values), *values[_ROW_AT + 1:])
+        packed.append(values)
     return packed
 
 
@@ -553,14 +543,13 @@ def _unpack(packed: list[Packed], reasons: dict[tuple[str, str], Reason]) -> lis
     """The findings ``_pack`` packed; rows that shared a reason share one ``Reason`` again
     (``reasons``: those made so far, by their two readings)."""
     findings = []
-    for fields in packed:
-        extra = fields[11]
-        row = extra.get("row")
+    for values in packed:
+        row = values[_ROW_AT]
         if row is not None:
-            readings = row[4]
+            readings = row[_REASON_AT]
             reason = reasons.get(readings)
             if reason is None:
                 reason = reasons[readings] = Reason(*readings)
-            extra["row"] = Row(row[0], row[1], row[2], row[3], reason, *row[5:])
-        findings.append(Finding(*fields))
+            values = (*values[:_ROW_AT], Row(*row[:_REASON_AT], reason, *row[_REASON_AT + 1:]), *values[_ROW_AT + 1:])
+        findings.append(Finding(*values))
     return findings

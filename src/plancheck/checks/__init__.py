@@ -1,6 +1,15 @@
-"""Check families: each module holds pure functions that yield findings.
+"""Check families: each module holds pure functions that yield findings, and the ``CODES`` it
+documents.
 
-A check receives models (and the catalogue) and yields ``Finding`` objects
-that name a key path; it never reads files, prints or exits. The engine
-attaches file positions and the configured severity.
+A check receives models (and the catalogue) and yields ``Finding`` objects that name a code
+and a key path; it never reads files, prints or exits, and attaches neither a position nor a
+severity. The pipeline locates what a check yields; the run's policy grades it
+(docs/design.md, "Findings").
 """
+
+from __future__ import annotations
+
+from plancheck.checks import audit, consistency, hierarchy, provenance, strictness, structure
+
+FAMILIES = (structure, provenance, audit, strictness, consistency, hierarchy)
+"""Every check family, in the order of the pipeline; ``codes.all_codes`` is built from their ``CODES``."""

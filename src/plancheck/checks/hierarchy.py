@@ -42,19 +42,17 @@ _PARENT = ("jurisdiction", "parent")
 
 
 def check_duplicate(plan_id: str, other_file: str) -> Iterator[Finding]:
-    yield Finding(DUPLICATE_JURISDICTION, Severity.ERROR,
-                  f"jurisdiction {plan_id!r} is already defined by {other_file}",
+    yield Finding(DUPLICATE_JURISDICTION, f"jurisdiction {plan_id!r} is already defined by {other_file}",
                   plan=plan_id, path=("jurisdiction", "id"))
 
 
 def check_ancestry(plan_id: str, ancestry: Ancestry) -> Iterator[Finding]:
     """What is wrong with, or worth saying about, the way up from ``plan_id``."""
     if ancestry.problem == "cycle":
-        yield Finding(CYCLE, Severity.ERROR, f"parents form a cycle: {ancestry.detail}", plan=plan_id, path=_PARENT)
+        yield Finding(CYCLE, f"parents form a cycle: {ancestry.detail}", plan=plan_id, path=_PARENT)
     elif ancestry.problem == "unknown-parent":
-        yield Finding(UNKNOWN_PARENT, Severity.ERROR,
-                      f"parent {ancestry.detail!r} is neither a plan nor in the registry", plan=plan_id, path=_PARENT)
+        yield Finding(UNKNOWN_PARENT, f"parent {ancestry.detail!r} is neither a plan nor in the registry", plan=plan_id, path=_PARENT)
     elif ancestry.ancestor is not None and ancestry.skipped:
         chain = " → ".join([plan_id, *(f"{s} (absent)" for s in ancestry.skipped), ancestry.ancestor])
-        yield Finding(SKIPPED_LINK, Severity.INFO, f"compared with the nearest present ancestor: {chain}",
+        yield Finding(SKIPPED_LINK, f"compared with the nearest present ancestor: {chain}",
                       plan=plan_id, path=_PARENT)

@@ -1,7 +1,7 @@
 """Strictness against the nearest present ancestor: one finding per upper-level target.
 
 The verdict comes from ``plancheck.compare``; this module gives each verdict its
-permanent code and default severity. Only ``weaker`` fails a run by default:
+permanent code and documents its default severity. Only ``weaker`` fails a run by default:
 ``missing``, ``unquantified`` and an approximate match are worth a reviewer's
 look (warnings); the other verdicts explain why no comparison was owed (info).
 """
@@ -68,17 +68,12 @@ VERDICT_CODES = {
     Verdict.NOT_COMPARABLE: "PC207", Verdict.OUT_OF_HORIZON: "PC208", Verdict.STRICTER: "PC209",
     Verdict.EQUAL: "PC210",
 }
-_DEFAULT_SEVERITY = {c.code: c.severity for c in CODES}
 
 
 def row_code(row: Row) -> str:
     if row.verdict is Verdict.EQUAL and row.approximate and row.gap is not None and abs(row.gap) > 1e-9:
         return "PC211"
     return VERDICT_CODES[row.verdict]
-
-
-def default_severity(code: str) -> Severity:
-    return _DEFAULT_SEVERITY[code]
 
 
 def row_message(row: Row, upper: Plan, heads: dict[int, str] | None = None) -> str:
@@ -112,8 +107,8 @@ def check_strictness(lower: Plan, upper: Plan, catalog: Catalog,
     for row in compare_plans(lower, upper, catalog):
         code = row_code(row)
         path = ("targets", row.lower_index) if row.lower_index is not None else _PLAN_PATH
-        yield Finding(code, default_severity(code), row_message(row, upper, heads), plan=lower_id, path=path,
-                      indicator=row.indicator, year=row.year, verdict=row.verdict, extra={"row": row})
+        yield Finding(code, row_message(row, upper, heads), plan=lower_id, path=path,
+                      indicator=row.indicator, year=row.year, verdict=row.verdict, row=row)
 
 
 _PLAN_PATH = ("jurisdiction",)

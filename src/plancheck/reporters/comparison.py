@@ -10,9 +10,9 @@ import math
 from typing import Any
 
 from plancheck.catalog import Catalog
-from plancheck.compare import Row, bound_text, format_number
-from plancheck.engine import Comparison, LoadedPlan
-from plancheck.findings import Finding, Verdict
+from plancheck.compare import bound_text, format_number
+from plancheck.findings import Finding, Row, Verdict
+from plancheck.results import Comparison, LoadedPlan
 
 VERDICT_LABELS = {
     Verdict.STRICTER: ("✓", "stricter", "更严"),
@@ -31,7 +31,8 @@ VERDICT_LABELS = {
 
 
 def row_of(finding: Finding) -> Row:
-    return finding.extra["row"]
+    assert finding.row is not None, "a comparison's findings are its rows"
+    return finding.row
 
 
 def target_text(plan: LoadedPlan, index: int | None) -> str:
@@ -95,7 +96,7 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
             "lower": side_dict(comparison.lower, row.lower_index),
             "upper": side_dict(comparison.upper, row.upper_index),
             "gap": row.gap if row.gap is None or math.isfinite(row.gap) else None, "code": f.code, "severity": f.severity.value, "message": f.message,
-            "waiver": f.extra.get("waiver"),
+            "waiver": f.waiver.as_dict() if f.waiver is not None else None,
         })
     from plancheck.reporters.json import finding_to_dict
 

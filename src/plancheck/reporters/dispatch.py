@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from plancheck.catalog import Catalog
-from plancheck.engine import Comparison, Validation, comparisons_of
 from plancheck.findings import FailLevel, Finding
 from plancheck.reporters.formats import Language, ReportFormat
+from plancheck.results import CheckResult, Comparison
 
 
 def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: FailLevel,
@@ -51,11 +51,11 @@ def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportForma
     return render_findings(comparison.findings + comparison.notes, fmt, fail_level, [comparison.lower.id])
 
 
-def render_check(result: Validation, catalog: Catalog, fmt: ReportFormat, lang: Language,
+def render_check(result: CheckResult, catalog: Catalog, fmt: ReportFormat, lang: Language,
                  fail_level: FailLevel) -> str | Iterable[str]:
     if fmt in (ReportFormat.markdown, ReportFormat.html):
         from plancheck.reporters.report import check_view
-        view = check_view(comparisons_of(result), result.findings, catalog, lang.value)
+        view = check_view(result.comparisons(), result.findings, catalog, lang.value)
         if fmt is ReportFormat.markdown:
             from plancheck.reporters.markdown import render_check_markdown
             return render_check_markdown(view, lang.value)

@@ -26,8 +26,8 @@ def _property(text: str) -> str:
 def render_github(findings: list[Finding]) -> str:
     lines = []
     for f in findings:
-        waiver = f.extra.get("waiver")
-        existing = f.extra.get("baseline") == "existing"
+        waiver = f.waiver
+        existing = f.baseline == "existing"
         command = "notice" if waiver is not None or existing else COMMANDS[f.severity]
         props = []
         if f.file:

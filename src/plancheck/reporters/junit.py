@@ -30,11 +30,11 @@ def _case(suite: ET.Element, classname: str, name: str, finding: Finding | None,
     if finding is None:
         return "pass"
     where = f"{finding.file}:{finding.line}:{finding.column}" if finding.file else ""
-    waiver = finding.extra.get("waiver")
+    waiver = finding.waiver
     if waiver is not None:
-        ET.SubElement(case, "skipped", message=_xml(f"waived: {waiver.get('reason', '')}"))
+        ET.SubElement(case, "skipped", message=_xml(f"waived: {waiver.reason}"))
         return "skipped"
-    if finding.extra.get("baseline") == "existing" and reaches(finding.severity, fail_level):
+    if finding.baseline == "existing" and reaches(finding.severity, fail_level):
         ET.SubElement(case, "skipped", message=_xml(f"existing (baseline): {finding.message}"))
         return "skipped"
     if reaches(finding.severity, fail_level):
@@ -61,9 +61,8 @@ def render_junit(findings: list[Finding], fail_level: FailLevel, plans: list[str
     pairs: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     own: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        upper = f.extra.get("upper_location")
-        if upper is not None:
-            pairs[(f.plan or "", upper["plan"])].append(f)
+        if f.upper is not None:
+            pairs[(f.plan or "", f.upper.plan)].append(f)
         else:
             own[f.plan or f.file or ""].append(f)
     for plan in plans or []:

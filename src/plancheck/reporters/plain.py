@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from plancheck.findings import FailLevel, Finding, Severity, counts_against, fail_level_name, reaches
+from plancheck.findings import FailLevel, Finding, Severity, fail_level_name, reaches
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 """Control characters other than tab, LF and CR, and the bidirectional overrides and isolates:
@@ -39,10 +39,9 @@ def location(finding: Finding) -> str:
 
 def render_finding(finding: Finding) -> str:
     line = f"{location(finding)}: {finding.code} {sanitize(finding.message)}"
-    waiver = finding.extra.get("waiver")
-    if waiver is not None:
-        line += f" [waived: {sanitize(waiver['reason'])}]"
-    if finding.extra.get("baseline") == "existing":
+    if finding.waiver is not None:
+        line += f" [waived: {sanitize(finding.waiver.reason)}]"
+    if finding.baseline == "existing":
         line += " [existing: in the baseline]"
     return line
 
@@ -58,9 +57,9 @@ def iter_findings(findings: list[Finding]) -> Iterator[str]:
 
 def render_summary(files: int, findings: list[Finding], fail_level: FailLevel) -> str:
     """The last line on stderr: how many findings of each severity, and which ones fail the run."""
-    counts = Counter(f.severity for f in findings if counts_against(f))
-    waived = sum(1 for f in findings if "waiver" in f.extra)
-    existing = sum(1 for f in findings if "waiver" not in f.extra and f.extra.get("baseline") == "existing")
+    counts = Counter(f.severity for f in findings if f.counts_against)
+    waived = sum(1 for f in findings if f.waiver is not None)
+    existing = sum(1 for f in findings if f.waiver is None and f.baseline == "existing")
     checked = f"plancheck: {files} file{'s' if files != 1 else ''} checked"
     if not findings:
         return f"{checked}, no findings\n"
@@ -74,3 +73,9 @@ def render_summary(files: int, findings: list[Finding], fail_level: FailLevel) -
         return f"{checked}: {', '.join(parts)}; none fails the run (--fail-on never)\n"
     failing = sum(n for s, n in counts.items() if reaches(s, fail_level))
     return f"{checked}: {', '.join(parts)}; {failing} at or above {fail_level_name(fail_level)} (--fail-on)\n"
+
+
+def render_audit_summary(findings: list[Finding]) -> str:
+    """The last line of ``audit`` on stderr: how many sentences hold unexplained numbers."""
+    unexplained = sum(1 for f in findings if f.code == "PC103")
+    return f"plancheck: {unexplained} unexplained sentence{'s' if unexplained != 1 else ''}\n"

@@ -12,9 +12,9 @@ from collections import Counter
 from typing import Any
 
 from plancheck.catalog import Catalog
-from plancheck.engine import Comparison, LoadedPlan
 from plancheck.findings import Finding, Severity, Verdict
 from plancheck.reason import in_language
+from plancheck.results import Comparison, LoadedPlan
 from plancheck.reporters.comparison import VERDICT_LABELS, gap_text, row_of, target_text
 
 LANGUAGES = ("zh", "en")
@@ -92,10 +92,10 @@ def _side(plan: LoadedPlan, index: int | None) -> dict[str, str] | None:
 
 
 def _waiver(finding: Finding) -> dict[str, str] | None:
-    waiver = finding.extra.get("waiver")
+    waiver = finding.waiver
     if waiver is None:
         return None
-    return {"reason": str(waiver.get("reason", "")), "expires": str(waiver.get("expires") or "")}
+    return {"reason": waiver.reason, "expires": waiver.expires or ""}
 
 
 def comparison_view(comparison: Comparison, catalog: Catalog, lang: str) -> dict[str, Any]:
@@ -135,7 +135,7 @@ def finding_view(finding: Finding) -> dict[str, str]:
     if finding.line is not None:
         where += f":{finding.line}"
     return {"code": finding.code, "severity": finding.severity.value, "where": where, "message": finding.message,
-            "plan": finding.plan or "", "waiver": (finding.extra.get("waiver") or {}).get("reason", "")}
+            "plan": finding.plan or "", "waiver": finding.waiver.reason if finding.waiver is not None else ""}
 
 
 def check_view(comparisons: list[Comparison], findings: list[Finding], catalog: Catalog,
@@ -151,7 +151,7 @@ def check_view(comparisons: list[Comparison], findings: list[Finding], catalog: 
         matrix_rows.append({"plan": view["lower"]["id"], "name": view["lower"]["name"], "upper": view["upper"]["id"],
                             "cells": [_matrix_cell(cells.get(i, []), lang) for i in indicators]})
     columns = [{"id": i, "name": indicator_names(catalog, i, lang)[0]} for i in indicators]
-    own = [finding_view(f) for f in findings if "row" not in f.extra]
+    own = [finding_view(f) for f in findings if f.row is None]
     return {"comparisons": views, "columns": columns, "matrix": matrix_rows, "plan_findings": own,
             "legend": [{"verdict": v.value, "label": verdict_label(v, lang)} for v in VERDICT_ORDER
                        if v is not Verdict.CONFLICT],

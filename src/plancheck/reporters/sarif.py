@@ -54,23 +54,22 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     physical = _physical(finding.file, finding.line, finding.column)
     if physical is not None:
         result["locations"] = [{"physicalLocation": physical}]
-    upper = finding.extra.get("upper_location")
+    upper = finding.upper
     if upper is not None:
-        related = _physical(upper["file"], upper["line"], upper["column"])
+        related = _physical(upper.file, upper.line, upper.column)
         if related is not None:
             result["relatedLocations"] = [{"id": 1, "physicalLocation": related,
-                                           "message": {"text": f"the target of {upper['plan']} it is compared with"}}]
+                                           "message": {"text": f"the target of {upper.plan} it is compared with"}}]
     properties = {k: v for k, v in (("plan", finding.plan), ("indicator", finding.indicator), ("year", finding.year),
                                     ("verdict", finding.verdict.value if finding.verdict else None)) if v is not None}
     if properties:
         result["properties"] = properties
-    baseline = finding.extra.get("baseline")
+    baseline = finding.baseline
     if baseline is not None:
         result["baselineState"] = "unchanged" if baseline == "existing" else "new"
-    waiver = finding.extra.get("waiver")
+    waiver = finding.waiver
     if waiver is not None:
-        result["suppressions"] = [{"kind": "external", "status": "accepted",
-                                   "justification": str(waiver.get("reason", ""))}]
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": waiver.reason}]
     return result
 
 

@@ -11,10 +11,10 @@ import io
 from collections import Counter
 
 from plancheck.catalog import Catalog
-from plancheck.engine import Comparison
 from plancheck.reporters.comparison import gap_text, row_of, target_text
 from plancheck.reporters.plain import sanitize
 from plancheck.reason import in_language
+from plancheck.results import Comparison
 from plancheck.reporters.report import LABELS, VERDICT_ORDER, indicator_names, verdict_label
 
 _STYLES = {"error": "bold red", "warning": "yellow", "info": ""}
@@ -52,7 +52,7 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
         name, other = indicator_names(catalog, row.indicator, lang)
         style = _STYLES[finding.severity.value]
         label = clean(verdict_label(row.verdict, lang))
-        if "waiver" in finding.extra:
+        if finding.waiver is not None:
             label += f" ({clean(t['waived'])})"
         table.add_row(clean(name) + (f"\n{clean(other)}" if other else ""),
                       "—" if row.year is None else str(row.year),

@@ -1,7 +1,9 @@
-"""Wiring between rooms: files → load → models → checks → findings.
+"""The steps of a run, plan by plan: files → load → models → checks → located findings.
 
-The CLI calls these functions and hands the result to a reporter. Nothing here
-prints or exits; every problem becomes a located ``Finding``.
+Each step is a function of its inputs (paths, models, the catalogue, the registry): the run
+(``plancheck.run``) calls them through an executor (``plancheck.executor``), which does them
+in this process or in worker processes with the same results. Nothing here prints, exits or
+grades a finding; every problem becomes a ``Finding`` located in its file.
 """
 
 from __future__ import annotations
@@ -20,81 +22,17 @@ from pydantic import ValidationError
 from plancheck.catalog import Catalog
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
-from plancheck.codes import is_load_error_code
-from plancheck.findings import Finding, KeyPath, Severity, sort_findings
-from plancheck.loader import Position, PositionMap, load_file, read_text
-from plancheck.models import Jurisdiction, Plan
-from plancheck.project import inside, source_root
+from plancheck.findings import Finding, KeyPath, Location, sort_findings
+from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map
+from plancheck.loader import MAX_ITEMS, Position, load_file, read_text
+from plancheck.models import Plan
+from plancheck.project import PLAN_SUFFIXES, inside, source_root
+from plancheck.results import CheckResult, Comparison, LoadedPlan, Pair, PlanHeader
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textnorm import SourceText, normalize_with_origin
 
 if TYPE_CHECKING:
     from plancheck.hierarchy import Ancestry
-
-PLAN_SUFFIXES = (".yaml", ".yml")
-MAX_ITEMS = 2000
-"""Targets (and skipped entries) per plan. Comparison pairs targets, so its cost grows with the
-square of this; 2000 is twenty times the largest real plan and still answers in seconds."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanHeader:
-    """What a run needs to know of a plan besides its targets: who it is, who its parent is, and
-    which files it was read from (a report is never written over one of them). With ``--jobs``
-    the plans stay in the worker processes that read them and the parent holds only these."""
-
-    id: str
-    file: str
-    path: Path
-    jurisdiction: Jurisdiction
-    sources: tuple[Path, ...]
-
-
-@dataclass(frozen=True)
-class LoadedPlan:
-    """A validated plan with everything needed to point back into its file."""
-
-    plan: Plan
-    file: str
-    path: Path
-    positions: PositionMap
-
-    @property
-    def id(self) -> str:
-        return self.plan.jurisdiction.id
-
-    def source_path(self, source: str) -> Path:
-        """Document sources are relative to the plan file, so plan folders can move."""
-        return self.path.parent / source
-
-    @property
-    def header(self) -> PlanHeader:
-        return PlanHeader(self.id, self.file, self.path, self.plan.jurisdiction,
-                          tuple(self.source_path(d.source) for d in self.plan.documents if d.source))
-
-
-@dataclass
-class Validation:
-    plans: list[LoadedPlan] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0
-    pairs: list[tuple[LoadedPlan, LoadedPlan, tuple[str, ...]]] = field(default_factory=list)
-    """For ``check``: each plan with the nearest present ancestor it was compared with, and the skipped links."""
-    kept_elsewhere: list[PlanHeader] | None = None
-    """Set when the plans stayed in worker processes (``plans`` and ``pairs`` are then empty)."""
-
-    @property
-    def headers(self) -> list[PlanHeader]:
-        """Every plan read, in file order, whether or not this process holds it."""
-        return self.kept_elsewhere if self.kept_elsewhere is not None else [p.header for p in self.plans]
-
-    @property
-    def has_load_errors(self) -> bool:
-        return any(is_load_error(f) for f in self.findings)
-
-
-def is_load_error(finding: Finding) -> bool:
-    return is_load_error_code(finding.code)
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
@@ -104,30 +42,30 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     for p in paths:
         unusable = _unusable_path(p)
         if unusable is not None:
-            problems.append(Finding("PC001", Severity.ERROR, f"cannot be read: {unusable}", file=str(p)))
+            problems.append(Finding("PC001", f"cannot be read: {unusable}", file=str(p)))
             continue
         if p.is_dir():
             try:
                 found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
             except OSError as exc:
-                problems.append(Finding("PC001", Severity.ERROR, f"cannot list the folder: {exc.strerror or exc}",
+                problems.append(Finding("PC001", f"cannot list the folder: {exc.strerror or exc}",
                                         file=str(p)))
                 continue
             if not found:
-                problems.append(Finding("PC001", Severity.ERROR, "folder holds no plan files (*.yaml, *.yml)",
+                problems.append(Finding("PC001", "folder holds no plan files (*.yaml, *.yml)",
                                         file=str(p)))
             root = source_root(str(p))
             for q in found:
                 if inside(q, root):
                     files.append(q)
                 else:  # a link out of the repository: reading it would echo another file's text
-                    problems.append(Finding("PC018", Severity.ERROR, "a plan file in the folder resolves outside "
+                    problems.append(Finding("PC018", "a plan file in the folder resolves outside "
                                             f"the plan repository ({root}); it was not read", file=str(q),
                                             line=1, column=1))
         elif p.exists():
             files.append(p)
         else:
-            problems.append(Finding("PC001", Severity.ERROR, "no such file or folder", file=str(p)))
+            problems.append(Finding("PC001", "no such file or folder", file=str(p)))
     # One file named twice (a folder and a file in it, two spellings, a link) is read once, under
     # the first name it was given.
     seen: set[str] = set()
@@ -146,15 +84,14 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
     loaded = load_file(path, file)
     data = loaded.data
     if loaded.empty:
-        return None, [Finding("PC005", Severity.ERROR, "the file is empty; a plan is a mapping with jurisdiction, "
+        return None, [Finding("PC005", "the file is empty; a plan is a mapping with jurisdiction, "
                               "documents and targets", plan=path.stem, file=file, line=1, column=1)]
     if data is None:
         return None, _with_plan(loaded.problems, path.stem)
     problems = _with_plan(loaded.problems, _plan_id(data, path))
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
-        problems.append(Finding("PC005", Severity.ERROR,
-                                f"the top level is {kind}; a plan is a mapping with jurisdiction, documents and targets",
+        problems.append(Finding("PC005", f"the top level is {kind}; a plan is a mapping with jurisdiction, documents and targets",
                                 file=file, line=1, column=1))
         return None, problems
     plan_id = _plan_id(data, path)
@@ -162,8 +99,7 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
         items = data.get(key)
         if isinstance(items, list) and len(items) > MAX_ITEMS:
             pos = loaded.positions.locate((key,))
-            problems.append(Finding("PC006", Severity.ERROR,
-                                    f"{key}: {len(items):,} entries; the limit is {MAX_ITEMS:,} per plan (the largest "
+            problems.append(Finding("PC006", f"{key}: {len(items):,} entries; the limit is {MAX_ITEMS:,} per plan (the largest "
                                     "real plan has about a hundred)", plan=plan_id, file=file, line=pos.line,
                                     column=pos.column))
             return None, problems
@@ -186,18 +122,16 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
         unusable = _unusable_path(source)
         if unusable is not None:
             problems.append(_locate(Finding(
-                "PC013", Severity.ERROR, f"documents[{i}].source: {doc.source!r} cannot be a file name ({unusable})",
+                "PC013", f"documents[{i}].source: {doc.source!r} cannot be a file name ({unusable})",
                 plan=plan_id, path=("documents", i, "source")), result))
         elif not inside(source, root):  # before anything else touches the file (docs/security.md)
             problems.append(_locate(Finding(
-                "PC018", Severity.ERROR,
-                f"documents[{i}].source: {doc.source!r} resolves outside the plan repository ({root}); "
+                "PC018", f"documents[{i}].source: {doc.source!r} resolves outside the plan repository ({root}); "
                 "source texts must lie inside it, so it was not read",
                 plan=plan_id, path=("documents", i, "source")), result))
         elif not source.is_file():
             problems.append(_locate(Finding(
-                "PC013", Severity.ERROR,
-                f"documents[{i}].source: source text {doc.source!r} not found next to the plan, or not a "
+                "PC013", f"documents[{i}].source: source text {doc.source!r} not found next to the plan, or not a "
                 f"regular file (looked for {source})",
                 plan=plan_id, path=("documents", i, "source")), result))
     if problems:
@@ -255,44 +189,6 @@ def read_sources(plan: LoadedPlan, cache: dict[str, tuple] | None = None
     return texts, problems
 
 
-def validate(paths: list[Path], catalog: Catalog, jobs: int = 1, keep_plans: bool = True) -> Validation:
-    """Schema, references and provenance of every plan file under ``paths``.
-
-    With ``jobs`` > 1 and enough files, the files are read by that many worker processes; the
-    result, sorted as always, is the same as a serial run's. The plans stay in the workers
-    unless ``keep_plans`` (``Validation.headers`` says what they are either way).
-    """
-    files, problems = discover(paths)
-    if _in_parallel(files, jobs):
-        from plancheck.workers import Workers
-
-        with Workers(files, problems, catalog, jobs) as workers:
-            return workers.validation(keep_plans)
-    return _validate_here(files, problems, catalog)
-
-
-PARALLEL_MIN_FILES = 64
-"""Below this, starting processes costs more than it saves."""
-
-
-def _in_parallel(files: list[Path], jobs: int) -> bool:
-    """Whether ``validate`` and ``check`` hand these files to worker processes."""
-    return jobs > 1 and len(files) >= PARALLEL_MIN_FILES
-
-
-def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog) -> Validation:
-    result = Validation(findings=problems, files=len(files))
-    with bulk_work():
-        cache: dict[str, tuple] = {}
-        for path in files:
-            plan, found = validate_file(path, catalog, cache)
-            result.findings.extend(found)
-            if plan is not None:
-                result.plans.append(plan)
-        result.findings = sort_findings(result.findings)
-    return result
-
-
 def validate_file(path: Path, catalog: Catalog, cache: dict[str, tuple]) -> tuple[LoadedPlan | None, list[Finding]]:
     """A plan's own checks: load, schema, structure, sources and quotes."""
     plan, findings = load_plan(path, catalog)
@@ -303,14 +199,6 @@ def validate_file(path: Path, catalog: Catalog, cache: dict[str, tuple]) -> tupl
     texts = {doc_id: source.text.text for doc_id, source in sources.items()}
     findings.extend(_locate(f, plan) for f in check_provenance(plan.plan, texts))
     return replace(plan, positions=plan.positions.pruned(KEPT_DEPTH)), findings
-
-
-def default_jobs() -> int:
-    """Both cores of a CI machine, or all of a workstation's, when there is no --jobs."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 KEPT_DEPTH = 2
@@ -335,8 +223,10 @@ def bulk_work() -> Iterator[None]:
 
 
 def _locate(finding: Finding, plan: LoadedPlan) -> Finding:
+    """Complete a check's new finding with its file position, in place."""
     pos = plan.positions.locate(finding.path)
-    return finding.located(plan.file, pos.line, pos.column)
+    finding.file, finding.line, finding.column = plan.file, pos.line, pos.column
+    return finding
 
 
 def _plan_id(data: object, path: Path) -> str:
@@ -346,57 +236,28 @@ def _plan_id(data: object, path: Path) -> str:
     return path.stem
 
 
-def resolve_plan(arg: str, plans_dir: Path) -> Path:
-    """A plan argument is a path (it has a suffix or a slash) or a jurisdiction id in ``plans_dir``."""
-    if arg.endswith(PLAN_SUFFIXES) or "/" in arg or "\\" in arg:
-        return Path(arg)
-    for suffix in PLAN_SUFFIXES:
-        candidate = plans_dir / f"{arg}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return plans_dir / f"{arg}.yaml"
-
-
-def audit(path: Path, catalog: Catalog) -> Validation:
+def audit_file(path: Path, catalog: Catalog) -> list[Finding]:
     """Target-like numbers in a plan's sources that nothing quotes (plus any load problems)."""
     from plancheck.checks.audit import audit_plan
 
-    result = Validation(files=1)
-    plan, found = load_plan(path, catalog)
-    result.findings.extend(found)
+    plan, findings = load_plan(path, catalog)
     if plan is not None:
-        result.plans.append(plan)
         sources, found = read_sources(plan)
-        result.findings.extend(found)
-        result.findings.extend(audit_plan(plan.plan, sources))
-    result.findings = sort_findings(result.findings)
-    return result
+        findings.extend(found)
+        findings.extend(audit_plan(plan.plan, sources))
+    return sort_findings(findings)
 
 
-@dataclass
-class Comparison:
-    """Everything a reporter needs to show one lower plan against one upper plan."""
-
-    lower: LoadedPlan
-    upper: LoadedPlan
-    findings: list[Finding]
-    skipped_links: tuple[str, ...] = ()
-    upper_is_ancestor: bool = True
-    notes: list[Finding] = field(default_factory=list)
-    """Findings that belong to no row of the comparison: waivers that expired."""
-
-
-def compare(lower_path: Path, upper_path: Path, catalog: Catalog, rules_dir: Path | None = None
-            ) -> tuple[Comparison | None, list[Finding]]:
-    """Load two plans and compare every upper target with what the lower plan does about it."""
-    from plancheck.hierarchy import ancestors, find_ancestor, load_registry, parent_map
-
+def compare_files(lower_path: Path, upper_path: Path, catalog: Catalog, registry: Registry
+                  ) -> tuple[Comparison | None, list[Finding]]:
+    """Load two plans and compare every upper target with what the lower plan does about it;
+    or the load errors of either."""
     loaded = [load_plan(p, catalog) for p in (lower_path, upper_path)]
     problems = [f for _, found in loaded for f in found]
     lower, upper = loaded[0][0], loaded[1][0]
     if lower is None or upper is None:
         return None, sort_findings(problems)
-    parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], load_registry(rules_dir))
+    parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], registry)
     ancestry = find_ancestor(lower.id, parents, {upper.id})
     skipped = ancestry.skipped if ancestry.ancestor == upper.id else ()
     return Comparison(lower, upper, compare_pair(lower, upper, catalog), skipped,
@@ -409,8 +270,8 @@ class UpperShare:
     thousand rows, and its location and the half of the message that names it are the same in
     each (``compare_pair``)."""
 
-    locations: dict[int, dict] = field(default_factory=dict)
-    """Upper target index → where it is, the read-only dict put in ``extra["upper_location"]``."""
+    locations: dict[int, Location] = field(default_factory=dict)
+    """Upper target index → where it is."""
     heads: dict[int, str] = field(default_factory=dict)
     """Upper target index → the start of each message about it (``row_message``)."""
 
@@ -418,7 +279,7 @@ class UpperShare:
 def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
                  share: UpperShare | None = None) -> list[Finding]:
     """Strictness findings located in the lower file, each carrying where its upper target is
-    (``extra["upper_location"]``) so reporters can point at both documents."""
+    (``Finding.upper``) so reporters can point at both documents."""
     from plancheck.checks.strictness import check_strictness
 
     share = UpperShare() if share is None else share
@@ -426,49 +287,18 @@ def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
     lower_positions: dict[KeyPath, Position] = {}  # most rows point at the plan itself, or at one target twice
     findings = []
     for finding in check_strictness(lower.plan, upper.plan, catalog, share.heads):
-        index = finding.extra["row"].upper_index
+        index = finding.row.upper_index  # type: ignore[union-attr]
         location = locations.get(index)
         if location is None:
             up = upper.positions.locate(("targets", index))
-            location = locations[index] = {"plan": upper.id, "file": upper.file, "line": up.line,
-                                           "column": up.column}
-        finding.extra["upper_location"] = location  # the finding is new: completing it in place is safe
+            location = locations[index] = Location(upper.id, upper.file, up.line, up.column)
         pos = lower_positions.get(finding.path)
         if pos is None:
             pos = lower_positions[finding.path] = lower.positions.locate(finding.path)
-        finding.file, finding.line, finding.column = lower.file, pos[0], pos[1]
+        # the finding is new: completing it in place is safe
+        finding.upper, finding.file, finding.line, finding.column = location, lower.file, pos[0], pos[1]
         findings.append(finding)
     return findings
-
-
-def comparisons_of(result: Validation) -> list[Comparison]:
-    """The pairs a ``check`` compared, each with its findings as they stand now (after settings
-    and waivers were applied to ``result.findings``)."""
-    by_plan: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        if "row" in finding.extra and finding.plan is not None:
-            by_plan.setdefault(finding.plan, []).append(finding)
-    return [Comparison(lower, upper, by_plan.get(lower.id, []), skipped) for lower, upper, skipped in result.pairs]
-
-
-def check(paths: list[Path], catalog: Catalog, rules_dir: Path | None = None, jobs: int = 1,
-          keep_plans: bool = True) -> Validation:
-    """Validation, internal consistency, and every plan against its nearest present ancestor.
-
-    ``jobs`` and ``keep_plans`` as for ``validate``; ``pairs`` is filled only when the plans are kept."""
-    files, problems = discover(paths)
-    if _in_parallel(files, jobs):
-        from plancheck.workers import Workers
-
-        with Workers(files, problems, catalog, jobs) as workers:
-            return workers.check(rules_dir, keep_plans)
-    result = _validate_here(files, problems, catalog)
-    with bulk_work():
-        tasks = hierarchy_tasks(result.headers, rules_dir)
-        found = run_tasks(tasks, result.plans, catalog)
-        result.findings = sort_findings(result.findings + [f for task in tasks for f in found[task.plan]])
-        result.pairs = pairs_of(tasks, result.plans)
-    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,11 +313,9 @@ class HierarchyTask:
     upper: int | None = None
 
 
-def hierarchy_tasks(headers: list[PlanHeader], rules_dir: Path | None) -> list[HierarchyTask]:
+def hierarchy_tasks(headers: list[PlanHeader], registry: Registry) -> list[HierarchyTask]:
     """Every plan's task, in the order their findings are gathered (duplicates first, then each
     plan in file order), so that ties in the report's sort come out the same every run."""
-    from plancheck.hierarchy import find_ancestor, load_registry, parent_map
-
     first: dict[str, int] = {}
     tasks = []
     for i, header in enumerate(headers):
@@ -495,7 +323,7 @@ def hierarchy_tasks(headers: list[PlanHeader], rules_dir: Path | None) -> list[H
             tasks.append(HierarchyTask(i, duplicate_of=headers[first[header.id]].file))
         else:
             first[header.id] = i
-    parents = parent_map([headers[i].jurisdiction for i in first.values()], load_registry(rules_dir))
+    parents = parent_map([headers[i].jurisdiction for i in first.values()], registry)
     present = set(first)
     for plan_id, i in first.items():
         ancestry = find_ancestor(plan_id, parents, present)
@@ -504,16 +332,10 @@ def hierarchy_tasks(headers: list[PlanHeader], rules_dir: Path | None) -> list[H
     return tasks
 
 
-def run_tasks(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapping[int, LoadedPlan],
-              catalog: Catalog) -> dict[int, list[Finding]]:
-    """Each task's findings, by the index of its plan. ``plans`` holds every plan and upper plan
-    the tasks name (a worker's is a dict: its own plans and the uppers it was handed)."""
-    return dict(task_findings(tasks, plans, catalog))
-
-
 def task_findings(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapping[int, LoadedPlan],
                   catalog: Catalog) -> Iterator[tuple[int, list[Finding]]]:
-    """``run_tasks`` one task at a time, so a worker can send its findings on while it works."""
+    """Each task's findings, task by task, with the index of its plan. ``plans`` holds every plan
+    and upper plan the tasks name (a worker's is a dict: its own plans and the uppers it was handed)."""
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.hierarchy import check_ancestry, check_duplicate
 
@@ -534,26 +356,23 @@ def task_findings(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapp
         yield task.plan, findings
 
 
-def pairs_of(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan]
-             ) -> list[tuple[LoadedPlan, LoadedPlan, tuple[str, ...]]]:
-    """``Validation.pairs``: each plan compared, with its ancestor and the links skipped on the way."""
+def pairs_of(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan]) -> list[Pair]:
+    """``CheckResult.pairs``: each plan compared, with its ancestor and the links skipped on the way."""
     return [(plans[t.plan], plans[t.upper], t.ancestry.skipped)  # type: ignore[union-attr]
             for t in tasks if t.upper is not None]
 
 
-def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path | None = None) -> Validation:
-    """Keep what concerns ``files`` and the plans above and below them in the hierarchy.
+def relatives_of(result: CheckResult, files: list[Path], registry: Registry) -> CheckResult:
+    """What concerns ``files`` and the plans above and below them in the hierarchy.
 
     A change to one plan can open a gap in its children (a parent got stricter) or close one
     in itself; checking the whole folder but reporting on the family keeps pre-commit and
     ``--changed-only`` fast to read without missing those.
     """
-    from plancheck.hierarchy import ancestors, load_registry, parent_map
-
     headers = result.headers
     wanted = {os.path.realpath(p) for p in files}
     focus = {h.id for h in headers if os.path.realpath(h.path) in wanted}
-    parents = parent_map([h.jurisdiction for h in headers], load_registry(rules_dir))
+    parents = parent_map([h.jurisdiction for h in headers], registry)
     family = set(focus)
     for plan_id in focus:
         family.update(ancestors(plan_id, parents))
@@ -562,8 +381,7 @@ def restrict_to_relatives(result: Validation, files: list[Path], rules_dir: Path
     findings = [f for f in result.findings
                 if (f.plan in family) or (f.file is not None and (f.file in wanted_files or
                                                                   os.path.realpath(f.file) in wanted))]
-    pairs = [(lower, upper, skipped) for lower, upper, skipped in result.pairs if lower.id in family]
-    plans = [p for p in result.plans if p.id in family]
     kept = [h for h in headers if h.id in family]
-    return Validation(plans=plans, findings=findings, files=len(kept), pairs=pairs,
-                      kept_elsewhere=kept if result.kept_elsewhere is not None else None)
+    return CheckResult(findings=findings, files=len(kept), headers=kept,
+                       plans=[p for p in result.plans if p.id in family],
+                       pairs=[pair for pair in result.pairs if pair[0].id in family])

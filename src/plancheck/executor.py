@@ -1,0 +1,82 @@
+"""Where a run's plan-by-plan work is done: in this process, or shared among worker processes.
+
+The one boundary around parallelism: the run hands the executor the files and what the
+checks need, and gets back the same result either way, sorted as always, so a parallel
+report is byte-identical to a serial one (tests/test_performance_paths.py). Nothing but this
+module imports ``plancheck.workers``.
+
+Why the workers are not a ``multiprocessing.Pool``: a pool returns each task's result to the
+parent, and a national corpus's plans pickle to tens of megabytes, about as costly as reading
+them. The workers keep the plans they read and compare them where they are; only headers and
+findings travel (docs/performance.md, "Parallel check").
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from plancheck.catalog import Catalog
+from plancheck.findings import Finding, sort_findings
+from plancheck.hierarchy import Registry
+from plancheck.pipeline import bulk_work, hierarchy_tasks, pairs_of, task_findings, validate_file
+from plancheck.results import CheckResult, ValidationResult
+
+PARALLEL_MIN_FILES = 64
+"""Below this, starting processes costs more than it saves."""
+
+
+def default_jobs() -> int:
+    """Both cores of a CI machine, or all of a workstation's, when there is no --jobs."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _in_parallel(files: list[Path], jobs: int) -> bool:
+    return jobs > 1 and len(files) >= PARALLEL_MIN_FILES
+
+
+def validate(files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int = 1,
+             keep_plans: bool = True) -> ValidationResult:
+    """Every file's own findings (``problems``: those found before, listing the files). The
+    plans are in the result only if ``keep_plans``; their headers always are."""
+    if _in_parallel(files, jobs):
+        from plancheck.workers import Workers
+
+        with Workers(files, problems, catalog, jobs) as workers:
+            return workers.validation(keep_plans)
+    return _validate_here(files, problems, catalog)
+
+
+def check(files: list[Path], problems: list[Finding], catalog: Catalog, registry: Registry, jobs: int = 1,
+          keep_plans: bool = True) -> CheckResult:
+    """``validate``, then each plan's consistency, its way up the hierarchy and the comparison
+    with its nearest present ancestor. ``pairs`` is filled only when the plans are kept."""
+    if _in_parallel(files, jobs):
+        from plancheck.workers import Workers
+
+        with Workers(files, problems, catalog, jobs) as workers:
+            return workers.check(registry, keep_plans)
+    validation = _validate_here(files, problems, catalog)
+    with bulk_work():
+        tasks = hierarchy_tasks(validation.headers, registry)
+        found = dict(task_findings(tasks, validation.plans, catalog))
+        findings = sort_findings(validation.findings + [f for task in tasks for f in found[task.plan]])
+        return CheckResult(findings=findings, files=validation.files, headers=validation.headers,
+                           plans=validation.plans, pairs=pairs_of(tasks, validation.plans))
+
+
+def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog) -> ValidationResult:
+    result = ValidationResult(findings=list(problems), files=len(files))
+    with bulk_work():
+        cache: dict[str, tuple] = {}
+        for path in files:
+            plan, found = validate_file(path, catalog, cache)
+            result.findings.extend(found)
+            if plan is not None:
+                result.plans.append(plan)
+                result.headers.append(plan.header)
+        result.findings = sort_findings(result.findings)
+    return result

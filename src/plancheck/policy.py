@@ -1,0 +1,88 @@
+"""The run's policy: how much each finding weighs, and whether the run fails.
+
+Checks say what they found (a code); the policy decides what it costs. In order:
+
+1. every finding gets its code's documented severity (``codes.default_severity``);
+2. the settings disable codes or give them another severity;
+3. waivers mark the findings they cover, and report themselves when expired or unused;
+4. a baseline marks the findings it already holds as ``existing``.
+
+Load errors (PC0xx) pass through steps 2-4 untouched: a file that cannot be read is never a
+pass (docs/design.md, "Findings" and "Exit codes").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from plancheck.codes import default_severity, is_load_error
+from plancheck.findings import FailLevel, Finding, reaches
+
+if TYPE_CHECKING:
+    from plancheck.config import Settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+"""docs/design.md, "Exit codes"."""
+
+
+def grade(findings: list[Finding]) -> list[Finding]:
+    """Give each finding that has none its code's documented severity (in place: the run owns
+    the findings it made, and nothing has seen them yet)."""
+    for f in findings:
+        if f.severity is None:
+            f.severity = default_severity(f.code)
+    return findings
+
+
+def apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Grade, then drop disabled codes and apply severity overrides; load errors stay as they are."""
+    out = []
+    disable, severity = settings.disable, settings.severity
+    for f in grade(findings):
+        if is_load_error(f.code):
+            out.append(f)
+        elif f.code not in disable:
+            override = severity.get(f.code)
+            if override is not None:
+                f.severity = override
+            out.append(f)
+    return out
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything that weighs a run's findings, loaded before the run starts."""
+
+    settings: Settings
+    fail_level: FailLevel
+    waivers: object | None = None
+    """``waivers.LoadedWaivers``, or None when there is no waiver file."""
+    today: dt.date | None = None
+    baseline: Counter | None = None
+    """The entries of ``--baseline``, when one was given."""
+
+    def apply(self, findings: list[Finding], judged: set[str] | None = None) -> list[Finding]:
+        """Steps 1-4 above. ``judged``: the plans whose waivers this run can judge unused
+        (``waivers.apply_waivers``)."""
+        findings = apply_settings(findings, self.settings)
+        if self.waivers is not None:
+            from plancheck.waivers import apply_waivers
+
+            assert self.today is not None
+            findings = apply_settings(apply_waivers(findings, self.waivers, self.today, judged),  # type: ignore[arg-type]
+                                      self.settings)
+        if self.baseline is not None:
+            from plancheck.baseline import apply_baseline
+
+            findings = apply_baseline(findings, self.baseline)
+        return findings
+
+    def exit_code(self, findings: list[Finding], load_errors: bool) -> int:
+        """2 for load errors; 1 when an unwaived finding not in the baseline reaches the fail level; else 0."""
+        if load_errors:
+            return EXIT_ERROR
+        fails = any(reaches(f.severity, self.fail_level) and f.counts_against for f in findings)
+        return EXIT_FINDINGS if fails else EXIT_OK

@@ -1,0 +1,428 @@
+"""One owner per run: configuration first, then the pipeline, then policy, then one report.
+
+Each command of the CLI is one function here, taking a typed options object and returning
+the exit code (docs/design.md, "Exit codes"). It
+
+1. loads every configuration file the command needs (``setup.load_setup``: settings,
+   catalogue, registry, waivers, baseline), so a file that cannot be used stops the run
+   before any plan is read;
+2. runs the pipeline through the executor and gets a result (``plancheck.results``);
+3. applies the policy (``plancheck.policy``): severities, disabled codes, waivers, baseline;
+4. hands the result to the reporter of the chosen format and writes the report by the one
+   rule every writer follows (``plancheck.output``).
+
+Every way a run can stop early (unusable configuration, an unwritable report, a worker that
+died) becomes located lines or one line on stderr and exit 2, here and nowhere else
+(``owned``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from plancheck.failures import ConfigError, Refused, RunFailure, UsageError
+from plancheck.policy import EXIT_ERROR, EXIT_OK
+from plancheck.project import Project, resolve_plan
+from plancheck.reporters.formats import Language, ReportFormat
+
+if TYPE_CHECKING:
+    from plancheck.setup import Setup
+
+O = TypeVar("O")
+
+MACHINE_FORMATS = (ReportFormat.json, ReportFormat.sarif, ReportFormat.junit, ReportFormat.github)
+
+KEEP_UNTIL_EXIT: list[object] | None = None
+"""Results held until the process ends, so that ``cli.main`` can end it without freeing them
+(a list only while ``main`` runs a command; commands run in-process, as tests do, hold nothing)."""
+
+
+def owned(command: Callable[[O], int]) -> Callable[[O], int]:
+    """The one guard every command runs inside: unusable configuration is its located lines
+    on stderr, a run that cannot finish or a report that cannot be written one line; exit 2."""
+    @functools.wraps(command)
+    def run(options: O) -> int:
+        from plancheck.output import OutputError
+
+        try:
+            return command(options)
+        except ConfigError as exc:
+            return unusable(exc.findings)
+        except (OutputError, Refused) as exc:
+            sys.stderr.write(f"plancheck: {exc}\n")
+            return EXIT_ERROR
+        except RunFailure as exc:
+            if debugging():
+                raise
+            sys.stderr.write(f"plancheck: error: {exc}\n")
+            return EXIT_ERROR
+        except OSError as exc:  # the file system refused a path the user gave (too long, a loop)
+            if debugging() or exc.filename is None:
+                raise
+            sys.stderr.write(f"plancheck: error: {exc.filename}: {exc.strerror or exc}\n")
+            return EXIT_ERROR
+    return run
+
+
+def debugging() -> bool:
+    return "--debug" in sys.argv or os.environ.get("PLANCHECK_DEBUG", "") not in ("", "0")
+
+
+def unusable(problems: list) -> int:
+    """Input that cannot be used at all: its located problems on stderr, exit 2."""
+    from plancheck.policy import grade
+    from plancheck.reporters.plain import render_findings
+
+    sys.stderr.write(render_findings(grade(problems)))
+    return EXIT_ERROR
+
+
+def project() -> Project:
+    """The project root this run works in (docs/design.md, "Project root")."""
+    try:
+        here = os.getcwd()
+    except OSError as exc:  # the working folder was removed under the shell
+        raise RunFailure(f"the working folder cannot be used ({exc.strerror or exc}); cd into the plan "
+                         "repository") from None
+    return Project.discover(Path(here))
+
+
+def _setup(*args, **kwargs) -> Setup:
+    """``setup.load_setup``, imported when a command runs (it brings pydantic)."""
+    from plancheck.setup import load_setup
+
+    return load_setup(*args, **kwargs)
+
+
+def _jobs(jobs: int) -> int:
+    from plancheck.executor import default_jobs
+
+    return jobs or default_jobs()
+
+
+def _keep(result: object) -> None:
+    if KEEP_UNTIL_EXIT is not None:
+        KEEP_UNTIL_EXIT.append(result)
+
+
+# ---------------------------------------------------------------- validate, audit
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    paths: list[Path]
+    output_format: ReportFormat = ReportFormat.text
+    """text or json."""
+    rules: Path | None = None
+    fail_on: str | None = None
+    jobs: int = 0
+
+
+@owned
+def validate(options: ValidateOptions) -> int:
+    from plancheck import executor
+    from plancheck.pipeline import discover
+
+    here = project()
+    setup = _setup(here, options.rules, options.fail_on)
+    files, problems = discover(options.paths or [here.plans])
+    result = executor.validate(files, problems, setup.catalog, _jobs(options.jobs), keep_plans=False)
+    result.findings = setup.policy.apply(result.findings, judged=set())
+    _print_findings(result.findings, options.output_format)
+    return _finish(setup, result, text=options.output_format is ReportFormat.text)
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    plans: list[str]
+    plans_dir: Path | None = None
+    output_format: ReportFormat = ReportFormat.text
+    rules: Path | None = None
+    fail_on: str | None = None
+
+
+@owned
+def audit(options: AuditOptions) -> int:
+    from plancheck.pipeline import audit_file
+    from plancheck.reporters.plain import render_audit_summary
+    from plancheck.results import AuditResult
+
+    here = project()
+    setup = _setup(here, options.rules, options.fail_on)
+    plans_dir = options.plans_dir or here.plans
+    result = AuditResult(files=len(options.plans))
+    for arg in options.plans:
+        result.findings += setup.policy.apply(audit_file(resolve_plan(arg, plans_dir), setup.catalog), judged=set())
+    _print_findings(result.findings, options.output_format)
+    if options.output_format is ReportFormat.text:
+        sys.stderr.write(render_audit_summary(result.findings))
+    return setup.policy.exit_code(result.findings, result.has_load_errors)
+
+
+def _print_findings(findings: list, output_format: ReportFormat) -> None:
+    from plancheck.reporters.dispatch import render_findings
+
+    _write_stdout(render_findings(findings, output_format, None))
+
+
+def _write_stdout(text) -> None:
+    if isinstance(text, str):
+        sys.stdout.write(text)
+    else:
+        sys.stdout.writelines(text)
+
+
+def _finish(setup: Setup, result, *, text: bool) -> int:
+    """After a validation or check report: the summary line on stderr, and the exit code."""
+    if text:
+        from plancheck.reporters.plain import render_summary
+
+        sys.stderr.write(render_summary(result.files, result.findings, setup.policy.fail_level))
+    _keep(result)
+    return setup.policy.exit_code(result.findings, result.has_load_errors)
+
+
+# ---------------------------------------------------------------- compare
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Where and how a gap report is written."""
+
+    output_format: ReportFormat = ReportFormat.text
+    lang: Language = Language.zh
+    output: Path | None = None
+    summary: Path | None = None
+    color: bool = False
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    lower: str
+    upper: str
+    report: ReportOptions = ReportOptions()
+    plans_dir: Path | None = None
+    rules: Path | None = None
+    fail_on: str | None = None
+    waivers: Path | None = None
+
+
+@owned
+def compare(options: CompareOptions) -> int:
+    from plancheck.output import Writer, distinct
+    from plancheck.pipeline import compare_files
+    from plancheck.reporters.dispatch import render_comparison, render_findings
+
+    report = options.report
+    distinct(output=report.output, summary=report.summary)
+    here = project()
+    setup = _setup(here, options.rules, options.fail_on, waivers=True, waivers_file=options.waivers, registry=True)
+    plans = options.plans_dir or here.plans
+    lower_path, upper_path = resolve_plan(options.lower, plans), resolve_plan(options.upper, plans)
+    writer = Writer(here, plan_files=[lower_path, upper_path], plan_folders=[plans], rules=setup.rules_dir,
+                    files=[setup.waivers_file])
+    comparison, problems = compare_files(lower_path, upper_path, setup.catalog, setup.registry)
+    if comparison is None:
+        unusable(problems)
+        if report.output_format in MACHINE_FORMATS:  # a machine reads the load errors where it reads the report
+            if report.output_format is ReportFormat.json:
+                from plancheck.reporters.comparison import unloaded_dict
+                from plancheck.reporters.json import dumps
+
+                document = dumps(unloaded_dict(problems))
+            else:
+                document = render_findings(problems, report.output_format, setup.policy.fail_level, [])
+            writer.emit(document, report.output)
+        return EXIT_ERROR
+    # compare sees one pair, so it judges no waiver unused; an expired one it applies is reported
+    findings = setup.policy.apply(comparison.findings, judged=set())
+    comparison.findings = [f for f in findings if f.row is not None]
+    comparison.notes = [f for f in findings if f.row is None]
+    if not comparison.upper_is_ancestor:
+        sys.stderr.write(f"plancheck: note: {comparison.upper.id} is not above {comparison.lower.id} in the "
+                         "hierarchy (jurisdiction.parent and rules/jurisdictions.yaml); comparing as asked\n")
+    tty = report.output is None and sys.stdout.isatty()
+    fail_level = setup.policy.fail_level
+    writer.emit(render_comparison(comparison, setup.catalog, report.output_format, report.lang, fail_level,
+                                  width=None if tty else 140, color=report.color), report.output)
+    if report.summary is not None:
+        writer.emit(render_comparison(comparison, setup.catalog, ReportFormat.markdown, report.lang, fail_level),
+                    report.summary, append=True)
+    return setup.policy.exit_code(comparison.findings + comparison.notes, load_errors=False)
+
+
+# ---------------------------------------------------------------- check
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: list[Path]
+    report: ReportOptions = ReportOptions()
+    rules: Path | None = None
+    fail_on: str | None = None
+    waivers: Path | None = None
+    baseline: Path | None = None
+    baseline_create: Path | None = None
+    with_relatives: bool = False
+    changed_only: str | None = None
+    plans_dir: Path | None = None
+    jobs: int = 0
+
+
+@owned
+def check(options: CheckOptions) -> int:
+    """Plan FILES named on the command line are checked with everything they need: the plans
+    folder is read too, so each file is compared with its ancestor and its children with it,
+    and the report covers that family (docs/design.md, "Checking one file")."""
+    from plancheck import executor
+    from plancheck.output import Writer, distinct
+    from plancheck.pipeline import discover, relatives_of
+    from plancheck.reporters.dispatch import render_check
+
+    report = options.report
+    distinct(output=report.output, summary=report.summary, baseline_create=options.baseline_create)
+    here = project()
+    plans = options.plans_dir or here.plans
+    given = list(options.paths)
+    focus = _focus(given, options.with_relatives, options.changed_only, plans)
+    setup = _setup(here, options.rules, options.fail_on, waivers=True, waivers_file=options.waivers,
+                       registry=True, baseline=options.baseline)
+    inputs = given or [plans]
+    if focus is not None and plans.is_dir():
+        inputs = [plans, *given]
+    shows_pairs = report.output_format in (ReportFormat.markdown, ReportFormat.html) or report.summary is not None
+    files, problems = discover(inputs)
+    result = executor.check(files, problems, setup.catalog, setup.registry, _jobs(options.jobs),
+                            keep_plans=shows_pairs)
+    if focus is not None:
+        result = relatives_of(result, focus, setup.registry)
+    # A full check judges every waiver (one for a plan that no longer exists matches nothing);
+    # a check of a family judges the waivers of that family only.
+    judged = {h.id for h in result.headers} if focus is not None else None
+    writer = Writer(here, plan_files=[p for p in inputs if not p.is_dir()],
+                    plan_folders=[plans, *(p for p in inputs if p.is_dir())], rules=setup.rules_dir,
+                    files=[setup.waivers_file, *(p for p in (options.baseline,) if p is not None)])
+    if options.baseline_create is not None:
+        from plancheck.baseline import is_baseline, render_baseline
+
+        result.findings = replace(setup.policy, baseline=None).apply(result.findings, judged)
+        # a baseline is refreshed by naming it: --baseline-create may replace a file that is one
+        refreshed = options.baseline_create if is_baseline(options.baseline_create) else None
+        writer.emit(render_baseline(result.findings), options.baseline_create, may_replace=refreshed)
+        sys.stderr.write(f"plancheck: {len(result.findings)} findings recorded in {options.baseline_create}\n")
+        _keep(result)
+        return EXIT_ERROR if result.has_load_errors else EXIT_OK
+    result.findings = setup.policy.apply(result.findings, judged)
+    fail_level = setup.policy.fail_level
+    writer.emit(render_check(result, setup.catalog, report.output_format, report.lang, fail_level), report.output)
+    if report.summary is not None:
+        writer.emit(render_check(result, setup.catalog, ReportFormat.markdown, report.lang, fail_level),
+                    report.summary, append=True)
+    return _finish(setup, result, text=report.output_format is ReportFormat.text)
+
+
+def _focus(paths: list[Path], with_relatives: bool, changed_only: str | None, plans_dir: Path) -> list[Path] | None:
+    """The plan files a run reports on (with their family), or None for every plan under PATHS."""
+    if changed_only is not None:
+        from plancheck.vcs import VcsError, changed_files
+
+        try:
+            changed = changed_files(changed_only, plans_dir)
+        except VcsError as exc:
+            raise Refused(f"--changed-only {changed_only}: {exc}") from None
+        named = [p for p in paths if not p.is_dir()]  # files named beside --changed-only are reported on too
+        return [p for p in changed if p.suffix in (".yaml", ".yml")] + named
+    files = [p for p in paths if not p.is_dir()]
+    if with_relatives and not files:
+        raise UsageError("name the plan files to report on", "--with-relatives")
+    return files or None
+
+
+# ---------------------------------------------------------------- schema, scaffold, indicators, explain
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    output: Path | None = None
+    rules: Path | None = None
+
+
+@owned
+def schema(options: SchemaOptions) -> int:
+    from plancheck.output import Writer
+    from plancheck.plan_schema import render_schema
+
+    here = project()
+    setup = _setup(here, options.rules, None, settings=False)
+    Writer(here, plan_folders=[here.plans], rules=setup.rules_dir, files=[here.waivers]).emit(
+        render_schema(setup.catalog), options.output)
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class ScaffoldOptions:
+    upper: list[str]
+    level: str
+    output: Path
+    plan_id: str = "draft"
+    name: str = "某地"
+    parent: str | None = None
+    force: bool = False
+    plans_dir: Path | None = None
+    rules: Path | None = None
+
+
+@owned
+def scaffold(options: ScaffoldOptions) -> int:
+    from plancheck.output import Writer
+    from plancheck.pipeline import load_plan
+    from plancheck.scaffold import check_options, scaffold_text
+
+    check_options(options.level, options.plan_id, options.parent, options.name)
+    here = project()
+    setup = _setup(here, options.rules, None, settings=False)
+    plans_dir = options.plans_dir or here.plans
+    uppers = []
+    for arg in options.upper:
+        loaded, problems = load_plan(resolve_plan(arg, plans_dir), setup.catalog)
+        if loaded is None:
+            return unusable(problems)
+        uppers.append(loaded)
+    if options.output.exists() and not options.force:
+        raise Refused(f"{options.output} exists; use --force to overwrite it")
+    text = scaffold_text(uppers, setup.catalog, level=options.level, plan_id=options.plan_id, name=options.name,
+                         parent=options.parent or uppers[0].id)
+    Writer(here, plan_files=[u.path for u in uppers], plan_folders=[plans_dir], rules=setup.rules_dir,
+           files=[here.waivers]).emit(text, options.output)
+    return EXIT_OK
+
+
+@owned
+def indicators(options: tuple[ReportFormat, Path | None]) -> int:
+    """``options``: the format (text or json) and ``--rules``."""
+    from plancheck.reporters.listing import render_indicators
+
+    output_format, rules = options
+    setup = _setup(project(), rules, None, settings=False)
+    sys.stdout.write(render_indicators(setup.catalog, json=output_format is ReportFormat.json))
+    return EXIT_OK
+
+
+def explain(code: str | None) -> int:
+    from plancheck.codes import all_codes, lookup
+    from plancheck.reporters.listing import render_code, render_codes
+
+    if code is None:
+        sys.stdout.write(render_codes(all_codes().values()))
+        return EXIT_OK
+    doc = lookup(code)
+    if doc is None:
+        raise UsageError(f"unknown code {code!r}; known codes: {', '.join(sorted(all_codes()))}", "CODE")
+    sys.stdout.write(render_code(doc))
+    return EXIT_OK
