@@ -22,7 +22,7 @@ import pytest
 import plancheck
 from plancheck.catalog import Indicator
 from plancheck.checks import audit
-from plancheck.compare import compare_plans
+from plancheck.pairing import compare_plans
 from plancheck.loader import MAX_ITEMS
 from plancheck.findings import Verdict
 from plancheck.loader import MAX_FILE_BYTES
@@ -270,7 +270,7 @@ def test_indexed_pairing_gives_the_rows_of_the_scan(monkeypatch):
     the rows are the same either way, over plans of every verdict."""
     import random
 
-    from plancheck import compare
+    from plancheck import pairing
 
     catalog = {i.id: i for i in (SHARE, PUE, FOREST)}
     scopes = ["新建数据中心", "新建大型、超大型数据中心", "新增大型、超大型数据中心", "既有数据中心"]
@@ -299,7 +299,7 @@ def test_indexed_pairing_gives_the_rows_of_the_scan(monkeypatch):
             "targets": [target(upper) for _ in range(n)]})
 
     def rows(lower: Plan, upper: Plan, scan: int) -> list[tuple]:
-        monkeypatch.setattr(compare, "_SCAN", scan)
+        monkeypatch.setattr(pairing, "_SCAN", scan)
         return [(r.indicator, r.year, r.scope, r.verdict, str(r.reason), r.reason.zh, r.upper_index, r.lower_index,
                  r.gap, r.approximate, r.others) for r in compare_plans(lower, upper, catalog)]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from plancheck.catalog import Indicator
-from plancheck.compare import compare_plans, compare_targets, scope_relation
+from plancheck.compare import compare_targets, scope_relation
+from plancheck.pairing import compare_plans
 from plancheck.findings import Verdict
 from plancheck.models import Plan, Target
 

@@ -270,19 +270,19 @@ class UpperShare:
     thousand rows, and its location and the half of the message that names it are the same in
     each (``compare_pair``)."""
 
+    heads: list[str]
+    """Upper target index → the start of each message about it (``strictness.message_heads``)."""
     locations: dict[int, Location] = field(default_factory=dict)
     """Upper target index → where it is."""
-    heads: dict[int, str] = field(default_factory=dict)
-    """Upper target index → the start of each message about it (``row_message``)."""
 
 
 def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
                  share: UpperShare | None = None) -> list[Finding]:
     """Strictness findings located in the lower file, each carrying where its upper target is
     (``Finding.upper``) so reporters can point at both documents."""
-    from plancheck.checks.strictness import check_strictness
+    from plancheck.checks.strictness import check_strictness, message_heads
 
-    share = UpperShare() if share is None else share
+    share = UpperShare(message_heads(upper.plan)) if share is None else share
     locations = share.locations
     lower_positions: dict[KeyPath, Position] = {}  # most rows point at the plan itself, or at one target twice
     findings = []
@@ -338,6 +338,7 @@ def task_findings(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapp
     and upper plan the tasks name (a worker's is a dict: its own plans and the uppers it was handed)."""
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.hierarchy import check_ancestry, check_duplicate
+    from plancheck.checks.strictness import message_heads
 
     shares: dict[int, UpperShare] = {}
     for task in tasks:
@@ -351,7 +352,7 @@ def task_findings(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapp
         if task.upper is not None:
             share = shares.get(task.upper)
             if share is None:
-                share = shares[task.upper] = UpperShare()
+                share = shares[task.upper] = UpperShare(message_heads(plans[task.upper].plan))
             findings.extend(compare_pair(plan, plans[task.upper], catalog, share))
         yield task.plan, findings
 

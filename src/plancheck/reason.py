@@ -43,7 +43,3 @@ def join(parts: Iterable[str], en: str = "; ", zh: str = "；") -> Reason:
 
 
 EMPTY = Reason("", "")
-
-COMMITMENT_ZH = {"aspirational": "力争", "in_principle": "原则上", "firm": "明确", "binding": "确保"}
-LEVEL_ZH = {"province": "省", "city": "市", "county": "县", "district": "区", "new_area": "新区"}
-BINDING_ZH = {"aggregate": "总体平均指标", "extensive": "总量指标", "per_jurisdiction": "逐级约束指标"}

@@ -14,10 +14,10 @@ import re
 from typing import get_args
 
 from plancheck.catalog import Catalog
-from plancheck.compare import COMPARATOR_SYMBOLS, format_number
 from plancheck.failures import UsageError
 from plancheck.models import Level, Target
 from plancheck.results import LoadedPlan
+from plancheck.wording import COMPARATOR_SYMBOLS, format_number
 
 def _quoted(text: str) -> str:
     """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""

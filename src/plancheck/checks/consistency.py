@@ -15,9 +15,10 @@ from collections.abc import Iterator
 
 from plancheck.catalog import Catalog
 from plancheck.codes import CodeDoc
-from plancheck.compare import COMMITMENT_RANK, bound_text, strictness_key, within_tolerance
+from plancheck.compare import COMMITMENT_RANK, strictness_key, within_tolerance
 from plancheck.findings import Finding, Severity, Verdict
 from plancheck.models import Plan
+from plancheck.wording import bound_text
 
 CONFLICT = "PC301"
 REGRESSION = "PC302"

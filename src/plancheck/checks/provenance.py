@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from plancheck.codes import CodeDoc
-from plancheck.compare import format_number
 from plancheck.findings import Finding, Severity
 from plancheck.models import Plan
 from plancheck.textnorm import normalize, value_in_normalized
+from plancheck.wording import format_number
 
 QUOTE_NOT_FOUND = "PC101"
 VALUE_NOT_IN_QUOTE = "PC102"

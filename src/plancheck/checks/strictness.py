@@ -1,6 +1,6 @@
 """Strictness against the nearest present ancestor: one finding per upper-level target.
 
-The verdict comes from ``plancheck.compare``; this module gives each verdict its
+The rows come from ``plancheck.pairing``; this module gives each verdict its
 permanent code and documents its default severity. Only ``weaker`` fails a run by default:
 ``missing``, ``unquantified`` and an approximate match are worth a reviewer's
 look (warnings); the other verdicts explain why no comparison was owed (info).
@@ -12,9 +12,10 @@ from collections.abc import Iterator
 
 from plancheck.catalog import Catalog
 from plancheck.codes import CodeDoc
-from plancheck.compare import Row, bound_text, compare_plans
-from plancheck.findings import Finding, Severity, Verdict
+from plancheck.findings import Finding, Row, Severity, Verdict
 from plancheck.models import Plan
+from plancheck.pairing import compare_plans
+from plancheck.wording import bound_text
 
 _I, _W, _E = Severity.INFO, Severity.WARNING, Severity.ERROR
 
@@ -76,17 +77,11 @@ def row_code(row: Row) -> str:
     return VERDICT_CODES[row.verdict]
 
 
-def row_message(row: Row, upper: Plan, heads: dict[int, str] | None = None) -> str:
-    """A finding read on its own (a CI log line) must say which upper target it is about.
-
-    The first half names the upper target and depends on nothing else; ``heads`` (upper
-    target index → that half) lets every child of one plan share it."""
-    head = heads.get(row.upper_index) if heads is not None else None
-    if head is None:
-        head = _message_head(upper, row.upper_index)
-        if heads is not None:
-            heads[row.upper_index] = head
-    return head + row.reason
+def message_heads(upper: Plan) -> list[str]:
+    """The first half of every message about each upper target, by index: a finding read on its
+    own (a CI log line) must say which upper target it is about. It depends on the upper plan
+    alone, so a run works it out once per upper plan and hands it to each of its children."""
+    return [_message_head(upper, index) for index in range(len(upper.targets))]
 
 
 def _message_head(upper: Plan, index: int) -> str:
@@ -98,16 +93,16 @@ def _message_head(upper: Plan, index: int) -> str:
     return f"{target.indicator} {year}{scope}: {upper.jurisdiction.id} sets {bound_text(target)}; "
 
 
-def check_strictness(lower: Plan, upper: Plan, catalog: Catalog,
-                     heads: dict[int, str] | None = None) -> Iterator[Finding]:
+def check_strictness(lower: Plan, upper: Plan, catalog: Catalog, heads: list[str] | None = None) -> Iterator[Finding]:
     """One finding per row, located (by key path) at the lower target or, if none, the lower plan.
 
-    ``heads`` is shared by the children of one upper plan (``row_message``)."""
+    ``heads``: ``message_heads(upper)``, when the caller has it already."""
+    heads = message_heads(upper) if heads is None else heads
     lower_id = lower.jurisdiction.id
     for row in compare_plans(lower, upper, catalog):
         code = row_code(row)
         path = ("targets", row.lower_index) if row.lower_index is not None else _PLAN_PATH
-        yield Finding(code, row_message(row, upper, heads), plan=lower_id, path=path,
+        yield Finding(code, heads[row.upper_index] + row.reason, plan=lower_id, path=path,
                       indicator=row.indicator, year=row.year, verdict=row.verdict, row=row)
 
 

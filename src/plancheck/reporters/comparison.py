@@ -10,9 +10,9 @@ import math
 from typing import Any
 
 from plancheck.catalog import Catalog
-from plancheck.compare import bound_text, format_number
 from plancheck.findings import Finding, Row, Verdict
 from plancheck.results import Comparison, LoadedPlan
+from plancheck.wording import bound_text, format_number
 
 VERDICT_LABELS = {
     Verdict.STRICTER: ("✓", "stricter", "更严"),
