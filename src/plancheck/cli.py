@@ -8,18 +8,15 @@ finding: ``plancheck.run`` owns each run and returns its exit code (docs/design.
 from __future__ import annotations
 
 import functools
-import gc
-import os
 import sys
 from collections.abc import Callable
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
-from plancheck import __version__
-from plancheck.reporters.formats import Language, ReportFormat
+from plancheck import __version__, run
+from plancheck.reporters.formats import ColorChoice, Language, ReportFormat, TextOrJson, use_color
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -31,17 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class TextOrJson(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class ColorChoice(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
 
 
 def _version(value: bool) -> None:
@@ -123,8 +109,6 @@ def validate(
     jobs: JobsOption = 0,
 ) -> int:
     """Check plan files against the schema: keys, types, references and quotes."""
-    from plancheck import run
-
     return run.validate(run.ValidateOptions(list(paths or []), ReportFormat(output_format.value), rules, fail_on,
                                             jobs))
 
@@ -140,28 +124,12 @@ def audit(
     fail_on: FailOnOption = None,
 ) -> int:
     """List target-like numbers in a plan's source texts that no target or skipped entry quotes."""
-    from plancheck import run
-
     return run.audit(run.AuditOptions(plans, plans_dir, ReportFormat(output_format.value), rules, fail_on))
 
 
 def _report(output_format: ReportFormat, lang: Language, output: Path | None, summary: Path | None,
             color: ColorChoice):  # -> run.ReportOptions
-    from plancheck import run
-
-    return run.ReportOptions(output_format, lang, output, summary, _use_color(color, output))
-
-
-def _use_color(choice: ColorChoice, output: Path | None) -> bool:
-    """``--color``; with ``auto``, NO_COLOR (no-color.org) turns colour off, FORCE_COLOR on,
-    and otherwise a terminal on standard output decides. A file never gets colour unless asked."""
-    if choice is not ColorChoice.auto:
-        return choice is ColorChoice.always
-    if os.environ.get("NO_COLOR", ""):
-        return False
-    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
-        return True
-    return output is None and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    return run.ReportOptions(output_format, lang, output, summary, use_color(color, output is None and sys.stdout.isatty()))
 
 
 @app.command()
@@ -180,8 +148,6 @@ def compare(
     color: ColorOption = ColorChoice.auto,
 ) -> int:
     """Compare two plans target by target: stricter, equal, weaker, missing, ..."""
-    from plancheck import run
-
     return run.compare(run.CompareOptions(lower, upper, _report(output_format, lang, output, summary, color),
                                           plans_dir, rules, fail_on, waivers))
 
@@ -213,8 +179,6 @@ def check(
     Plan FILES named on the command line are checked with everything they need: the plans
     folder is read too, so each file is compared with its ancestor and its children with it,
     and the report covers that family."""
-    from plancheck import run
-
     return run.check(run.CheckOptions(list(paths or []), _report(output_format, lang, output, summary, ColorChoice.never),
                                       rules, fail_on, waivers, baseline, baseline_create, with_relatives,
                                       changed_only, plans_dir, jobs))
@@ -224,8 +188,6 @@ def check(
 @_runs
 def schema(output: OutputOption = None, rules: RulesOption = None) -> int:
     """Print the JSON Schema of a plan file (for editors: completion and inline errors)."""
-    from plancheck import run
-
     return run.schema(run.SchemaOptions(output, rules))
 
 
@@ -248,8 +210,6 @@ def scaffold(
     rules: RulesOption = None,
 ) -> int:
     """Start a draft plan from every upper target that binds the given level, values left to fill in."""
-    from plancheck import run
-
     return run.scaffold(run.ScaffoldOptions(upper, level, output, plan_id, name, parent, force, plans_dir, rules))
 
 
@@ -257,8 +217,6 @@ def scaffold(
 @_runs
 def indicators(output_format: FormatOption = TextOrJson.text, rules: RulesOption = None) -> int:
     """List the indicator catalogue: id, names, unit, direction and binding."""
-    from plancheck import run
-
     return run.indicators((ReportFormat(output_format.value), rules))
 
 
@@ -268,77 +226,11 @@ def explain(code: Annotated[str | None, typer.Argument(
         help="A diagnostic code such as PC012; without one, every code is listed.", show_default=False)] = None,
 ) -> int:
     """Print the documentation of a diagnostic code, or list every code."""
-    from plancheck import run
-
     return run.explain(code)
 
 
-def _click_exception_type() -> type[Exception]:
-    """The ClickException class, whether typer uses click or its vendored copy."""
-    for cls in typer.BadParameter.__mro__:
-        if cls.__name__ == "ClickException":
-            return cls
-    return Exception  # pragma: no cover
-
-
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Entry point: turns every failure into a one-line message and an exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    for stream in (sys.stdout, sys.stderr):
-        # A file name that is not UTF-8 (kept by Python as surrogate escapes) is shown as \udcNN
-        # instead of ending the run with an encoding error.
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-    from plancheck import run
-    from plancheck.failures import Interrupted, signal_name
+    """Entry point: the command line inside the process guard of ``plancheck.process``."""
+    from plancheck.process import run_process
 
-    debug = "--debug" in args or run.debugging()
-    click_exception = _click_exception_type()
-    run.KEEP_UNTIL_EXIT = []
-    # One run is one batch whose plans, findings and reports hold no reference cycles: the
-    # cyclic collector would only rescan the millions of objects a national check holds while
-    # its report is written, and free nothing. The pipeline pauses it the same way for its own
-    # bulk work when called in-process.
-    gc.disable()
-    try:
-        code = app(args=args, prog_name="plancheck", standalone_mode=False)
-    except click_exception as exc:
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            sys.stdout.write(exc.format_message() + "\n")  # type: ignore[attr-defined]
-            code = EXIT_ERROR
-        else:
-            command = getattr(getattr(exc, "ctx", None), "command_path", "plancheck")
-            sys.stderr.write(f"plancheck: error: {exc.format_message()} "  # type: ignore[attr-defined]
-                             f"(see '{command} --help')\n")
-            code = getattr(exc, "exit_code", EXIT_ERROR)
-    except Interrupted as exc:
-        sys.stderr.write(f"plancheck: interrupted by {signal_name(exc.signum)}; no report was left half-written\n")
-        code = 128 + exc.signum
-    except KeyboardInterrupt:
-        code = 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        code = EXIT_OK
-    except Exception as exc:
-        if debug:
-            raise
-        sys.stderr.write(f"plancheck: internal error: {type(exc).__name__}: {exc} "
-                         "(this is a bug; run with --debug for the traceback)\n")
-        code = EXIT_ERROR
-    code = code if isinstance(code, int) else EXIT_OK
-    if run.KEEP_UNTIL_EXIT:
-        _exit_without_teardown(code)
-    sys.exit(code)
-
-
-def _exit_without_teardown(code: int) -> NoReturn:
-    """End the process without freeing a run's objects one by one: after a national check that
-    takes longer than writing its report (mypy ends the same way). Reports are complete and
-    closed by now; only Python's own stdout and stderr buffers need flushing."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe, or a stream already closed
-            pass
-    os._exit(code)
+    run_process(app, argv)

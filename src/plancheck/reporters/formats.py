@@ -1,11 +1,12 @@
-"""The names of the output formats and report languages.
+"""The choices a report offers: output formats, languages, colour.
 
 Kept apart from the reporters so the command line can offer them as choices without
-importing the engine: ``plancheck --version`` and ``explain`` stay as light as they were.
+importing any reporter: ``plancheck --version`` and ``explain`` stay light.
 """
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 
 
@@ -19,6 +20,32 @@ class ReportFormat(str, Enum):
     github = "github"
 
 
+class TextOrJson(str, Enum):
+    """The formats of the commands that print plain findings or listings."""
+
+    text = "text"
+    json = "json"
+
+
 class Language(str, Enum):
     zh = "zh"
     en = "en"
+
+
+class ColorChoice(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def use_color(choice: ColorChoice, to_terminal: bool) -> bool:
+    """``--color``; with ``auto``, NO_COLOR (no-color.org) turns colour off, FORCE_COLOR on,
+    and otherwise a terminal on standard output decides (``to_terminal``: the report goes to
+    standard output and that is a terminal). A file never gets colour unless asked."""
+    if choice is not ColorChoice.auto:
+        return choice is ColorChoice.always
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return to_terminal and os.environ.get("TERM") != "dumb"
