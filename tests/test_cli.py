@@ -85,7 +85,7 @@ def test_bad_catalogue_exits_2_with_its_line(tmp_path):
 
 
 def test_explain_prints_documentation_for_every_code():
-    from plancheck.codes import all_codes
+    from plancheck.code_registry import all_codes
 
     for code, doc in all_codes().items():
         result = invoke("explain", code.lower())

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding
-from plancheck.loader import read_text
+from plancheck.textfiles import read_text
 
 BASELINE_VERSION = 1
 Key = tuple[str, str, str, str, str]

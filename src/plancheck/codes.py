@@ -11,12 +11,12 @@ configurations name them. Ranges:
 - ``PC4xx`` the hierarchy of jurisdictions.
 - ``PC5xx`` waivers.
 
-Each entry's ``doc`` is what ``plancheck explain CODE`` prints.
+Each entry's ``doc`` is what ``plancheck explain CODE`` prints; ``code_registry`` gathers every
+family's entries.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from plancheck.findings import Severity
@@ -113,23 +113,3 @@ echoed in messages. A plan file named on the command line is the user's own
 choice and is read wherever it is.
 """),
 )
-
-
-@functools.cache
-def all_codes() -> dict[str, CodeDoc]:
-    """Every code plancheck can emit, keyed by code, in code order: the load codes above, each
-    check family's ``CODES``, and the waiver codes the run's policy emits."""
-    from plancheck.checks import FAMILIES
-    from plancheck.waivers import CODES as WAIVER_CODES
-
-    found = [*LOAD_CODES, *(c for family in FAMILIES for c in family.CODES), *WAIVER_CODES]
-    return {c.code: c for c in sorted(found, key=lambda c: c.code)}
-
-
-def lookup(code: str) -> CodeDoc | None:
-    return all_codes().get(code.upper())
-
-
-def default_severity(code: str) -> Severity:
-    """The documented severity of ``code``, before the settings override it."""
-    return all_codes()[code].severity

@@ -15,10 +15,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plancheck.codes import all_codes, is_load_error
+from plancheck.code_registry import all_codes
+from plancheck.codes import is_load_error
 from plancheck.failures import ConfigError
 from plancheck.findings import FailLevel, Finding, Severity, parse_fail_level
-from plancheck.loader import PositionMap, load_file, present, read_text
+from plancheck.loader import load_file
+from plancheck.positions import PositionMap
+from plancheck.textfiles import present, read_text
 from plancheck.schema_errors import findings_from_validation_error
 
 SETTINGS_FILE = "settings.yaml"

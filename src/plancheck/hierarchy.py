@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from plancheck.catalog import default_rules_dir
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding
-from plancheck.loader import load_file, present
+from plancheck.loader import load_file
+from plancheck.textfiles import present
 from plancheck.models import Jurisdiction
 from plancheck.schema_errors import findings_from_validation_error
 

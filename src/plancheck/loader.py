@@ -17,10 +17,9 @@ The parser is libyaml's (``CSafeLoader``), so tokenising runs at C speed.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -38,7 +37,9 @@ from yaml.nodes import ScalarNode
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
-from plancheck.findings import Finding, KeyPath
+from plancheck.findings import Finding
+from plancheck.positions import Node, Position, PositionMap, mark_position
+from plancheck.textfiles import MAX_FILE_BYTES, decode, present, read_text  # noqa: F401 - the loader's readers
 
 try:  # libyaml is a hard requirement for speed, but fail with a clear message.
     from yaml import CSafeLoader as _Parser
@@ -48,7 +49,6 @@ except ImportError as exc:  # pragma: no cover - depends on the PyYAML build
         "reinstall PyYAML from a wheel"
     ) from exc
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 250_000
 MAX_INT_DIGITS = 100
@@ -81,88 +81,6 @@ def _maybe_special(value: str) -> bool:
     a number, date or .inf/.nan (first character), or one of the bool and null words."""
     return value[:1] in _NUMERIC_FIRST or value in _WORDS or not value
 _constructor = SafeConstructor()
-
-
-class Position(NamedTuple):
-    """1-based line and column."""
-
-    line: int
-    column: int
-
-
-def _pos(mark: Any) -> Position:
-    return Position(mark.line + 1, mark.column + 1)
-
-
-class _Node:
-    """Where the entries of one mapping or sequence sit.
-
-    Positions are libyaml's own marks (0-based), kept as the parser made them and turned into
-    a ``Position`` only when a finding asks: a national check reads two million values and
-    locates a few hundred thousand. ``keys`` (mappings only) holds each key's mark; ``items``
-    holds each value's mark, or the ``_Node`` of a value that is itself a collection.
-    """
-
-    __slots__ = ("start", "keys", "items")
-
-    def __init__(self, start: Any, keys: dict[Any, Any] | None, items: dict[Any, Any] | list[Any]) -> None:
-        self.start = start
-        self.keys = keys
-        self.items = items
-
-
-def _step(node: _Node, part: str | int) -> Any:
-    """The mark or node one key or index below ``node``, or None."""
-    items = node.items
-    if node.keys is not None:
-        return items.get(part)  # type: ignore[union-attr]
-    if part.__class__ is int and 0 <= part < len(items):  # type: ignore[operator]
-        return items[part]  # type: ignore[index]
-    return None
-
-
-def _prune(node: Any, depth: int) -> Any:
-    if node.__class__ is not _Node:
-        return node
-    if depth == 0:
-        return node.start
-    if node.keys is not None:
-        return _Node(node.start, node.keys, {k: _prune(v, depth - 1) for k, v in node.items.items()})
-    return _Node(node.start, None, [_prune(v, depth - 1) for v in node.items])
-
-
-class PositionMap:
-    """Where each key path sits: the value's start and, for mapping entries, the key's."""
-
-    __slots__ = ("root",)
-
-    def __init__(self, root: Any = None) -> None:
-        self.root = root
-        """The document's ``_Node``, or the mark of a document that is a single value."""
-
-    def pruned(self, depth: int) -> PositionMap:
-        """Only paths up to ``depth`` keys long. Once a plan's own checks have run, later
-        checks point at whole targets (("targets", 3)); keeping every node's position for
-        thousands of plans would cost more memory than the plans themselves."""
-        return PositionMap(_prune(self.root, depth))
-
-    def locate(self, path: KeyPath, *, at_key: bool = False) -> Position:
-        """Position of ``path`` (its key's, with ``at_key``) or of its nearest ancestor that has one."""
-        node = self.root
-        if node is None:
-            return Position(1, 1)
-        found = node.start if node.__class__ is _Node else node
-        last = len(path) - 1
-        for i, part in enumerate(path):
-            if node.__class__ is not _Node:
-                break
-            if at_key and i == last and node.keys is not None and part in node.keys:
-                return _pos(node.keys[part])
-            node = _step(node, part)
-            if node is None:
-                break
-            found = node.start if node.__class__ is _Node else node
-        return _pos(found)
 
 
 @dataclass
@@ -203,8 +121,8 @@ class _Frame:
         self.start_count = start_count
         self.start = start
 
-    def node(self) -> _Node:
-        return _Node(self.start, self.seen if self.is_map else None, self.items)
+    def node(self) -> Node:
+        return Node(self.start, self.seen if self.is_map else None, self.items)
 
 
 class _Abort(Exception):
@@ -218,52 +136,6 @@ def _display_key(key: Any) -> str:
 def _part(key: Any) -> str | int:
     """A mapping key as it appears in a key path."""
     return key if isinstance(key, (str, int)) else str(key)
-
-
-def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
-    """UTF-8 (optional BOM) → text, or a PC001 naming the first bad byte's line and column."""
-    for bom, name in _OTHER_ENCODINGS:
-        if raw.startswith(bom):
-            return None, [Finding("PC001", f"the file is {name} (it starts with that byte-order "
-                                  "mark); plan files are UTF-8: save it again as UTF-8", file=file, line=1, column=1)]
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        return None, [Finding("PC001", f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot start or continue a character",
-                              file=file, line=line, column=column)]
-
-
-_OTHER_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
-                    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
-"""Byte-order marks of encodings Windows editors save in; recognised to say what to do."""
-
-
-def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
-    """Read a file with a size cap; every failure becomes a PC001/PC006 finding."""
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            return None, [Finding("PC001", "not a regular file", file=display)]
-        if size > MAX_FILE_BYTES:
-            return None, [Finding("PC006", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                  file=display, line=1, column=1)]
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Finding("PC001", "no such file", file=display)]
-    except OSError as exc:
-        return None, [Finding("PC001", f"cannot read: {exc.strerror or exc}", file=display)]
-    return decode(raw, display)
-
-
-def present(path: Path) -> bool:
-    """Whether an optional file (settings, waivers, registry) is there: anything at its name
-    counts (a folder, a FIFO, a broken link), so ``read_text`` refuses it, located, instead of
-    the run silently going on without it."""
-    return os.path.lexists(path)
 
 
 def load_file(path: Path, display: str | None = None) -> LoadedYaml:
@@ -301,7 +173,7 @@ class _Builder:
             result = None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            pos = _pos(mark) if mark is not None else Position(1, 1)
+            pos = mark_position(mark) if mark is not None else Position(1, 1)
             message = str(exc.problem or exc.context or "invalid YAML")
             if _PARSER_DEPTH_LIMIT in message:
                 # libyaml 0.2.6 and later stop deep nesting themselves (at 1,000 levels), before
@@ -387,7 +259,7 @@ class _Builder:
                     documents += 1
                     if documents > 1:
                         self.problem("PC005", "the file holds more than one YAML document; a plan file holds exactly one",
-                                     _pos(event.start_mark))
+                                     mark_position(event.start_mark))
                         raise _Abort
                     continue
                 if cls is StreamEndEvent:
@@ -407,10 +279,10 @@ class _Builder:
                         is_map = cls is MappingStartEvent
                         self._check_collection_tag(event, is_map, mark)
                         if len(stack) >= MAX_DEPTH:
-                            self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", _pos(mark))
+                            self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", mark_position(mark))
                             raise _Abort
                         if parent is not None and parent.is_map and parent.expect_key:
-                            self.problem("PC004", "a mapping or sequence cannot be used as a key", _pos(mark))
+                            self.problem("PC004", "a mapping or sequence cannot be used as a key", mark_position(mark))
                         if event.anchor is not None:
                             self.open_anchors.add(event.anchor)
                         stack.append(_Frame(is_map, event.anchor, self.count, mark))
@@ -427,7 +299,7 @@ class _Builder:
 
     def _attach(self, frame: _Frame, value: Any, position: Any) -> None:
         """Add a finished value to its mapping or sequence; ``position`` is its mark, or its
-        ``_Node`` when it is a collection."""
+        ``Node`` when it is a collection."""
         if not frame.is_map:
             frame.container.append(value)
             frame.items.append(position)
@@ -435,20 +307,20 @@ class _Builder:
         if frame.expect_key:
             frame.expect_key = False
             frame.discard = False
-            if position.__class__ is _Node:
+            if position.__class__ is Node:
                 frame.key = "<complex key>"
                 frame.discard = True
                 return
             key = value
             if key == "<<" and self._last_tag == _MERGE_TAG:
-                self.problem("PC004", "merge keys (<<) are not supported; write the keys out", _pos(position))
+                self.problem("PC004", "merge keys (<<) are not supported; write the keys out", mark_position(position))
                 frame.discard = True
             elif isinstance(key, (dict, list)):
                 frame.discard = True
             elif key in frame.seen:
                 first = frame.seen[key]
                 self.problem("PC003", f"duplicate key {_display_key(key)!r} (first defined at line {first.line + 1}); "
-                             "a repeated key would silently replace the first value", _pos(position))
+                             "a repeated key would silently replace the first value", mark_position(position))
                 frame.discard = True
             else:
                 frame.seen[key] = position
@@ -468,16 +340,16 @@ class _Builder:
         self.count += n
         if self.count > MAX_EXPANDED_NODES:
             self.problem("PC006", f"more than {MAX_EXPANDED_NODES:,} values after expanding aliases "
-                         "(an alias bomb, or a file far larger than any plan)", _pos(mark))
+                         "(an alias bomb, or a file far larger than any plan)", mark_position(mark))
             raise _Abort
 
     def _alias(self, event: AliasEvent, mark: Any) -> Any:
         name = event.anchor
         if name in self.open_anchors:
-            self.problem("PC004", f"alias *{name} refers to a collection that contains it (recursive alias)", _pos(mark))
+            self.problem("PC004", f"alias *{name} refers to a collection that contains it (recursive alias)", mark_position(mark))
             raise _Abort
         if name not in self.anchors:
-            self.problem("PC002", f"YAML syntax error: alias *{name} names no anchor defined before it", _pos(mark))
+            self.problem("PC002", f"YAML syntax error: alias *{name} names no anchor defined before it", mark_position(mark))
             raise _Abort
         value, size = self.anchors[name]
         self._count(mark, size)
@@ -489,7 +361,7 @@ class _Builder:
         if tag in (None, "!"):
             return
         if tag != (_MAP_TAG if is_map else _SEQ_TAG):
-            self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files", _pos(mark))
+            self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files", mark_position(mark))
 
     def _scalar(self, event: ScalarEvent, mark: Any) -> Any:
         tag = event.tag
@@ -512,7 +384,7 @@ class _Builder:
             tag = _STR_TAG
         elif tag not in _SCALAR_TAGS:
             self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files; "
-                         "only standard YAML types are accepted and nothing is executed", _pos(mark))
+                         "only standard YAML types are accepted and nothing is executed", mark_position(mark))
             self._last_tag = None
             return None
         self._last_tag = tag
@@ -522,7 +394,7 @@ class _Builder:
             return "<<"
         if tag == _INT_TAG and len(event.value) > MAX_INT_DIGITS:  # in any base: 0x.., 0o.., 1_000, 1:30
             self.problem("PC012", f"cannot read an integer of more than {MAX_INT_DIGITS} digits "
-                         f"({_short_text(event.value)})", _pos(mark))
+                         f"({_short_text(event.value)})", mark_position(mark))
             return event.value
         if tag == _INT_TAG and event.value.isdigit() and event.value.isascii() \
                 and (event.value[0] != "0" or event.value == "0"):
@@ -534,7 +406,7 @@ class _Builder:
             # (`!!bool maybe` is a KeyError, `!!int ''` an IndexError, a bad date a ValueError):
             # whatever it is, the scalar cannot be read as its tag says.
             self.problem("PC012", f"cannot read {_short_text(event.value)!r} as {_short_tag(tag)}"
-                         f"{_reason(exc)}", _pos(mark))
+                         f"{_reason(exc)}", mark_position(mark))
             return event.value
 
 

@@ -24,7 +24,9 @@ from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
 from plancheck.findings import Finding, KeyPath, Location, sort_findings
 from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map
-from plancheck.loader import MAX_ITEMS, Position, load_file, read_text
+from plancheck.loader import MAX_ITEMS, load_file
+from plancheck.positions import Position
+from plancheck.textfiles import read_text
 from plancheck.models import Plan
 from plancheck.project import PLAN_SUFFIXES, inside, source_root
 from plancheck.results import CheckResult, Comparison, LoadedPlan, Pair, PlanHeader

@@ -2,7 +2,7 @@
 
 Checks say what they found (a code); the policy decides what it costs. In order:
 
-1. every finding gets its code's documented severity (``codes.default_severity``);
+1. every finding gets its code's documented severity (``code_registry.default_severity``);
 2. the settings disable codes or give them another severity;
 3. waivers mark the findings they cover, and report themselves when expired or unused;
 4. a baseline marks the findings it already holds as ``existing``.
@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from plancheck.codes import default_severity, is_load_error
+from plancheck.code_registry import default_severity
+from plancheck.codes import is_load_error
 from plancheck.findings import FailLevel, Finding, reaches
 
 if TYPE_CHECKING:

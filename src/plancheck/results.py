@@ -11,7 +11,7 @@ from pathlib import Path
 
 from plancheck.codes import is_load_error
 from plancheck.findings import Finding
-from plancheck.loader import PositionMap
+from plancheck.positions import PositionMap
 from plancheck.models import Jurisdiction, Plan
 
 

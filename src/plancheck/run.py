@@ -415,7 +415,7 @@ def indicators(options: tuple[ReportFormat, Path | None]) -> int:
 
 
 def explain(code: str | None) -> int:
-    from plancheck.codes import all_codes, lookup
+    from plancheck.code_registry import all_codes, lookup
     from plancheck.reporters.listing import render_code, render_codes
 
     if code is None:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from plancheck.findings import Finding, KeyPath
-from plancheck.loader import PositionMap
+from plancheck.positions import PositionMap
 
 
 def format_path(path: KeyPath) -> str:

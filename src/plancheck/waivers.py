@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from plancheck.codes import CodeDoc, is_load_error
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding, Severity, WaiverNote
-from plancheck.loader import PositionMap, load_file, present
+from plancheck.loader import load_file
+from plancheck.positions import PositionMap
+from plancheck.textfiles import present
 from plancheck.models import Id, Text, Year
 from plancheck.schema_errors import findings_from_validation_error
 
@@ -74,7 +76,7 @@ def today() -> dt.date:
 
 
 def load_waivers(path: Path) -> LoadedWaivers | None:
-    """The waivers, or None when nothing is at ``path`` (``loader.present``)."""
+    """The waivers, or None when nothing is at ``path`` (``textfiles.present``)."""
     if not present(path):
         return None
     loaded = load_file(path, str(path))

@@ -12,4 +12,4 @@ from __future__ import annotations
 from plancheck.checks import audit, consistency, hierarchy, provenance, strictness, structure
 
 FAMILIES = (structure, provenance, audit, strictness, consistency, hierarchy)
-"""Every check family, in the order of the pipeline; ``codes.all_codes`` is built from their ``CODES``."""
+"""Every check family, in the order of the pipeline; ``code_registry.all_codes`` is built from their ``CODES``."""

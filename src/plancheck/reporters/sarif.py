@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from plancheck import __version__
-from plancheck.codes import all_codes
+from plancheck.code_registry import all_codes
 from plancheck.findings import Finding, Severity
 from plancheck.reporters.json import dumps
 
