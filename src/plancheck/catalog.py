@@ -111,6 +111,7 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
         for j, other in enumerate(ind.related):
             if other not in indicators:
                 pos = loaded.positions.locate(("indicators", i, "related", j))
-                raise ConfigError([Finding("PC016", f"indicator {ind.id!r}: related indicator {other!r} is not in the catalogue",
+                raise ConfigError([Finding("PC016",
+                                           f"indicator {ind.id!r}: related indicator {other!r} is not in the catalogue",
                                            file=display, line=pos.line, column=pos.column)])
     return Catalog(indicators, display)

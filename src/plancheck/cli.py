@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from plancheck import __version__, run
+from plancheck import __version__, options, run
 from plancheck.reporters.formats import ColorChoice, Language, ReportFormat, TextOrJson, use_color
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -109,7 +109,7 @@ def validate(
     jobs: JobsOption = 0,
 ) -> int:
     """Check plan files against the schema: keys, types, references and quotes."""
-    return run.validate(run.ValidateOptions(list(paths or []), ReportFormat(output_format.value), rules, fail_on,
+    return run.validate(options.ValidateOptions(list(paths or []), ReportFormat(output_format.value), rules, fail_on,
                                             jobs))
 
 
@@ -124,12 +124,13 @@ def audit(
     fail_on: FailOnOption = None,
 ) -> int:
     """List target-like numbers in a plan's source texts that no target or skipped entry quotes."""
-    return run.audit(run.AuditOptions(plans, plans_dir, ReportFormat(output_format.value), rules, fail_on))
+    return run.audit(options.AuditOptions(plans, plans_dir, ReportFormat(output_format.value), rules, fail_on))
 
 
 def _report(output_format: ReportFormat, lang: Language, output: Path | None, summary: Path | None,
-            color: ColorChoice):  # -> run.ReportOptions
-    return run.ReportOptions(output_format, lang, output, summary, use_color(color, output is None and sys.stdout.isatty()))
+            color: ColorChoice) -> options.ReportOptions:
+    to_terminal = output is None and sys.stdout.isatty()
+    return options.ReportOptions(output_format, lang, output, summary, use_color(color, to_terminal))
 
 
 @app.command()
@@ -148,7 +149,7 @@ def compare(
     color: ColorOption = ColorChoice.auto,
 ) -> int:
     """Compare two plans target by target: stricter, equal, weaker, missing, ..."""
-    return run.compare(run.CompareOptions(lower, upper, _report(output_format, lang, output, summary, color),
+    return run.compare(options.CompareOptions(lower, upper, _report(output_format, lang, output, summary, color),
                                           plans_dir, rules, fail_on, waivers))
 
 
@@ -179,16 +180,16 @@ def check(
     Plan FILES named on the command line are checked with everything they need: the plans
     folder is read too, so each file is compared with its ancestor and its children with it,
     and the report covers that family."""
-    return run.check(run.CheckOptions(list(paths or []), _report(output_format, lang, output, summary, ColorChoice.never),
-                                      rules, fail_on, waivers, baseline, baseline_create, with_relatives,
-                                      changed_only, plans_dir, jobs))
+    report = _report(output_format, lang, output, summary, ColorChoice.never)
+    return run.check(options.CheckOptions(list(paths or []), report, rules, fail_on, waivers, baseline, baseline_create,
+                                          with_relatives, changed_only, plans_dir, jobs))
 
 
 @app.command()
 @_runs
 def schema(output: OutputOption = None, rules: RulesOption = None) -> int:
     """Print the JSON Schema of a plan file (for editors: completion and inline errors)."""
-    return run.schema(run.SchemaOptions(output, rules))
+    return run.schema(options.SchemaOptions(output, rules))
 
 
 @app.command()
@@ -210,14 +211,14 @@ def scaffold(
     rules: RulesOption = None,
 ) -> int:
     """Start a draft plan from every upper target that binds the given level, values left to fill in."""
-    return run.scaffold(run.ScaffoldOptions(upper, level, output, plan_id, name, parent, force, plans_dir, rules))
+    return run.scaffold(options.ScaffoldOptions(upper, level, output, plan_id, name, parent, force, plans_dir, rules))
 
 
 @app.command()
 @_runs
 def indicators(output_format: FormatOption = TextOrJson.text, rules: RulesOption = None) -> int:
     """List the indicator catalogue: id, names, unit, direction and binding."""
-    return run.indicators((ReportFormat(output_format.value), rules))
+    return run.indicators(options.IndicatorsOptions(ReportFormat(output_format.value), rules))
 
 
 @app.command()

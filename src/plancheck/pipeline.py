@@ -93,7 +93,8 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
     problems = _with_plan(loaded.problems, _plan_id(data, path))
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
-        problems.append(Finding("PC005", f"the top level is {kind}; a plan is a mapping with jurisdiction, documents and targets",
+        problems.append(Finding("PC005",
+                                f"the top level is {kind}; a plan is a mapping with jurisdiction, documents and targets",
                                 file=file, line=1, column=1))
         return None, problems
     plan_id = _plan_id(data, path)
@@ -101,7 +102,8 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
         items = data.get(key)
         if isinstance(items, list) and len(items) > MAX_ITEMS:
             pos = loaded.positions.locate((key,))
-            problems.append(Finding("PC006", f"{key}: {len(items):,} entries; the limit is {MAX_ITEMS:,} per plan (the largest "
+            problems.append(Finding("PC006",
+                                    f"{key}: {len(items):,} entries; the limit is {MAX_ITEMS:,} per plan (the largest "
                                     "real plan has about a hundred)", plan=plan_id, file=file, line=pos.line,
                                     column=pos.column))
             return None, problems

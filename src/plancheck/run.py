@@ -22,14 +22,23 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from plancheck.failures import ConfigError, Refused, RunFailure, UsageError
 from plancheck.policy import EXIT_ERROR, EXIT_OK
 from plancheck.project import Project, resolve_plan
-from plancheck.reporters.formats import Language, ReportFormat
+from plancheck.options import (
+    AuditOptions,
+    CheckOptions,
+    CompareOptions,
+    IndicatorsOptions,
+    SchemaOptions,
+    ScaffoldOptions,
+    ValidateOptions,
+)
+from plancheck.reporters.formats import ReportFormat
 
 if TYPE_CHECKING:
     from plancheck.setup import Setup
@@ -114,16 +123,6 @@ def _keep(result: object) -> None:
 # ---------------------------------------------------------------- validate, audit
 
 
-@dataclass(frozen=True)
-class ValidateOptions:
-    paths: list[Path]
-    output_format: ReportFormat = ReportFormat.text
-    """text or json."""
-    rules: Path | None = None
-    fail_on: str | None = None
-    jobs: int = 0
-
-
 @owned
 def validate(options: ValidateOptions) -> int:
     from plancheck import executor
@@ -136,15 +135,6 @@ def validate(options: ValidateOptions) -> int:
     result.findings = setup.policy.apply(result.findings, judged=set())
     _print_findings(result.findings, options.output_format)
     return _finish(setup, result, text=options.output_format is ReportFormat.text)
-
-
-@dataclass(frozen=True)
-class AuditOptions:
-    plans: list[str]
-    plans_dir: Path | None = None
-    output_format: ReportFormat = ReportFormat.text
-    rules: Path | None = None
-    fail_on: str | None = None
 
 
 @owned
@@ -189,28 +179,6 @@ def _finish(setup: Setup, result, *, text: bool) -> int:
 
 
 # ---------------------------------------------------------------- compare
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """Where and how a gap report is written."""
-
-    output_format: ReportFormat = ReportFormat.text
-    lang: Language = Language.zh
-    output: Path | None = None
-    summary: Path | None = None
-    color: bool = False
-
-
-@dataclass(frozen=True)
-class CompareOptions:
-    lower: str
-    upper: str
-    report: ReportOptions = ReportOptions()
-    plans_dir: Path | None = None
-    rules: Path | None = None
-    fail_on: str | None = None
-    waivers: Path | None = None
 
 
 @owned
@@ -258,21 +226,6 @@ def compare(options: CompareOptions) -> int:
 
 
 # ---------------------------------------------------------------- check
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    paths: list[Path]
-    report: ReportOptions = ReportOptions()
-    rules: Path | None = None
-    fail_on: str | None = None
-    waivers: Path | None = None
-    baseline: Path | None = None
-    baseline_create: Path | None = None
-    with_relatives: bool = False
-    changed_only: str | None = None
-    plans_dir: Path | None = None
-    jobs: int = 0
 
 
 @owned
@@ -347,12 +300,6 @@ def _focus(paths: list[Path], with_relatives: bool, changed_only: str | None, pl
 # ---------------------------------------------------------------- schema, scaffold, indicators, explain
 
 
-@dataclass(frozen=True)
-class SchemaOptions:
-    output: Path | None = None
-    rules: Path | None = None
-
-
 @owned
 def schema(options: SchemaOptions) -> int:
     from plancheck.output import Writer
@@ -363,19 +310,6 @@ def schema(options: SchemaOptions) -> int:
     Writer(here, plan_folders=[here.plans], rules=setup.rules_dir, files=[here.waivers]).emit(
         render_schema(setup.catalog), options.output)
     return EXIT_OK
-
-
-@dataclass(frozen=True)
-class ScaffoldOptions:
-    upper: list[str]
-    level: str
-    output: Path
-    plan_id: str = "draft"
-    name: str = "某地"
-    parent: str | None = None
-    force: bool = False
-    plans_dir: Path | None = None
-    rules: Path | None = None
 
 
 @owned
@@ -404,13 +338,11 @@ def scaffold(options: ScaffoldOptions) -> int:
 
 
 @owned
-def indicators(options: tuple[ReportFormat, Path | None]) -> int:
-    """``options``: the format (text or json) and ``--rules``."""
+def indicators(options: IndicatorsOptions) -> int:
     from plancheck.reporters.listing import render_indicators
 
-    output_format, rules = options
-    setup = _setup(project(), rules, None, settings=False)
-    sys.stdout.write(render_indicators(setup.catalog, json=output_format is ReportFormat.json))
+    setup = _setup(project(), options.rules, None, settings=False)
+    sys.stdout.write(render_indicators(setup.catalog, json=options.output_format is ReportFormat.json))
     return EXIT_OK
 
 

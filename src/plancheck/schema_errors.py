@@ -119,7 +119,8 @@ def findings_from_validation_error(
             continue
         seen.add((code, path))
         if len(findings) == MAX_SCHEMA_FINDINGS:
-            findings.append(Finding(code_override or "PC012", f"more schema errors not shown (the first {MAX_SCHEMA_FINDINGS} are listed); "
+            findings.append(Finding(code_override or "PC012",
+                                    f"more schema errors not shown (the first {MAX_SCHEMA_FINDINGS} are listed); "
                                     "fix these and run again", plan=plan, file=file, line=1, column=1))
             break
         pos = positions.locate(path, at_key=at_key)

@@ -27,7 +27,8 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
         line = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        return None, [Finding("PC001", f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot start or continue a character",
+        return None, [Finding("PC001",
+                              f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot start or continue a character",
                               file=file, line=line, column=column)]
 
 

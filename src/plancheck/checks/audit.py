@@ -101,7 +101,8 @@ def _audit_text(plan_id: str, source: SourceText, quotes: list[str]) -> Iterator
     for (s_start, s_end), numbers in sorted(by_sentence.items()):
         sentence = text[s_start:s_end]
         shown = sentence if len(sentence) <= 160 else sentence[:159] + "…"
-        yield Finding(UNEXPLAINED_NUMBER, f"{'number' if len(numbers) == 1 else 'numbers'} {', '.join(dict.fromkeys(numbers))} "
+        yield Finding(UNEXPLAINED_NUMBER,
+                      f"{'number' if len(numbers) == 1 else 'numbers'} {', '.join(dict.fromkeys(numbers))} "
                       f"not quoted by any target or skipped entry: {shown}",
                       plan=plan_id, file=source.display, line=source.text.line_of(s_start), column=None)
 

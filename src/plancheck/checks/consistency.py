@@ -53,7 +53,8 @@ def check_consistency(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
             for other in same[1:]:
                 a, b = plan.targets[first], plan.targets[other]
                 if strictness_key(a, indicator) != strictness_key(b, indicator) and not within_tolerance(a, b, indicator):
-                    yield Finding(CONFLICT, f"{indicator_id} {year if year is not None else '(no year)'}: targets[{other}] "
+                    yield Finding(CONFLICT,
+                                  f"{indicator_id} {year if year is not None else '(no year)'}: targets[{other}] "
                                   f"states {bound_text(b)}, targets[{first}] states {bound_text(a)}",
                                   plan=plan_id, path=("targets", other), indicator=indicator_id, year=year,
                                   verdict=Verdict.CONFLICT)
@@ -63,7 +64,8 @@ def check_consistency(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
             b = max(by_year[later], key=lambda i: _rank(plan, i, indicator))
             ta, tb = plan.targets[a], plan.targets[b]
             if strictness_key(tb, indicator) < strictness_key(ta, indicator) and not within_tolerance(ta, tb, indicator):
-                yield Finding(REGRESSION, f"{indicator_id}: the {later} target ({bound_text(tb)}) is less strict than the {earlier} "
+                yield Finding(REGRESSION,
+                              f"{indicator_id}: the {later} target ({bound_text(tb)}) is less strict than the {earlier} "
                               f"target ({bound_text(ta)})",
                               plan=plan_id, path=("targets", b), indicator=indicator_id, year=later)
 

@@ -51,7 +51,8 @@ def check_ancestry(plan_id: str, ancestry: Ancestry) -> Iterator[Finding]:
     if ancestry.problem == "cycle":
         yield Finding(CYCLE, f"parents form a cycle: {ancestry.detail}", plan=plan_id, path=_PARENT)
     elif ancestry.problem == "unknown-parent":
-        yield Finding(UNKNOWN_PARENT, f"parent {ancestry.detail!r} is neither a plan nor in the registry", plan=plan_id, path=_PARENT)
+        yield Finding(UNKNOWN_PARENT,
+                      f"parent {ancestry.detail!r} is neither a plan nor in the registry", plan=plan_id, path=_PARENT)
     elif ancestry.ancestor is not None and ancestry.skipped:
         chain = " → ".join([plan_id, *(f"{s} (absent)" for s in ancestry.skipped), ancestry.ancestor])
         yield Finding(SKIPPED_LINK, f"compared with the nearest present ancestor: {chain}",

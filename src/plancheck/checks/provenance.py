@@ -52,7 +52,8 @@ def check_provenance(plan: Plan, sources: Mapping[str, str]) -> Iterator[Finding
         doc_id = document.id
         if (normalized if normalized is not None else normalize(quote)) in sources[doc_id]:
             return None
-        return Finding(QUOTE_NOT_FOUND, f"{_where(path)}: quote not found in the source text of {doc_id!r}: {_clip(quote)}",
+        return Finding(QUOTE_NOT_FOUND,
+                       f"{_where(path)}: quote not found in the source text of {doc_id!r}: {_clip(quote)}",
                        plan=plan_id, path=path, **context)
 
     for i, target in enumerate(plan.targets):
@@ -64,7 +65,8 @@ def check_provenance(plan: Plan, sources: Mapping[str, str]) -> Iterator[Finding
         if problem is not None:
             yield problem
         if target.value is not None and not value_in_normalized(target.value, normalized):
-            yield Finding(VALUE_NOT_IN_QUOTE, f"targets[{i}]: value {format_number(target.value)} does not appear in its quote: {_clip(target.quote)}",
+            yield Finding(VALUE_NOT_IN_QUOTE,
+                          f"targets[{i}]: value {format_number(target.value)} does not appear in its quote: {_clip(target.quote)}",
                           plan=plan_id, path=("targets", i, "quote"), **context)
     for i, skipped in enumerate(plan.skipped):
         problem = quote_problem(skipped.quote, skipped.document, ("skipped", i, "quote"))

@@ -78,10 +78,12 @@ def check_structure(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
             doc = documents.get(target.document)
             if doc is None:
                 known = ", ".join(sorted(documents))
-                yield Finding("PC013", f"{where}.document: {target.document!r} is not one of the plan's documents ({known})",
+                yield Finding("PC013",
+                              f"{where}.document: {target.document!r} is not one of the plan's documents ({known})",
                               plan=plan_id, path=("targets", i, "document"), indicator=target.indicator,
                               year=target.year)
                 continue
         if doc.status == "published" and target.quote is None:
-            yield Finding("PC014", f"{where}: targets of published document {doc.id!r} need the verbatim quote they come from",
+            yield Finding("PC014",
+                          f"{where}: targets of published document {doc.id!r} need the verbatim quote they come from",
                           plan=plan_id, path=("targets", i), indicator=target.indicator, year=target.year)
