@@ -69,7 +69,7 @@ class Catalog:
 
 
 def default_rules_dir(local: Path = Path("rules")) -> Path:
-    """The project's ``rules/`` (``local``: the CLI passes the one at the project root) if it
+    """The project's ``rules/`` (``local``: the run passes the one at the project root) if it
     has a catalogue, else the packaged copy.
 
     The packaged copy (``plancheck/_rules`` in a wheel) keeps an installed tool

@@ -8,7 +8,7 @@ module imports ``plancheck.workers``.
 Why the workers are not a ``multiprocessing.Pool``: a pool returns each task's result to the
 parent, and a national corpus's plans pickle to tens of megabytes, about as costly as reading
 them. The workers keep the plans they read and compare them where they are; only headers and
-findings travel (docs/performance.md, "Parallel check").
+findings travel (``plancheck.workers``; docs/performance.md, "What was done").
 """
 
 from __future__ import annotations

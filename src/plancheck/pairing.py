@@ -36,9 +36,9 @@ from plancheck.reason import EMPTY, Reason
 _SCAN = 24
 """A lower plan's targets on one indicator, up to this many, are scanned whole for each upper
 target on it. More are indexed by year and scope, and what pairing finds among them is kept
-for all the upper targets that share it: pairing 2,000 upper targets without a year with 2,000
-lower ones, each sorting all of them, took over 10 s. Indexing the few targets a real plan
-has on an indicator would cost more than it saves."""
+for all the upper targets that share it: scanning, each upper target sorts every lower target
+on its indicator, which is quadratic for a plan at the loader's limit (MAX_ITEMS). Indexing the
+few targets a real plan has on an indicator would cost more than it saves."""
 
 
 class _ByIndicator:

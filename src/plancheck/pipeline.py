@@ -215,7 +215,7 @@ def bulk_work() -> Iterator[None]:
 
     Plans, positions and findings hold no reference cycles; reference counting frees them.
     The collector would otherwise rescan every object built so far, again and again, which
-    costs a quarter of a national run and frees nothing.
+    is a large share of a national run and frees nothing.
     """
     was_enabled = gc.isenabled()
     gc.disable()

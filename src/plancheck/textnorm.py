@@ -71,8 +71,8 @@ def normalize(text: str) -> str:
 
     Only runs of characters that normalisation changes are rewritten (whitespace, full-width
     punctuation and digits: a few per sentence), found by one regular expression; rewriting
-    every character through ``str.translate`` took three times as long (100 ns a character;
-    a national repository holds some 50 million characters of source text)."""
+    every character through ``str.translate`` costs several times as much, and a national
+    repository holds tens of millions of characters of source text."""
     text = _DROP.sub("", text)
     for ch in set(text).difference(_CHAR_FORMS):
         _char_form(ch)

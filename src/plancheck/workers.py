@@ -1,9 +1,9 @@
 """Worker processes for ``--jobs``: each reads and checks a share of the plan files, and keeps
 the plans it read.
 
-Sending every plan back to one process costs about as much as reading it (a national corpus
-pickles to 62 MB of pydantic models, 2.5 s), and comparing the plans in that one process
-leaves the other cores idle. So plans stay where they were read. The parent learns each
+Sending every plan back to one process costs about as much as reading it (pydantic models
+pickle slowly and a national corpus has thousands), and comparing the plans in that one
+process leaves the other cores idle (docs/performance.md, "What was done"). So plans stay where they were read. The parent learns each
 plan's header (id, parent, files) and its own findings, works out every plan's ancestor from
 the headers (``pipeline.hierarchy_tasks``), hands each worker the few hundred upper plans it
 lacks, and the workers run consistency, ancestry and the comparison for their own plans.
@@ -61,7 +61,7 @@ gets a like share of provinces, cities and counties."""
 
 class WorkerFailure(RunFailure):
     """A worker process raised, was killed, or ended before it was told to: the run has no
-    result. The message is one line naming the worker and what happened, for the CLI to print
+    result. The message is one line naming the worker and what happened, for the run to print
     as it is and exit 2; it is not a bug of the parent's, so it must not read as one. When the
     worker raised, its traceback is the ``__cause__`` (shown with ``--debug``, which re-raises)
     and ``traceback``."""
@@ -279,7 +279,7 @@ class Workers:
 
         Every worker is first asked for its plans that others lack, so that it pickles them while
         this process pickles its own for the workers, and each side then unpickles what it got
-        at the same time (one after the other, the four steps cost 0.5 s on a national check).
+        at the same time, instead of the four steps following one another.
         Plans one worker holds and another lacks (only with three processes or more) travel
         through this process in a second message."""
         wanted = set().union(*lacking)
@@ -520,8 +520,7 @@ class _Sender:
 
 def _pack(findings: list[Finding], reasons: dict[tuple[str, str], tuple[str, str]]) -> list[Packed]:
     """Findings as tuples of strings, numbers and enum members, in the order of their fields:
-    the pickler writes those in C, where a dataclass or a ``Reason`` costs a Python call each
-    (docs/performance.md, "Parallel check").
+    the pickler writes those in C, where a dataclass or a ``Reason`` costs a Python call each.
 
     A national check's rows have only a few hundred distinct reasons, each built anew per row;
     one tuple per distinct reason lets the pickler write it once and refer to it after.

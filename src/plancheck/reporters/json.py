@@ -57,8 +57,8 @@ def _line_writer() -> Callable[[Finding], str]:
     """``json.dumps(finding_to_dict(finding), ensure_ascii=False)``, byte for byte, written
     field by field: the fields are strings, small integers and nulls, so json's C string
     escaper is all the encoding they need, and building a dict per finding for the general
-    encoder costs half as much again on a national check (docs/performance.md). A finding
-    with a waiver or baseline note goes through the general encoder."""
+    encoder costs half as much again on a national check. A finding with a waiver or baseline
+    note goes through the general encoder."""
     from json.encoder import encode_basestring as text
 
     general = json.JSONEncoder(ensure_ascii=False).encode
