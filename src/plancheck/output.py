@@ -174,10 +174,7 @@ class Writer:
         """Print ``text`` (a string or lines), or write it to ``output``. ``may_replace``: an input
         of the run the report may replace all the same (a baseline being refreshed)."""
         if output is None:
-            if isinstance(text, str):
-                sys.stdout.write(text)
-            else:
-                sys.stdout.writelines(text)
+            print_report(text)
             return
         guard = self.protected()
         add_projects(guard, [Path(os.path.realpath(os.path.dirname(os.fspath(output)) or "."))])
@@ -192,6 +189,14 @@ class Writer:
         add_projects(guard, [self.project.root, *self.plan_folders,  # type: ignore[attr-defined]
                              *(p.parent for p in self.plan_files)])
         return guard
+
+
+def print_report(text: str | Iterable[str]) -> None:
+    """A report (a string, or lines produced as they are written) on standard output."""
+    if isinstance(text, str):
+        sys.stdout.write(text)
+    else:
+        sys.stdout.writelines(text)
 
 
 def add_projects(guard: Protected, places: list[Path]) -> None:

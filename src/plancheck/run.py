@@ -27,29 +27,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from plancheck.failures import ConfigError, Refused, RunFailure, UsageError
-from plancheck.policy import EXIT_ERROR, EXIT_OK
-from plancheck.project import Project, resolve_plan
 from plancheck.options import (
     AuditOptions,
     CheckOptions,
     CompareOptions,
     IndicatorsOptions,
-    SchemaOptions,
     ScaffoldOptions,
+    SchemaOptions,
     ValidateOptions,
 )
+from plancheck.policy import EXIT_ERROR, EXIT_OK
+from plancheck.project import Project, resolve_plan
 from plancheck.reporters.formats import ReportFormat
 
 if TYPE_CHECKING:
+    from plancheck.results import ValidationResult
     from plancheck.setup import Setup
 
 O = TypeVar("O")
 
-MACHINE_FORMATS = (ReportFormat.json, ReportFormat.sarif, ReportFormat.junit, ReportFormat.github)
-
 KEEP_UNTIL_EXIT: list[object] | None = None
-"""Results held until the process ends, so that ``cli.main`` can end it without freeing them
-(a list only while ``main`` runs a command; commands run in-process, as tests do, hold nothing)."""
+"""Results held until the process ends, so that ``process.run_process`` can end it without
+freeing them (a list only while it runs a command; commands run in-process, as tests do, hold
+nothing)."""
 
 
 def owned(command: Callable[[O], int]) -> Callable[[O], int]:
@@ -132,7 +132,7 @@ def validate(options: ValidateOptions) -> int:
     setup = _setup(here, options.rules, options.fail_on)
     files, problems = discover(options.paths or [here.plans])
     result = executor.validate(files, problems, setup.catalog, _jobs(options.jobs), keep_plans=False)
-    result.findings = setup.policy.apply(result.findings, judged=set())
+    result.findings = setup.policy.apply(result.findings)
     _print_findings(result.findings, options.output_format)
     return _finish(setup, result, text=options.output_format is ReportFormat.text)
 
@@ -148,7 +148,7 @@ def audit(options: AuditOptions) -> int:
     plans_dir = options.plans_dir or here.plans
     result = AuditResult(files=len(options.plans))
     for arg in options.plans:
-        result.findings += setup.policy.apply(audit_file(resolve_plan(arg, plans_dir), setup.catalog), judged=set())
+        result.findings += setup.policy.apply(audit_file(resolve_plan(arg, plans_dir), setup.catalog))
     _print_findings(result.findings, options.output_format)
     if options.output_format is ReportFormat.text:
         sys.stderr.write(render_audit_summary(result.findings))
@@ -156,19 +156,13 @@ def audit(options: AuditOptions) -> int:
 
 
 def _print_findings(findings: list, output_format: ReportFormat) -> None:
+    from plancheck.output import print_report
     from plancheck.reporters.dispatch import render_findings
 
-    _write_stdout(render_findings(findings, output_format, None))
+    print_report(render_findings(findings, output_format, None))
 
 
-def _write_stdout(text) -> None:
-    if isinstance(text, str):
-        sys.stdout.write(text)
-    else:
-        sys.stdout.writelines(text)
-
-
-def _finish(setup: Setup, result, *, text: bool) -> int:
+def _finish(setup: Setup, result: ValidationResult, *, text: bool) -> int:
     """After a validation or check report: the summary line on stderr, and the exit code."""
     if text:
         from plancheck.reporters.plain import render_summary
@@ -185,7 +179,7 @@ def _finish(setup: Setup, result, *, text: bool) -> int:
 def compare(options: CompareOptions) -> int:
     from plancheck.output import Writer, distinct
     from plancheck.pipeline import compare_files
-    from plancheck.reporters.dispatch import render_comparison, render_findings
+    from plancheck.reporters.dispatch import render_comparison, render_load_errors
 
     report = options.report
     distinct(output=report.output, summary=report.summary)
@@ -198,14 +192,8 @@ def compare(options: CompareOptions) -> int:
     comparison, problems = compare_files(lower_path, upper_path, setup.catalog, setup.registry)
     if comparison is None:
         unusable(problems)
-        if report.output_format in MACHINE_FORMATS:  # a machine reads the load errors where it reads the report
-            if report.output_format is ReportFormat.json:
-                from plancheck.reporters.comparison import unloaded_dict
-                from plancheck.reporters.json import dumps
-
-                document = dumps(unloaded_dict(problems))
-            else:
-                document = render_findings(problems, report.output_format, setup.policy.fail_level, [])
+        document = render_load_errors(problems, report.output_format, setup.policy.fail_level)
+        if document is not None:  # a machine reads the load errors where it reads the report
             writer.emit(document, report.output)
         return EXIT_ERROR
     # compare sees one pair, so it judges no waiver unused; an expired one it applies is reported
@@ -245,7 +233,7 @@ def check(options: CheckOptions) -> int:
     given = list(options.paths)
     focus = _focus(given, options.with_relatives, options.changed_only, plans)
     setup = _setup(here, options.rules, options.fail_on, waivers=True, waivers_file=options.waivers,
-                       registry=True, baseline=options.baseline)
+                   registry=True, baseline=options.baseline)
     inputs = given or [plans]
     if focus is not None and plans.is_dir():
         inputs = [plans, *given]

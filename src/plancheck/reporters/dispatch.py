@@ -51,6 +51,22 @@ def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportForma
     return render_findings(comparison.findings + comparison.notes, fmt, fail_level, [comparison.lower.id])
 
 
+MACHINE_FORMATS = (ReportFormat.json, ReportFormat.sarif, ReportFormat.junit, ReportFormat.github)
+
+
+def render_load_errors(problems: list[Finding], fmt: ReportFormat, fail_level: FailLevel) -> str | Iterable[str] | None:
+    """The report of a comparison whose plans did not load, in a machine format (where a machine
+    reads the report, it learns why there is none); None in a human format, where the located
+    lines on stderr say it."""
+    if fmt not in MACHINE_FORMATS:
+        return None
+    if fmt is ReportFormat.json:
+        from plancheck.reporters.comparison import unloaded_dict
+        from plancheck.reporters.json import dumps
+        return dumps(unloaded_dict(problems))
+    return render_findings(problems, fmt, fail_level, [])
+
+
 def render_check(result: CheckResult, catalog: Catalog, fmt: ReportFormat, lang: Language,
                  fail_level: FailLevel) -> str | Iterable[str]:
     if fmt in (ReportFormat.markdown, ReportFormat.html):
