@@ -21,8 +21,8 @@ from plancheck.failures import ConfigError
 from plancheck.findings import FailLevel, Finding, Severity, parse_fail_level
 from plancheck.loader import load_file
 from plancheck.positions import PositionMap
-from plancheck.textfiles import present, read_text
 from plancheck.schema_errors import findings_from_validation_error
+from plancheck.textfiles import present, read_text
 
 SETTINGS_FILE = "settings.yaml"
 PROJECT_FILE = ".plancheck.yaml"

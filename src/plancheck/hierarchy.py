@@ -17,9 +17,9 @@ from plancheck.catalog import default_rules_dir
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding
 from plancheck.loader import load_file
-from plancheck.textfiles import present
 from plancheck.models import Jurisdiction
 from plancheck.schema_errors import findings_from_validation_error
+from plancheck.textfiles import present
 
 REGISTRY_FILE = "jurisdictions.yaml"
 

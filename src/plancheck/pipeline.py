@@ -25,12 +25,12 @@ from plancheck.checks.structure import check_structure
 from plancheck.findings import Finding, KeyPath, Location, sort_findings
 from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map
 from plancheck.loader import MAX_ITEMS, load_file
-from plancheck.positions import Position
-from plancheck.textfiles import read_text
 from plancheck.models import Plan
+from plancheck.positions import Position
 from plancheck.project import PLAN_SUFFIXES, inside, source_root
 from plancheck.results import CheckResult, Comparison, LoadedPlan, Pair, PlanHeader
 from plancheck.schema_errors import findings_from_validation_error
+from plancheck.textfiles import read_text
 from plancheck.textnorm import SourceText, normalize_with_origin
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from plancheck.codes import is_load_error
 from plancheck.findings import Finding
-from plancheck.positions import PositionMap
 from plancheck.models import Jurisdiction, Plan
+from plancheck.positions import PositionMap
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from plancheck.models import Level, Target
 from plancheck.results import LoadedPlan
 from plancheck.wording import COMPARATOR_SYMBOLS, format_number
 
+
 def _quoted(text: str) -> str:
     """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
     return json.dumps(text, ensure_ascii=False)

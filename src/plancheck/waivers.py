@@ -20,10 +20,10 @@ from plancheck.codes import CodeDoc, is_load_error
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding, Severity, WaiverNote
 from plancheck.loader import load_file
-from plancheck.positions import PositionMap
-from plancheck.textfiles import present
 from plancheck.models import Id, Text, Year
+from plancheck.positions import PositionMap
 from plancheck.schema_errors import findings_from_validation_error
+from plancheck.textfiles import present
 
 WAIVER_FILE = "waivers.yaml"
 EXPIRED = "PC501"

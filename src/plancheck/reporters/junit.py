@@ -16,7 +16,6 @@ from collections import defaultdict
 from plancheck.findings import FailLevel, Finding, reaches
 from plancheck.reporters.plain import show_control
 
-
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from plancheck.catalog import Catalog
 from plancheck.findings import Finding, Severity, Verdict
 from plancheck.reason import in_language
-from plancheck.results import Comparison, LoadedPlan
 from plancheck.reporters.comparison import VERDICT_LABELS, gap_text, row_of, target_text
+from plancheck.results import Comparison, LoadedPlan
 
 LANGUAGES = ("zh", "en")
 

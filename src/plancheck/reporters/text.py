@@ -11,11 +11,11 @@ import io
 from collections import Counter
 
 from plancheck.catalog import Catalog
+from plancheck.reason import in_language
 from plancheck.reporters.comparison import gap_text, row_of, target_text
 from plancheck.reporters.plain import sanitize
-from plancheck.reason import in_language
-from plancheck.results import Comparison
 from plancheck.reporters.report import LABELS, VERDICT_ORDER, indicator_names, verdict_label
+from plancheck.results import Comparison
 
 _STYLES = {"error": "bold red", "warning": "yellow", "info": ""}
 
