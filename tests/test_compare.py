@@ -1,4 +1,6 @@
-"""compare.py: two targets → verdict, on tiny inline targets, plus properties (hypothesis)."""
+"""compare.py: two targets → verdict (compare_targets, scope_relation), on tiny inline
+targets, plus properties (hypothesis). Pairing a plan's targets with another plan's is
+test_pairing.py's; the findings the check makes of the rows, test_strictness.py's."""
 
 from __future__ import annotations
 
@@ -6,23 +8,10 @@ from hypothesis import given, strategies as st
 
 from plancheck.catalog import Indicator
 from plancheck.compare import compare_targets, scope_relation
-from plancheck.pairing import compare_plans
 from plancheck.findings import Verdict
-from plancheck.models import Plan, Target
+from plancheck.models import Target
 
-SHARE = Indicator(id="share", name_zh="比重", name_en="Share", unit="%", direction="higher",
-                  binding="per_jurisdiction", tolerance=0.5)
-PUE = Indicator(id="pue", name_zh="PUE", name_en="PUE", unit="", direction="lower",
-                binding="per_jurisdiction", tolerance=0.02,
-                scopes={"新建大型、超大型数据中心": ["新建数据中心", "新增大型、超大型数据中心"],
-                        "新增大型、超大型数据中心": ["新建数据中心", "新建大型、超大型数据中心"]})
-FOREST = Indicator(id="forest", name_zh="森林覆盖率", name_en="Forest", unit="%", direction="higher",
-                   binding="aggregate", tolerance=0.5)
-STOCK = Indicator(id="stock", name_zh="蓄积量", name_en="Stock", unit="万立方米", direction="higher",
-                  binding="per_jurisdiction", tolerance=0)
-AIRPORT = Indicator(id="airport", name_zh="机场车辆电动化比例", name_en="Airport", unit="%", direction="higher",
-                    binding="per_jurisdiction", tolerance=1,
-                    applies_when={"fact": "civil_transport_airport", "text": "there is an airport"})
+from helpers import FOREST, PUE, SHARE, STOCK
 
 
 def t(value, indicator="share", **kw) -> Target:
@@ -116,80 +105,12 @@ def test_scope_wider_is_stricter_narrower_is_weaker():
     assert scope_relation("新增大型、超大型数据中心", upper.scope, PUE) == "same"
 
 
-def plan(level: str, targets: list[dict], horizon=None, facts=()) -> Plan:
-    doc = {"id": "d", "title": "t", "status": "draft"}
-    if horizon:
-        doc["horizon"] = {"start": horizon[0], "end": horizon[1]}
-    return Plan.model_validate({
-        "jurisdiction": {"id": "j", "name": "某地", "level": level, "parent": None, "facts": list(facts)},
-        "documents": [doc],
-        "targets": [{"indicator": "share", "year": 2025, "value": 10, **x} for x in targets],
-    })
-
-
-class _Catalog:
-    def __init__(self, *indicators: Indicator) -> None:
-        self.indicators = {i.id: i for i in indicators}
-
-    def get(self, key):
-        return self.indicators.get(key)
-
-
-CATALOG = _Catalog(SHARE, PUE, FOREST, AIRPORT)
-
-
-def rows(lower: Plan, upper: Plan):
-    return [(r.indicator, r.year, r.verdict) for r in compare_plans(lower, upper, CATALOG)]
-
-
-def test_missing_out_of_horizon_and_year_pairing():
-    upper = plan("province", [{"value": 22}, {"year": 2030, "value": 25}, {"indicator": "pue", "year": None,
-                                                                         "value": 1.3, "comparator": "at_most"}])
-    lower = plan("county", [{"value": 22}, {"indicator": "pue", "value": 1.2, "comparator": "at_most"}],
-                 horizon=(2023, 2025))
-    assert rows(lower, upper) == [("pue", None, Verdict.STRICTER), ("share", 2025, Verdict.EQUAL),
-                                  ("share", 2030, Verdict.OUT_OF_HORIZON)]
-    assert rows(plan("county", [{"indicator": "pue", "value": 1.2}]), upper)[1:] == [
-        ("share", 2025, Verdict.MISSING), ("share", 2030, Verdict.MISSING)]
-
-
-CONDITION = {"text": "城区常住人口100万以上城市", "fact": "urban_resident_population",
-             "comparator": "at_least", "value": 100, "levels": ["city"]}
-
-
-def test_conditions_by_level_and_by_fact():
-    upper = plan("province", [{"value": 50, "condition": CONDITION}])
-    assert rows(plan("county", [{"indicator": "pue", "value": 1}]), upper)[0][2] is Verdict.NOT_APPLICABLE
-    assert rows(plan("city", [{"indicator": "pue", "value": 1}]), upper)[0][2] is Verdict.CONDITION_UNKNOWN
-    big = [{"name": "urban_resident_population", "value": 120, "source": "census"}]
-    small = [{"name": "urban_resident_population", "value": 80, "source": "census"}]
-    assert rows(plan("city", [{"indicator": "pue", "value": 1}], facts=big), upper)[0][2] is Verdict.MISSING
-    assert rows(plan("city", [{"indicator": "pue", "value": 1}], facts=small), upper)[0][2] is Verdict.NOT_APPLICABLE
-    # A plan that sets its own target is compared whatever the condition says.
-    assert rows(plan("county", [{"value": 45}]), upper) == [("share", 2025, Verdict.WEAKER)]
-
-
-def test_catalogue_applicability_by_a_yes_no_fact():
-    """An airport target binds a silent plan only where there is an airport; unknown is not a gap."""
-    upper = plan("province", [{"indicator": "airport", "year": 2030, "value": 100}])
-    silent = [{"indicator": "pue", "value": 1}]
-    has = [{"name": "civil_transport_airport", "value": True, "source": "statistical yearbook"}]
-    has_not = [{"name": "civil_transport_airport", "value": False, "source": "statistical yearbook"}]
-    numeric = [{"name": "civil_transport_airport", "value": 3.0, "source": "statistical yearbook"}]
-
-    def verdict_of(facts):
-        found = compare_plans(plan("county", silent, facts=facts), upper, CATALOG)
-        return found[0].verdict, found[0].reason
-
-    assert verdict_of(())[0] is Verdict.CONDITION_UNKNOWN
-    assert "civil_transport_airport" in verdict_of(())[1]
-    assert verdict_of(has)[0] is Verdict.MISSING
-    reason = "binds only where there is an airport, which does not hold (civil_transport_airport = no)"
-    assert verdict_of(has_not) == (Verdict.NOT_APPLICABLE, reason)
-    assert verdict_of(numeric)[0] is Verdict.CONDITION_UNKNOWN
-    # A plan that sets its own airport target is compared on it, fact or no fact.
-    own = plan("county", [{"indicator": "airport", "year": 2030, "value": 80}])
-    assert compare_plans(own, upper, CATALOG)[0].verdict is Verdict.WEAKER
+def test_scope_only_in_the_lower_plan_is_compared_on_the_number_with_a_caveat():
+    outcome = compare_targets(t(65, scope="城市生活垃圾"), t(60), SHARE)
+    assert outcome.verdict is Verdict.STRICTER and "only the lower plan states a scope" in outcome.reason
+    # A scope the catalogue knows to be narrower still makes the target weaker.
+    pue_narrow = t(1.3, "pue", comparator="at_most", scope="新建大型、超大型数据中心")
+    assert verdict(pue_narrow, t(1.3, "pue", comparator="at_most"), PUE) is Verdict.WEAKER
 
 
 # ---- properties
@@ -220,45 +141,3 @@ def test_a_target_is_equal_to_itself(a):
 def test_transitivity_along_a_chain(a, b, c):
     if verdict(a, b) is Verdict.STRICTER and verdict(b, c) is Verdict.STRICTER:
         assert verdict(a, c) is Verdict.STRICTER
-
-
-def test_scope_only_in_the_lower_plan_is_compared_on_the_number_with_a_caveat():
-    outcome = compare_targets(t(65, scope="城市生活垃圾"), t(60), SHARE)
-    assert outcome.verdict is Verdict.STRICTER and "only the lower plan states a scope" in outcome.reason
-    # A scope the catalogue knows to be narrower still makes the target weaker.
-    pue_narrow = t(1.3, "pue", comparator="at_most", scope="新建大型、超大型数据中心")
-    assert verdict(pue_narrow, t(1.3, "pue", comparator="at_most"), PUE) is Verdict.WEAKER
-
-
-def test_an_earlier_lower_target_that_already_meets_a_later_upper_one():
-    """湘潭 65% by 2025 meets 湖南 65% by 2030: not missing, and named as reached earlier."""
-    upper = plan("province", [{"year": 2030, "value": 65}])
-    early = compare_plans(plan("city", [{"year": 2025, "value": 65}]), upper, CATALOG)[0]
-    assert early.verdict is Verdict.STRICTER and "reached earlier" in early.reason
-    short = compare_plans(plan("city", [{"year": 2025, "value": 60}]), upper, CATALOG)[0]
-    assert short.verdict is Verdict.MISSING and "2025: 60" in short.reason
-
-
-def test_other_statements_of_the_same_target_are_named():
-    upper = plan("province", [{"value": 22}])
-    lower = plan("city", [{"value": 25}, {"value": 20}])
-    row = compare_plans(lower, upper, CATALOG)[0]
-    assert row.verdict is Verdict.STRICTER and row.reason.endswith("; the lower plan also states 2025: 20")
-
-
-def test_an_upper_target_deferred_upwards_asks_nothing_of_a_silent_plan():
-    upper = plan("province", [{"value": None, "deferred": True}])
-    row = compare_plans(plan("city", [{"indicator": "pue", "value": 1}]), upper, CATALOG)[0]
-    assert row.verdict is Verdict.NOT_COMPARABLE and "defers" in row.reason
-
-
-def test_a_missing_row_names_what_the_plan_sets_on_related_indicators():
-    fleet = Indicator(id="fleet", name_zh="公交车新能源占比", name_en="Fleet", unit="%", direction="higher",
-                      binding="per_jurisdiction", related=["share"])
-    new = SHARE.model_copy(update={"related": ["fleet"]})
-    catalog = _Catalog(new, fleet, PUE)
-    upper = plan("province", [{"value": 100}])
-    lower = plan("city", [{"indicator": "fleet", "value": 100, "commitment": "aspirational"}])
-    row = compare_plans(lower, upper, catalog)[0]
-    assert row.verdict is Verdict.MISSING
-    assert "it sets the related fleet 2025: 100" in row.reason

@@ -1,117 +1,70 @@
-"""Provenance (PC101/PC102) and the one normalisation it relies on."""
+"""Provenance (checks/provenance.py: PC101/PC102): every quote is in its source text and every
+value in its quote, on tiny inline plans through ``family_findings``. The normalisation it
+relies on is tested in test_textnorm.py."""
 
 from __future__ import annotations
 
-import pytest
+from plancheck.checks import provenance
 
-from plancheck.checks.provenance import check_provenance
-from helpers import validate_paths as validate
-from plancheck.models import Plan
-from plancheck.textnorm import normalize, normalize_with_origin, numbers_in, value_in_quote
+from helpers import MINIMAL_PLAN, family_findings, line_of, position_of
 
-from helpers import MINIMAL_PLAN, SOURCE_TEXT, line_of
+WHERE = ("code", "path", "line", "column")
 
 
-def plan_of(text: str) -> Plan:
-    import yaml
-
-    return Plan.model_validate(yaml.safe_load(text))
+def findings(tmp_path, text: str, fields=WHERE, **kw) -> list[tuple]:
+    return family_findings(provenance, tmp_path, text, fields=fields, **kw)
 
 
-SOURCES = {"doc": normalize(SOURCE_TEXT)}
+def test_verbatim_quote_passes(tmp_path):
+    assert findings(tmp_path, MINIMAL_PLAN) == []
 
 
-def test_verbatim_quote_passes():
-    assert list(check_provenance(plan_of(MINIMAL_PLAN), SOURCES)) == []
-
-
-def test_quote_with_one_character_changed_fails():
+def test_quote_with_one_character_changed_fails(tmp_path):
     text = MINIMAL_PLAN.replace("非化石能源消费比重达到22%以上", "非化石能源消费比例达到22%以上")
-    findings = list(check_provenance(plan_of(text), SOURCES))
-    assert [(f.code, f.path) for f in findings] == [("PC101", ("targets", 0, "quote"))]
+    assert findings(tmp_path, text) == [("PC101", ("targets", 0, "quote"), *position_of(text, "非化石能源消费比例"))]
 
 
-def test_value_not_in_its_quote_fails():
+def test_value_not_in_its_quote_fails(tmp_path):
     text = MINIMAL_PLAN.replace("value: 22", "value: 23")
-    findings = list(check_provenance(plan_of(text), SOURCES))
-    assert [(f.code, f.path) for f in findings] == [("PC102", ("targets", 0, "quote"))]
+    assert findings(tmp_path, text) == [("PC102", ("targets", 0, "quote"), *position_of(text, "非化石能源消费比重"))]
 
 
-def test_value_must_be_a_whole_number_in_the_quote_not_a_digit_run():
-    # 2 occurs inside "22" and "2025", but the quote states no number 2.
-    assert not value_in_quote(2, "到2025年非化石能源消费比重达到22%")
-    assert value_in_quote(22, "到2025年非化石能源消费比重达到22%")
-
-
-@pytest.mark.parametrize("value, quote", [
-    (100, "新建公共建筑全面执行绿色建筑标准"),
-    (100, "实现充电设施全覆盖"),
-    (30, "三十个"),
-    (50, "绿色出行比例达到一半以上"),
-    (62.92, "森林覆盖率稳定在62.92%左右"),
-    (16, "下降 16%"),
-    (20, "提高至２０％"),
-])
-def test_value_spellings_that_count(value, quote):
-    assert value_in_quote(value, quote)
-
-
-def test_normalisation_survives_the_known_source_defects():
-    assert normalize("2025 年，单位GDP能耗下降 16%") == "2025年,单位GDP能耗下降16%"
-    assert normalize("比重达到— 5 —25%") == "比重达到25%"
-    assert normalize("**（省发展改革委）**") == "(省发展改革委)"
-    assert normalize("提高至　２０％") == "提高至20%"  # ideographic space, full-width digits
-
-
-def test_normalisation_keeps_origins_for_line_numbers():
-    source = normalize_with_origin("第一行\n  第二行 有 20%\n")
-    assert source.text == "第一行第二行有20%"
-    assert source.line_of(source.text.index("20")) == 2
-
-
-def test_engine_reports_provenance_at_the_quote_line(write_plan, catalog, tmp_path):
+def test_engine_reports_provenance_at_the_quote_line(tmp_path):
     text = MINIMAL_PLAN.replace("达到22%以上", "达到23%以上")
-    path = write_plan(text)
-    result = validate([path], catalog)
-    assert [(f.code, f.line) for f in result.findings] == [
-        ("PC101", line_of(text, "quote:")), ("PC102", line_of(text, "quote:"))] or \
-        sorted((f.code, f.line) for f in result.findings) == [("PC101", line_of(text, "quote:")),
-                                                              ("PC102", line_of(text, "quote:"))]
-    assert not result.has_load_errors
+    # every finding of the run: both are at the quote, and neither is a load error
+    assert family_findings(None, tmp_path, text, fields=("code", "line"), command="validate") == [
+        ("PC101", line_of(text, "quote:")), ("PC102", line_of(text, "quote:"))]
 
 
-def test_skipped_quotes_are_checked_too(write_plan, catalog):
+def test_skipped_quotes_are_checked_too(tmp_path):
     text = MINIMAL_PLAN + "skipped:\n  - quote: 森林覆盖率稳定在58%以上\n    reason: background\n"
-    result = validate([write_plan(text)], catalog)
-    assert [(f.code, f.line) for f in result.findings] == [("PC101", line_of(text, "58%"))]
+    assert family_findings(None, tmp_path, text, fields=("code", "line"), command="validate") == [
+        ("PC101", line_of(text, "58%"))]
 
 
-def test_numbers_in_reads_arabic_and_chinese_numerals():
-    assert sorted(numbers_in("到2025年提高到20.5%,新建三十个")) == [20.5, 30.0, 2025.0]
+def test_a_quote_is_matched_after_normalising_both_sides(tmp_path):
+    """Full-width digits and spaces in the source, an ideographic space in the quote: one text."""
+    source = "到2025年， 非化石能源消费比重 提高至　２２％以上。\n"
+    text = MINIMAL_PLAN.replace("非化石能源消费比重达到22%以上", "非化石能源消费比重提高至 22%以上")
+    assert findings(tmp_path, text, sources={"source.txt": source}) == []
+    assert findings(tmp_path, MINIMAL_PLAN, sources={"source.txt": source}) == [
+        ("PC101", ("targets", 0, "quote"), *position_of(MINIMAL_PLAN, "非化石能源消费比重"))]
 
 
-from hypothesis import given, strategies as st  # noqa: E402
-
-from plancheck.textnorm import normalize, normalize_with_origin  # noqa: E402
-
-
-def _normalized_one_character_at_a_time(text: str) -> str:
-    """The definition (textnorm's docstring), written the slow and obvious way."""
-    import re
-    import unicodedata
-
-    text = re.sub(r"—\s*\d{1,3}\s*—|\*\*|__", "", text)
-    return "".join(c for ch in text for c in unicodedata.normalize("NFKC", ch) if not c.isspace())
+def test_a_value_of_100_may_be_a_whole_scope_word(tmp_path):
+    source = "到2025年，新建公共建筑全面执行绿色建筑标准。\n"
+    text = MINIMAL_PLAN.replace("non_fossil_energy_share", "green_building_share_new_buildings").replace(
+        "value: 22", "value: 100").replace("非化石能源消费比重达到22%以上", "新建公共建筑全面执行绿色建筑标准")
+    assert findings(tmp_path, text, sources={"source.txt": source}) == []
+    assert findings(tmp_path, text.replace("value: 100", "value: 90"), sources={"source.txt": source}) == [
+        ("PC102", ("targets", 0, "quote"), *position_of(text, "新建公共建筑"))]
 
 
-@given(st.text(alphabet=st.sampled_from(list("到2025年，非化石能源消费比重达到２２％以上 \n\t—5—**__é\u0301ｱ①⑴\u3000"
-                                             "（）：；。、\\]^-[.*+?\u00a0\u2028ﬁ")), max_size=60))
-def test_normalize_and_normalize_with_origin_agree(text):
-    """The fast path for quotes and the origin-mapping path for sources must give one text,
-    and it is the per-character definition's."""
-    from plancheck.textnorm import _origin_map
-
-    with_origin = normalize_with_origin(text)
-    assert normalize(text) == with_origin.text == _normalized_one_character_at_a_time(text)
-    assert len(_origin_map(text)) == len(with_origin.text)
-    assert all(text[offset] != " " for offset in _origin_map(text))
+def test_without_a_source_only_the_value_is_checked_against_the_quote(tmp_path):
+    """A draft without a source text has nothing to find its quotes in (no PC101), but a quote
+    still has to state the value (PC102)."""
+    draft = MINIMAL_PLAN.replace("    status: published\n    source: source.txt\n", "    status: draft\n")
+    elsewhere = draft.replace("非化石能源消费比重达到22%以上", "非化石能源比重力争达到22%")
+    assert findings(tmp_path, elsewhere) == []
+    wrong = elsewhere.replace("value: 22", "value: 23")
+    assert findings(tmp_path, wrong) == [("PC102", ("targets", 0, "quote"), *position_of(wrong, "非化石能源比重"))]

@@ -1,0 +1,27 @@
+"""``check`` and ``compare`` on the committed plans, through the command line: exit codes and
+notes a user sees."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import invoke
+
+
+def test_check_exit_codes_follow_the_fail_level():
+    assert invoke("check", "plans").exit_code == 1  # weaker targets exist (PC201, error)
+    result = invoke("check", "plans", "--format", "json", "--fail-on", "error")
+    document = json.loads(result.stdout)
+    fields = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message",
+              "waiver", "baseline"]
+    assert all(list(f) == fields for f in document["findings"])
+    assert any(f["verdict"] == "weaker" and f["severity"] == "error" for f in document["findings"])
+    # `--fail-on never` sits above every severity: the same report, exit 0.
+    never = invoke("check", "plans", "--format", "json", "--fail-on", "never")
+    assert never.exit_code == 0 and json.loads(never.stdout) == document
+
+
+def test_compare_notes_when_the_upper_plan_is_not_above_the_lower_one():
+    reversed_pair = invoke("compare", "hunan", "chaling")
+    assert "chaling is not above hunan in the hierarchy" in reversed_pair.output
+    assert "is not above" not in invoke("compare", "chaling", "hunan").output  # 株洲 is skipped, not a problem

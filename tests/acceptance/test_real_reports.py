@@ -1,0 +1,225 @@
+"""Every report on the committed plans, checked by its real consumer: Chromium for HTML, the
+official SARIF 2.1.0 schema and Microsoft's SARIF validator, a JUnit XML parser, and GitHub's
+command syntax.
+
+Golden files (tests/golden/) hold every format on the real plans, so a change in wording
+shows up as a reviewed diff: after reading the new output, regenerate them with
+``PLANCHECK_UPDATE_GOLDENS=1 python -m pytest tests/acceptance/test_real_reports.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, hostile_plans, invoke
+
+GOLDEN = REPO / "tests" / "golden"
+ARTIFACTS = REPO / "test-artifacts"
+SARIF_TOOLS = REPO / ".cache" / "sarif-multitool-5.7.0"
+
+# (golden file name, command line) for every reporter on the real plans.
+GOLDENS = [
+    ("compare-chaling-hunan.zh.txt", ["compare", "chaling", "hunan"]),
+    ("compare-chaling-hunan.en.txt", ["compare", "chaling", "hunan", "--lang", "en"]),
+    ("compare-chaling-hunan.json", ["compare", "chaling", "hunan", "-f", "json"]),
+    ("compare-chaling-hunan.zh.md", ["compare", "chaling", "hunan", "-f", "markdown"]),
+    ("compare-chaling-hunan.en.md", ["compare", "chaling", "hunan", "-f", "markdown", "--lang", "en"]),
+    ("compare-chaling-hunan.zh.html", ["compare", "chaling", "hunan", "-f", "html"]),
+    ("compare-chaling-hunan.sarif", ["compare", "chaling", "hunan", "-f", "sarif"]),
+    ("compare-chaling-hunan.junit.xml", ["compare", "chaling", "hunan", "-f", "junit"]),
+    ("compare-chaling-hunan.github.txt", ["compare", "chaling", "hunan", "-f", "github"]),
+    ("check-plans.zh.md", ["check", "plans", "-f", "markdown"]),
+    ("check-plans.en.html", ["check", "plans", "-f", "html", "--lang", "en"]),
+    ("check-plans.sarif", ["check", "plans", "-f", "sarif"]),
+    ("check-plans.junit.xml", ["check", "plans", "-f", "junit"]),
+    ("check-plans.github.txt", ["check", "plans", "-f", "github"]),
+]
+
+
+def run(args: list[str], tmp_path: Path, name: str = "out") -> tuple[int, str]:
+    """Run the CLI writing to a file with -o, as a user would, and return (exit code, text)."""
+    out = tmp_path / name
+    result = invoke(*args, "-o", str(out))
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("golden", "args"), GOLDENS, ids=[g for g, _ in GOLDENS])
+def test_reporters_match_their_golden_files(golden, args, tmp_path):
+    code, text = run(args, tmp_path)
+    assert code == 1  # the real plans have a weaker target (茶陵 non-fossil share 2025)
+    path = GOLDEN / golden
+    if os.environ.get("PLANCHECK_UPDATE_GOLDENS") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}; read the output, then set PLANCHECK_UPDATE_GOLDENS=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_reports_are_byte_identical_across_runs(tmp_path):
+    for _, args in GOLDENS:
+        first = run(args, tmp_path, "a")[1]
+        assert run(args, tmp_path, "b")[1] == first, args
+
+
+# ---- SARIF against the official schema and Microsoft's validator
+
+def sarif_tools() -> Path:
+    tool = SARIF_TOOLS / "Sarif.Multitool"
+    assert tool.exists() and (SARIF_TOOLS / "sarif-2.1.0.json").exists(), \
+        "SARIF tools missing: run `bash scripts/install-test-tools` (see README)"
+    return SARIF_TOOLS
+
+
+@pytest.mark.parametrize("args", [["compare", "chaling", "hunan"], ["check", "plans"]])
+def test_sarif_validates_against_the_official_schema(args, tmp_path):
+    tools = sarif_tools()
+    _, text = run([*args, "-f", "sarif"], tmp_path, "out.sarif")
+    checked = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile",
+                              str(tools / "sarif-2.1.0.json"), str(tmp_path / "out.sarif")],
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    log = json.loads(text)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert len({r["id"] for r in rules}) == len(rules)
+    results = log["runs"][0]["results"]
+    weaker = [r for r in results if r["ruleId"] == "PC201"]
+    assert weaker and weaker[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "plans/chaling.yaml"
+    assert weaker[0]["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "plans/hunan.yaml"
+
+
+def test_sarif_passes_microsofts_validator_and_carries_waivers_as_suppressions(tmp_path):
+    tools = sarif_tools()
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(textwrap.dedent("""\
+        waivers:
+          - {plan: chaling, code: PC201, indicator: non_fossil_energy_share, year: 2025,
+             reason: agreed with the province}
+        """), encoding="utf-8")
+    _, text = run(["compare", "chaling", "hunan", "-f", "sarif", "--waivers", str(waivers)], tmp_path, "w.sarif")
+    suppressed = [r for r in json.loads(text)["runs"][0]["results"] if "suppressions" in r]
+    assert [s["suppressions"][0]["justification"] for s in suppressed] == ["agreed with the province"]
+    report = tmp_path / "validation.sarif"
+    env = {**os.environ, "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT": "1"}
+    done = subprocess.run([str(tools / "Sarif.Multitool"), "validate", str(tmp_path / "w.sarif"), "-o", str(report)],
+                          capture_output=True, text=True, env=env, check=False, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(report.read_text(encoding="utf-8-sig"))["runs"][0].get("results", [])
+    errors = [r["message"].get("text", r.get("ruleId")) for r in found if r.get("level", "warning") == "error"]
+    assert errors == []
+
+
+# ---- JUnit with a JUnit parser
+
+def test_junit_parses_and_counts_failures_at_the_fail_level(tmp_path):
+    from junitparser import Failure, JUnitXml, Skipped
+
+    run(["check", "plans", "-f", "junit"], tmp_path, "junit.xml")
+    xml = JUnitXml.fromfile(str(tmp_path / "junit.xml"))
+    suites = {suite.name: suite for suite in xml}
+    assert {"chaling against hunan", "xiangtan against hunan", "xiangjiang against hunan"} <= set(suites)
+    failed = [case.name for suite in xml for case in suite
+              if any(isinstance(r, Failure) for r in case.result)]
+    assert "non_fossil_energy_share 2025 PC201" in failed
+    check = json.loads(invoke("check", "plans", "-f", "json").output)
+    errors = [f for f in check["findings"] if f["severity"] == "error"]
+    assert len(failed) == len(errors)
+    run(["check", "plans", "-f", "junit", "--fail-on", "warning"], tmp_path, "strict.xml")
+    strict = JUnitXml.fromfile(str(tmp_path / "strict.xml"))
+    assert sum(1 for s in strict for c in s if any(isinstance(r, Failure) for r in c.result)) > len(errors)
+    assert not any(isinstance(r, Skipped) for s in xml for c in s for r in c.result)
+
+
+# ---- GitHub annotations and the step summary
+
+def test_github_annotations_carry_file_line_and_column_and_write_the_summary(tmp_path):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    result = invoke("check", "plans", "-f", "github", "--summary", str(summary))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    weaker = [line for line in lines if "title=PC201" in line]
+    assert weaker and re.match(r"::error file=plans/chaling\.yaml,line=\d+,col=\d+,title=PC201 weaker::", weaker[0])
+    assert all(re.match(r"::(error|warning|notice) ", line) for line in lines)
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("earlier step\n# ")  # appended, as $GITHUB_STEP_SUMMARY expects
+
+
+# ---- HTML in headless Chromium
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path("/usr/bin/chromium").exists(), "Chromium missing: run `bash scripts/install-test-tools` (see README)"
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def open_page(browser, html: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: problems.append(f"request {r.url}") if not r.url.startswith("file:") else None)
+    page.goto(html.as_uri())
+    return page, problems
+
+
+def test_html_compare_report_in_chromium(browser, tmp_path):
+    _, text = run(["compare", "chaling", "hunan", "-f", "html"], tmp_path, "report.html")
+    rows = json.loads(invoke("compare", "chaling", "hunan", "-f", "json").output)["rows"]
+    page, problems = open_page(browser, tmp_path / "report.html")
+    assert problems == []  # no console errors, no script errors, no request leaving the file
+    assert page.locator("table.rows tbody tr").count() == len(rows)
+    weaker = page.locator("table.rows tbody tr[data-verdict=weaker]")
+    assert weaker.count() == 1 and "非化石能源消费比重" in weaker.inner_text() and "较弱" in weaker.inner_text()
+    # Chinese renders in a CJK font, not as boxes: the heading is as wide as its glyphs need.
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"')")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "compare-chaling-hunan.png"), full_page=True)
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "compare-chaling-hunan.pdf").write_bytes(pdf)
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes and all(abs(float(w) - 595.9) < 1.5 and abs(float(h) - 842.9) < 1.5 for w, h in boxes)
+    assert len(boxes) >= 3  # paginates rather than clipping
+    page.close()
+
+
+def test_html_check_report_has_the_matrix(browser, tmp_path):
+    run(["check", "plans", "-f", "html", "--lang", "en"], tmp_path, "check.html")
+    page, problems = open_page(browser, tmp_path / "check.html")
+    assert problems == []
+    matrix = page.locator("#matrix tbody tr")
+    assert matrix.count() == 3
+    assert sorted(matrix.nth(i).locator("code").first.inner_text() for i in range(3)) == [
+        "chaling", "xiangjiang", "xiangtan"]
+    assert page.locator("#matrix td.v-weaker").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "check-plans.png"), full_page=False)
+    page.close()
+
+
+def test_hostile_text_stays_text_in_the_browser(browser, tmp_path):
+    plans = hostile_plans(tmp_path)
+    out = tmp_path / "hostile.html"
+    invoke("compare", str(plans / "county.yaml"), str(plans / "prov.yaml"), "-f", "html", "-o", str(out))
+    page, problems = open_page(browser, out)
+    assert problems == []
+    assert page.evaluate("document.querySelectorAll('script').length") == 0
+    assert "<script>alert(1)</script>" in page.locator("body").inner_text()
+    page.close()
