@@ -171,7 +171,8 @@ def compare_paths(lower: Path, upper: Path, catalog: Catalog, rules_dir: Path | 
     from plancheck.hierarchy import load_registry
     from plancheck.pipeline import compare_files
 
-    comparison, problems = compare_files(lower, upper, catalog, load_registry(rules_dir or REPO / "rules"))
+    result = compare_files(lower, upper, catalog, load_registry(rules_dir or REPO / "rules"))
+    comparison, problems = result.comparison, result.problems
     if comparison is not None:
         graded(comparison.findings)
     return comparison, graded(problems)

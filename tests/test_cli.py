@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
 
-from plancheck.cli import app
 
-from helpers import MINIMAL_PLAN, REPO, copy_plans, invoke, line_of, runner
+from helpers import MINIMAL_PLAN, REPO, copy_plans, invoke, line_of
 
 FINDING_FIELDS = ["code", "severity", "plan", "file", "line", "column", "indicator", "year", "verdict", "message",
                   "waiver", "baseline"]

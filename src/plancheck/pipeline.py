@@ -28,7 +28,7 @@ from plancheck.loader import MAX_ITEMS, load_file
 from plancheck.models import Plan
 from plancheck.positions import Position
 from plancheck.project import PLAN_SUFFIXES, inside, source_root
-from plancheck.results import CheckResult, Comparison, LoadedPlan, Pair, PlanHeader
+from plancheck.results import CheckResult, Comparison, CompareResult, LoadedPlan, Pair, PlanHeader
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import read_text
 from plancheck.textnorm import SourceText, normalize_with_origin
@@ -252,20 +252,19 @@ def audit_file(path: Path, catalog: Catalog) -> list[Finding]:
     return sort_findings(findings)
 
 
-def compare_files(lower_path: Path, upper_path: Path, catalog: Catalog, registry: Registry
-                  ) -> tuple[Comparison | None, list[Finding]]:
+def compare_files(lower_path: Path, upper_path: Path, catalog: Catalog, registry: Registry) -> CompareResult:
     """Load two plans and compare every upper target with what the lower plan does about it;
     or the load errors of either."""
     loaded = [load_plan(p, catalog) for p in (lower_path, upper_path)]
     problems = [f for _, found in loaded for f in found]
     lower, upper = loaded[0][0], loaded[1][0]
     if lower is None or upper is None:
-        return None, sort_findings(problems)
+        return CompareResult(None, sort_findings(problems))
     parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], registry)
     ancestry = find_ancestor(lower.id, parents, {upper.id})
     skipped = ancestry.skipped if ancestry.ancestor == upper.id else ()
-    return Comparison(lower, upper, compare_pair(lower, upper, catalog), skipped,
-                      upper_is_ancestor=upper.id in ancestors(lower.id, parents)), []
+    return CompareResult(Comparison(lower, upper, compare_pair(lower, upper, catalog), skipped,
+                                    upper_is_ancestor=upper.id in ancestors(lower.id, parents)))
 
 
 @dataclass

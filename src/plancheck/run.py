@@ -189,10 +189,11 @@ def compare(options: CompareOptions) -> int:
     lower_path, upper_path = resolve_plan(options.lower, plans), resolve_plan(options.upper, plans)
     writer = Writer(here, plan_files=[lower_path, upper_path], plan_folders=[plans], rules=setup.rules_dir,
                     files=[setup.waivers_file])
-    comparison, problems = compare_files(lower_path, upper_path, setup.catalog, setup.registry)
+    result = compare_files(lower_path, upper_path, setup.catalog, setup.registry)
+    comparison = result.comparison
     if comparison is None:
-        unusable(problems)
-        document = render_load_errors(problems, report.output_format, setup.policy.fail_level)
+        unusable(result.problems)
+        document = render_load_errors(result.problems, report.output_format, setup.policy.fail_level)
         if document is not None:  # a machine reads the load errors where it reads the report
             writer.emit(document, report.output)
         return EXIT_ERROR
