@@ -91,3 +91,28 @@ def test_a_waiver_file_that_cannot_be_used_stops_the_run_at_its_line(tmp_path, t
     [problem] = raised.value.findings
     assert (problem.code, Path(problem.file).name, problem.line) == ("PC016", "waivers.yaml", line_of(text, needle))
     assert word in problem.message
+
+
+def test_settings_weigh_the_waivers_own_findings(tmp_path):
+    """PC501 and PC502 are graded like any finding: the settings may raise them or disable them."""
+    import json
+
+    from helpers import invoke
+
+    (tmp_path / "plans").mkdir()
+    for name, text in PLANS.items():
+        (tmp_path / "plans" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "waivers.yaml").write_text(WEAKER.replace("PC201", "PC203"), encoding="utf-8")  # matches nothing
+
+    def unused() -> tuple[int, list[tuple[str, str]]]:
+        result = invoke("check", "-f", "json", "--fail-on", "error", cwd=tmp_path)
+        found = json.loads(result.stdout)["findings"]
+        return result.exit_code, [(f["code"], f["severity"]) for f in found if f["code"] == "PC502"]
+
+    (tmp_path / "plans" / "county.yaml").write_text(PLANS["county"].replace("value: 20", "value: 22"),
+                                                    encoding="utf-8")  # no PC201 left to fail the run
+    assert unused() == (0, [("PC502", "warning")])
+    (tmp_path / ".plancheck.yaml").write_text("severity: {PC502: error}\n", encoding="utf-8")
+    assert unused() == (1, [("PC502", "error")])
+    (tmp_path / ".plancheck.yaml").write_text("disable: [PC502]\n", encoding="utf-8")
+    assert unused() == (0, [])

@@ -24,6 +24,7 @@ from plancheck.findings import FailLevel, Finding, reaches
 
 if TYPE_CHECKING:
     from plancheck.config import Settings
+    from plancheck.waivers import LoadedWaivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 """docs/design.md, "Exit codes"."""
@@ -59,8 +60,8 @@ class Policy:
 
     settings: Settings
     fail_level: FailLevel
-    waivers: object | None = None
-    """``waivers.LoadedWaivers``, or None when there is no waiver file."""
+    waivers: LoadedWaivers | None = None
+    """None when the command applies no waivers or there is no waiver file."""
     today: dt.date | None = None
     baseline: Counter | None = None
     """The entries of ``--baseline``, when one was given."""
@@ -73,8 +74,8 @@ class Policy:
             from plancheck.waivers import apply_waivers
 
             assert self.today is not None
-            findings = apply_settings(apply_waivers(findings, self.waivers, self.today, judged),  # type: ignore[arg-type]
-                                      self.settings)
+            # the waivers' own findings (PC501, PC502) are graded and set like any other
+            findings = apply_settings(apply_waivers(findings, self.waivers, self.today, judged), self.settings)
         if self.baseline is not None:
             from plancheck.baseline import apply_baseline
 
