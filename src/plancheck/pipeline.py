@@ -28,7 +28,7 @@ from plancheck.loader import MAX_ITEMS, load_file
 from plancheck.models import Plan
 from plancheck.positions import Position
 from plancheck.project import PLAN_SUFFIXES, inside, source_root
-from plancheck.results import CheckResult, Comparison, CompareResult, LoadedPlan, Pair, PlanHeader
+from plancheck.results import CheckResult, CompareResult, Comparison, LoadedPlan, Pair, PlanHeader
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import read_text
 from plancheck.textnorm import SourceText, normalize_with_origin

@@ -43,7 +43,7 @@ from typing import Any
 
 from plancheck.catalog import Catalog
 from plancheck.failures import RunFailure
-from plancheck.findings import Finding, Row, sort_findings
+from plancheck.findings import Finding, Location, Row, sort_findings
 from plancheck.hierarchy import Registry
 from plancheck.pipeline import HierarchyTask, bulk_work, hierarchy_tasks, pairs_of, task_findings, validate_file
 from plancheck.reason import Reason
@@ -457,13 +457,14 @@ def _read_share(share: list[tuple[int, Path]], catalog: Catalog, plans: dict[int
     return read
 
 
-Packed = tuple
-"""A finding as the tuple of its fields (``_FINDING_FIELDS``), its row a tuple too (``_ROW_FIELDS``),
-the row's reason as its two readings."""
+Packed = list
+"""A finding as the list of its fields (``_FINDING_FIELDS``), its row a list too (``_ROW_FIELDS``)
+with the reason as its two readings, its upper target's location a tuple."""
 
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 _ROW_FIELDS = tuple(f.name for f in fields(Row))
 _ROW_AT = _FINDING_FIELDS.index("row")
+_UPPER_AT = _FINDING_FIELDS.index("upper")
 _REASON_AT = _ROW_FIELDS.index("reason")
 _finding_values = operator.attrgetter(*_FINDING_FIELDS)
 _row_values = operator.attrgetter(*_ROW_FIELDS)
@@ -519,29 +520,41 @@ class _Sender:
 
 
 def _pack(findings: list[Finding], reasons: dict[tuple[str, str], tuple[str, str]]) -> list[Packed]:
-    """Findings as tuples of strings, numbers and enum members, in the order of their fields:
-    the pickler writes those in C, where a dataclass or a ``Reason`` costs a Python call each.
+    """Findings as lists of strings, numbers and enum members, in the order of their fields:
+    the pickler writes those in C, where a dataclass (a ``Row``, a ``Location``) or a ``Reason``
+    costs a Python call each, on both sides of the pipe.
 
     A national check's rows have only a few hundred distinct reasons, each built anew per row;
     one tuple per distinct reason lets the pickler write it once and refer to it after.
-    ``reasons`` keeps those tuples, for one message or for a worker's whole run."""
+    ``reasons`` keeps those tuples, for one message or for a worker's whole run. The upper
+    target of a row is shared by the rows of every child of its plan; one tuple per location
+    object keeps it shared in the message."""
     packed = []
+    locations: dict[int, tuple] = {}  # id of a Location (all alive while packing) → its tuple
     for f in findings:
-        values = _finding_values(f)
+        values = list(_finding_values(f))
         row = f.row
         if row is not None:
             readings = (str(row.reason), row.reason.zh)  # the key has both: equal English, other Chinese is possible
             row_values = list(_row_values(row))
             row_values[_REASON_AT] = reasons.setdefault(readings, readings)
-            values = (*values[:_ROW_AT], tuple(row_values), *values[_ROW_AT + 1:])
+            values[_ROW_AT] = row_values
+        upper = f.upper
+        if upper is not None:
+            location = locations.get(id(upper))
+            if location is None:
+                location = locations[id(upper)] = (upper.plan, upper.file, upper.line, upper.column)
+            values[_UPPER_AT] = location
         packed.append(values)
     return packed
 
 
 def _unpack(packed: list[Packed], reasons: dict[tuple[str, str], Reason]) -> list[Finding]:
     """The findings ``_pack`` packed; rows that shared a reason share one ``Reason`` again
-    (``reasons``: those made so far, by their two readings)."""
+    (``reasons``: those made so far, by their two readings), and rows that shared an upper
+    target one ``Location``."""
     findings = []
+    locations: dict[tuple, Location] = {}
     for values in packed:
         row = values[_ROW_AT]
         if row is not None:
@@ -549,6 +562,13 @@ def _unpack(packed: list[Packed], reasons: dict[tuple[str, str], Reason]) -> lis
             reason = reasons.get(readings)
             if reason is None:
                 reason = reasons[readings] = Reason(*readings)
-            values = (*values[:_ROW_AT], Row(*row[:_REASON_AT], reason, *row[_REASON_AT + 1:]), *values[_ROW_AT + 1:])
+            row[_REASON_AT] = reason
+            values[_ROW_AT] = Row(*row)
+        upper = values[_UPPER_AT]
+        if upper is not None:
+            location = locations.get(upper)
+            if location is None:
+                location = locations[upper] = Location(*upper)
+            values[_UPPER_AT] = location
         findings.append(Finding(*values))
     return findings
