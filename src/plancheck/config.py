@@ -52,7 +52,7 @@ def _parse(data: Any, positions: PositionMap, display: str) -> SettingsFile:
     except ValidationError as exc:
         raise ConfigError(findings_from_validation_error(exc, data, positions, display, SettingsFile,
                                                          code_override="PC016")) from None
-    known = all_codes()
+    known = all_codes() if parsed.severity or parsed.disable else {}
     problems = []
     for section, codes in (("severity", list(parsed.severity)), ("disable", parsed.disable)):
         for i, code in enumerate(codes):

@@ -9,7 +9,15 @@ severity. The pipeline locates what a check yields; the run's policy grades it
 
 from __future__ import annotations
 
-from plancheck.checks import audit, consistency, hierarchy, provenance, strictness, structure
+from types import ModuleType
 
-FAMILIES = (structure, provenance, audit, strictness, consistency, hierarchy)
-"""Every check family, in the order of the pipeline; ``code_registry.all_codes`` is built from their ``CODES``."""
+
+def __getattr__(name: str) -> tuple[ModuleType, ...]:
+    """``FAMILIES``: every check family, in the order of the pipeline; ``code_registry.all_codes``
+    is built from their ``CODES``. Imported when first asked for, so that importing one family
+    (as ``validate`` does) does not import the others."""
+    if name != "FAMILIES":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from plancheck.checks import audit, consistency, hierarchy, provenance, strictness, structure
+
+    return (structure, provenance, audit, strictness, consistency, hierarchy)
