@@ -22,8 +22,7 @@ The pool variants pickle their results explicitly (the work the pool would do an
 time spent pickling and unpickling can be reported; each writes the JSON report the CLI
 writes, which must be byte-identical to ``cli-j1``'s (checked with ``cmp``).
 
-    /tmp/venv-me/bin/python benchmarks/pool.py --rounds 3 \
-        --corpus /work/bench-old/benchmarks/corpus-100 --rules /work/main/rules
+    python benchmarks/pool.py --rounds 5      # after benchmarks/run.py has made corpus-100
 """
 
 from __future__ import annotations
@@ -170,13 +169,14 @@ def measure(variant: str, corpus: Path, rules: Path, out: Path) -> tuple[float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/work/bench-old/benchmarks/corpus-100"))
+    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parent / "corpus-100",
+                        help="a generated corpus (benchmarks/run.py makes corpus-100 on first use)")
     parser.add_argument("--rules", type=Path, default=Path(__file__).resolve().parent.parent / "rules")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--variant", help=argparse.SUPPRESS)  # internal: run one pool variant here
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/pool-bench"))
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "pool-bench")
     args = parser.parse_args()
     if args.variant:
         sys.stdout.write(json.dumps(run_pool(args.variant, args.rules.resolve(), args.out)) + "\n")
