@@ -31,7 +31,7 @@ import time
 
 START = time.perf_counter()
 
-import argparse, gc, json, os, pickle, resource, statistics, subprocess, sys  # noqa: E401,E402
+import argparse, gc, json, os, pickle, resource, statistics, subprocess, sys, tempfile  # noqa: E401,E402
 from collections import defaultdict  # noqa: E402
 from pathlib import Path  # noqa: E402
 
