@@ -16,9 +16,8 @@ from typing import Annotated, NoReturn
 import typer
 
 from plancheck import __version__, options, run
+from plancheck.policy import EXIT_OK
 from plancheck.reporters.formats import ColorChoice, Language, ReportFormat, TextOrJson, use_color
-
-EXIT_OK, EXIT_ERROR = 0, 2
 
 app = typer.Typer(
     name="plancheck",

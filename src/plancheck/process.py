@@ -14,7 +14,7 @@ from typing import NoReturn
 
 import typer
 
-EXIT_OK, EXIT_ERROR = 0, 2
+from plancheck.policy import EXIT_ERROR, EXIT_OK
 
 
 def _click_exception_type() -> type[Exception]:
