@@ -29,7 +29,7 @@ def test_value_not_in_its_quote_fails(tmp_path):
     assert findings(tmp_path, text) == [("PC102", ("targets", 0, "quote"), *position_of(text, "非化石能源消费比重"))]
 
 
-def test_engine_reports_provenance_at_the_quote_line(tmp_path):
+def test_the_pipeline_reports_provenance_at_the_quote_line(tmp_path):
     text = MINIMAL_PLAN.replace("达到22%以上", "达到23%以上")
     # every finding of the run: both are at the quote, and neither is a load error
     assert family_findings(None, tmp_path, text, fields=("code", "line"), command="validate") == [

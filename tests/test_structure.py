@@ -73,7 +73,7 @@ def test_a_published_document_needs_its_source_text(tmp_path):
     assert "needs its source text" in found[0][4]
 
 
-def test_engine_locates_structure_findings_and_missing_sources(tmp_path, write_plan, catalog):
+def test_the_pipeline_locates_structure_findings_and_missing_sources(tmp_path, write_plan, catalog):
     text = MINIMAL_PLAN.replace("non_fossil_energy_share", "made_up").replace("source: source.txt", "source: gone.txt")
     assert findings(tmp_path, text, ("code", "line")) == [("PC013", line_of(text, "gone.txt")),
                                                          ("PC015", line_of(text, "made_up"))]

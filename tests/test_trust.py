@@ -464,7 +464,7 @@ def test_colour_follows_the_flag_then_no_color_and_force_color(project, args, en
 def test_a_bad_plan_among_many_is_located_with_or_without_workers(project, jobs):
     """Workers read plans through the same reader: the same located line either way."""
     chaling = (project / "plans" / "chaling.yaml").read_text(encoding="utf-8")
-    for i in range(70):  # more than engine.PARALLEL_MIN_FILES, so -j2 starts a worker
+    for i in range(70):  # more than executor.PARALLEL_MIN_FILES, so -j2 starts a worker
         (project / "plans" / f"county{i:02}.yaml").write_text(
             chaling.replace("  id: chaling\n", f"  id: county{i:02}\n"), encoding="utf-8")
     bad = project / "plans" / "county69.yaml"
