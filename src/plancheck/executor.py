@@ -19,7 +19,7 @@ from pathlib import Path
 from plancheck.catalog import Catalog
 from plancheck.findings import Finding, sort_findings
 from plancheck.hierarchy import Registry
-from plancheck.pipeline import bulk_work, hierarchy_tasks, pairs_of, task_findings, validate_file
+from plancheck.pipeline import bulk_work, check_result, hierarchy_tasks, pairs_of, task_findings, validate_file
 from plancheck.results import CheckResult, ValidationResult
 
 PARALLEL_MIN_FILES = 64
@@ -63,9 +63,7 @@ def check(files: list[Path], problems: list[Finding], catalog: Catalog, registry
     with bulk_work():
         tasks = hierarchy_tasks(validation.headers, registry)
         found = dict(task_findings(tasks, validation.plans, catalog))
-        findings = sort_findings(validation.findings + [f for task in tasks for f in found[task.plan]])
-        return CheckResult(findings=findings, files=validation.files, headers=validation.headers,
-                           plans=validation.plans, pairs=pairs_of(tasks, validation.plans))
+        return check_result(validation, (found[task.plan] for task in tasks), pairs_of(tasks, validation.plans))
 
 
 def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog) -> ValidationResult:

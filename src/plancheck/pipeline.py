@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +28,7 @@ from plancheck.loader import MAX_ITEMS, load_file
 from plancheck.models import Plan
 from plancheck.positions import Position
 from plancheck.project import PLAN_SUFFIXES, inside, source_root
-from plancheck.results import CheckResult, CompareResult, Comparison, LoadedPlan, Pair, PlanHeader
+from plancheck.results import CheckResult, CompareResult, Comparison, LoadedPlan, Pair, PlanHeader, ValidationResult
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import read_text
 from plancheck.textnorm import SourceText, normalize_with_origin
@@ -364,6 +364,14 @@ def pairs_of(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan]) -> list[Pa
     """``CheckResult.pairs``: each plan compared, with its ancestor and the links skipped on the way."""
     return [(plans[t.plan], plans[t.upper], t.ancestry.skipped)  # type: ignore[union-attr]
             for t in tasks if t.upper is not None]
+
+
+def check_result(validation: ValidationResult, findings_by_task: Iterable[list[Finding]],
+                 pairs: list[Pair]) -> CheckResult:
+    """A check's result: the plans' own findings and each task's, sorted once."""
+    findings = sort_findings(validation.findings + [f for found in findings_by_task for f in found])
+    return CheckResult(findings=findings, files=validation.files, headers=validation.headers,
+                       plans=validation.plans, pairs=pairs)
 
 
 def relatives_of(result: CheckResult, files: list[Path], registry: Registry) -> CheckResult:

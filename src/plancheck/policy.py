@@ -74,8 +74,8 @@ class Policy:
             from plancheck.waivers import apply_waivers
 
             assert self.today is not None
-            # the waivers' own findings (PC501, PC502) are graded and set like any other
-            findings = apply_settings(apply_waivers(findings, self.waivers, self.today, judged), self.settings)
+            findings, own = apply_waivers(findings, self.waivers, self.today, judged)
+            findings += apply_settings(own, self.settings)  # PC501, PC502 are weighed like any other
         if self.baseline is not None:
             from plancheck.baseline import apply_baseline
 

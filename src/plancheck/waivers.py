@@ -103,17 +103,20 @@ def _matches(w: Waiver, f: Finding) -> bool:
 
 
 def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.date,
-                  judged: set[str] | None = None) -> list[Finding]:
-    """Mark waived findings and report expired or unused waivers at their line in the waiver file.
+                  judged: set[str] | None = None) -> tuple[list[Finding], list[Finding]]:
+    """Mark waived findings, and report expired or unused waivers at their line in the waiver
+    file: the findings (marked where waived) and the waivers' own findings, apart, so the
+    policy grades only the new ones.
 
     ``judged`` names the plans this run checked in full; a waiver for any other plan is left
     alone, since a run that did not look at its plan cannot know whether it is still needed
     (``compare`` judges none: it sees one pair, and only ``check`` sees every finding). None
     means every plan."""
     if loaded is None:
-        return findings
+        return findings, []
     used: set[int] = set()
     out: list[Finding] = []
+    own: list[Finding] = []
     for f in findings:
         index = next((i for i, w in enumerate(loaded.waivers) if _matches(w, f)), None)
         if index is None:
@@ -132,11 +135,11 @@ def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.
         pos = loaded.positions.locate(("waivers", i))
         where = f"{w.plan} {w.code}" + (f" {w.indicator}" if w.indicator else "") + (f" {w.year}" if w.year else "")
         if w.expires is not None and w.expires < on:
-            out.append(Finding(EXPIRED, f"waiver for {where} expired on {w.expires.isoformat()}",
+            own.append(Finding(EXPIRED, f"waiver for {where} expired on {w.expires.isoformat()}",
                                plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
                                indicator=w.indicator, year=w.year))
         elif i not in used:
-            out.append(Finding(UNUSED, f"waiver for {where} matches no finding",
+            own.append(Finding(UNUSED, f"waiver for {where} matches no finding",
                                plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
                                indicator=w.indicator, year=w.year))
-    return out
+    return out, own

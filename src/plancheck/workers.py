@@ -45,7 +45,15 @@ from plancheck.catalog import Catalog
 from plancheck.failures import RunFailure
 from plancheck.findings import Finding, Location, Row, sort_findings
 from plancheck.hierarchy import Registry
-from plancheck.pipeline import HierarchyTask, bulk_work, hierarchy_tasks, pairs_of, task_findings, validate_file
+from plancheck.pipeline import (
+    HierarchyTask,
+    bulk_work,
+    check_result,
+    hierarchy_tasks,
+    pairs_of,
+    task_findings,
+    validate_file,
+)
 from plancheck.reason import Reason
 from plancheck.results import CheckResult, LoadedPlan, PlanHeader, ValidationResult
 
@@ -270,9 +278,8 @@ class Workers:
                 while comparing:
                     found.update(_arrived(comparing, reasons, block=True))
         validation = self.validation(keep_plans)
-        findings = sort_findings(validation.findings + [f for task in tasks for f in found[at[task.plan]]])
-        return CheckResult(findings=findings, files=validation.files, headers=validation.headers,
-                           plans=validation.plans, pairs=pairs_of(tasks, validation.plans) if keep_plans else [])
+        return check_result(validation, (found[at[task.plan]] for task in tasks),
+                            pairs_of(tasks, validation.plans) if keep_plans else [])
 
     def _hand_out(self, assigned: list[list[HierarchyTask]], lacking: list[set[int]]) -> dict[int, LoadedPlan]:
         """Give each worker its tasks and the upper plans it lacks; return those this process lacks.

@@ -77,5 +77,7 @@ def render_summary(files: int, findings: list[Finding], fail_level: FailLevel) -
 
 def render_audit_summary(findings: list[Finding]) -> str:
     """The last line of ``audit`` on stderr: how many sentences hold unexplained numbers."""
-    unexplained = sum(1 for f in findings if f.code == "PC103")
+    from plancheck.checks.audit import UNEXPLAINED_NUMBER
+
+    unexplained = sum(1 for f in findings if f.code == UNEXPLAINED_NUMBER)
     return f"plancheck: {unexplained} unexplained sentence{'s' if unexplained != 1 else ''}\n"
