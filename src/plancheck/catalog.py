@@ -7,7 +7,7 @@ stricter and how a parent's value binds a child (docs/design.md, "Indicators").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +23,20 @@ CATALOG_FILE = "indicators.yaml"
 
 Direction = Literal["higher", "lower"]
 Binding = Literal["per_jurisdiction", "aggregate", "extensive"]
+
+
+class StatedAs(BaseModel):
+    """Another indicator and scope under which a plan may state this indicator's requirement in its
+    own terms: the province's retrofit threshold (PUE above 1.5 must be retrofitted) is a county's
+    既有数据中心 PUE 不高于1.5."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    indicator: Id
+    scope: Text | None = None
+    value: float | None = Field(None, description=(
+        "Only a lower target with this value states the requirement: a 100% new-energy bus fleet means "
+        "every new bus is one, a 90% fleet says nothing about new buses."))
 
 
 class Indicator(BaseModel):
@@ -41,6 +55,13 @@ class Indicator(BaseModel):
     scopes: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Scope inclusions: each scope maps to the wider scopes that contain it, e.g. "
         "新建大型、超大型数据中心: [新建数据中心]. Used to tell a wider lower-level target from a narrower one."))
+    qualifying: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "Qualifying-set inclusions: each set of what counts maps to the wider sets that contain it, e.g. "
+        "非化石能源动力: [新能源、清洁能源动力]. Counting more things (gas vehicles) makes a share easier to reach, "
+        "so a wider qualifying set is a weaker target and a narrower one a stricter one."))
+    stated_as: list[StatedAs] = Field(default_factory=list, description=(
+        "The same requirement in other words: a lower target on another indicator and scope that states it. "
+        "Pairing compares such a target with this indicator's instead of reporting it missing."))
     related: list[Id] = Field(default_factory=list, description=(
         "Indicators that measure something close but not the same (a bus fleet's share against the share "
         "among new buses). Never compared; a missing row names what the lower plan sets on them."))
@@ -54,12 +75,17 @@ class CatalogFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     indicators: list[Indicator]
+    terms: dict[str, str] = Field(default_factory=dict, description=(
+        "English renderings of the Chinese words plans use for scopes, hedges, qualifying sets and "
+        "conditions, so an English report carries them beside the Chinese."))
 
 
 @dataclass(frozen=True)
 class Catalog:
     indicators: dict[str, Indicator]
     file: str
+    terms: dict[str, str] = field(default_factory=dict)
+    """English renderings of scopes, hedges and conditions (``CatalogFile.terms``)."""
 
     def __contains__(self, indicator_id: str) -> bool:
         return indicator_id in self.indicators
@@ -114,4 +140,11 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
                 raise ConfigError([Finding("PC016",
                                            f"indicator {ind.id!r}: related indicator {other!r} is not in the catalogue",
                                            file=display, line=pos.line, column=pos.column)])
-    return Catalog(indicators, display)
+        for j, other in enumerate(ind.stated_as):
+            if other.indicator not in indicators:
+                pos = loaded.positions.locate(("indicators", i, "stated_as", j, "indicator"))
+                raise ConfigError([Finding("PC016",
+                                           f"indicator {ind.id!r}: stated_as names {other.indicator!r}, "
+                                           "which is not in the catalogue",
+                                           file=display, line=pos.line, column=pos.column)])
+    return Catalog(indicators, display, parsed.terms)

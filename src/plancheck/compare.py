@@ -8,8 +8,9 @@ print, read files or look at positions. Pairing a whole plan with another is ``p
 Strictness of a quantified target is an ordered key: its bound read in the
 indicator's direction (a floor for "higher is stricter", a cap for "lower"), with
 strict comparators (超过, 低于) a hair stricter than inclusive ones (以上, 不高于).
-Commitment (力争 < 原则上 < firm) and scope (narrower < same < wider) are separate
-axes: a lower target is stricter or equal only if it is no weaker on any axis.
+Commitment (力争 < 原则上 < firm), scope (narrower < same < wider) and what qualifies (a wider
+qualifying set < the same < a narrower one) are separate axes: a lower target is stricter or
+equal only if it is no weaker on any axis.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ from plancheck.findings import Verdict
 from plancheck.models import Condition, Target
 from plancheck.reason import EMPTY, Reason, join
 from plancheck.units import conversion_factor
+from plancheck.wording import NO_TERMS, Terms
 
-COMMITMENT_RANK = {"aspirational": 0, "in_principle": 1, "firm": 2, "binding": 2}
-"""确保/必须 (binding) restates a firm target; it is not stricter than a plain statement."""
+COMMITMENT_RANK = {"aspirational": 0, "gradual": 1, "in_principle": 1, "largely": 1, "firm": 2, "binding": 2}
+"""确保/必须 (binding) restates a firm target; it is not stricter than a plain statement. 逐步 (step by
+step), 原则上 (exceptions allowed) and 基本 (largely) each let the target fall short of a plain statement
+and none of them is weaker than 力争 (strive for), so they weigh the same: docs/comparison.md
+("Commitment")."""
 
 EPSILON = 1e-9
 """How far apart two numbers may be and still be the same number (floating-point noise)."""
@@ -36,6 +41,8 @@ class Outcome:
     reason: Reason
     gap: float | None = None
     approximate: bool = False
+    """Equal only by the tolerance of a 左右: the numbers differ, or the lower one is approximate
+    and the upper one is not (a lower 40%左右 may end below a firm 40%)."""
 
 
 def catalog_value(target: Target, indicator: Indicator) -> float | None:
@@ -63,20 +70,22 @@ def within_tolerance(a: Target, b: Target, indicator: Indicator) -> bool:
         and abs(va - vb) <= indicator.tolerance + EPSILON
 
 
-def scope_relation(lower: str | None, upper: str | None, indicator: Indicator) -> str:
-    """How much the lower target covers: 'same', 'wider', 'narrower', 'unrelated', or
-    'unstated' when only the lower plan words a scope and the catalogue does not say
-    whether it is narrower (often it restates the indicator's own domain, e.g. 城市生活垃圾)."""
+def inclusion_relation(lower: str | None, upper: str | None, inclusions: dict[str, list[str]]) -> str:
+    """How the lower side's set relates to the upper side's: 'same', 'wider', 'narrower', 'unrelated',
+    or 'unstated' when only the lower side words one and ``inclusions`` do not place it.
+
+    ``inclusions`` maps each set to the wider sets that contain it; no set (None) is the whole
+    domain, which contains every set."""
     if (lower or None) == (upper or None):
         return "same"
     if lower is None:
         return "wider"
     if upper is None:
-        return "narrower" if lower in indicator.scopes else "unstated"
-    lower_within_upper = upper in indicator.scopes.get(lower, ())
-    upper_within_lower = lower in indicator.scopes.get(upper, ())
+        return "narrower" if lower in inclusions else "unstated"
+    lower_within_upper = upper in inclusions.get(lower, ())
+    upper_within_lower = lower in inclusions.get(upper, ())
     if lower_within_upper and upper_within_lower:
-        return "same"  # each contains the other: two wordings of one scope (新增 / 新建)
+        return "same"  # each contains the other: two wordings of one set (新增 / 新建)
     if lower_within_upper:
         return "narrower"
     if upper_within_lower:
@@ -84,14 +93,32 @@ def scope_relation(lower: str | None, upper: str | None, indicator: Indicator) -
     return "unrelated"
 
 
+def scope_relation(lower: str | None, upper: str | None, indicator: Indicator) -> str:
+    """How much the lower target covers (``inclusion_relation`` over the catalogue's scopes). A
+    scope only the lower plan words is 'unstated': often it restates the indicator's own domain
+    (城市生活垃圾)."""
+    return inclusion_relation(lower, upper, indicator.scopes)
+
+
+def qualifying_relation(lower: str | None, upper: str | None, indicator: Indicator) -> str:
+    """How much the lower target counts towards the indicator, over the catalogue's qualifying sets.
+    Either side unstated is 'same' or 'unstated': without words for it both count what the
+    indicator's name says."""
+    if lower is None or upper is None:
+        return "same" if lower == upper else "unstated"
+    return inclusion_relation(lower, upper, indicator.qualifying)
+
+
 def _sign(x: float) -> int:
     return 0 if abs(x) < EPSILON else (1 if x > 0 else -1)
 
 
-def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outcome:
-    """Verdict for two targets on the same indicator and year whose scopes are related."""
+def compare_targets(lower: Target, upper: Target, indicator: Indicator, terms: Terms = NO_TERMS) -> Outcome:
+    """Verdict for two targets on the same indicator and year whose scopes are related.
+
+    ``terms``: the catalogue's English renderings, for the English side of the reason."""
     if indicator.binding == "aggregate":
-        return Outcome(Verdict.NOT_COMPARABLE, wording.AGGREGATE_REASON)
+        return Outcome(Verdict.NOT_COMPARABLE, wording.AGGREGATE_REASON, _information_gap(lower, upper, indicator))
     if indicator.binding == "extensive":
         return Outcome(Verdict.NOT_COMPARABLE, wording.EXTENSIVE_REASON)
     if lower.deferred:
@@ -118,24 +145,43 @@ def compare_targets(lower: Target, upper: Target, indicator: Indicator) -> Outco
     commitment_axis = COMMITMENT_RANK[lower.commitment] - COMMITMENT_RANK[upper.commitment]
     scope = scope_relation(lower.scope, upper.scope, indicator)
     scope_axis = {"wider": 1, "same": 0, "narrower": -1}.get(scope, 0)
-    caveat = wording.scope_unstated(lower) if scope == "unstated" else EMPTY
-    axes = (value_axis, commitment_axis, scope_axis)
-    weaker = wording.axis_reasons(lower, upper, *axes, sign=-1)
+    qualifying = qualifying_relation(lower.qualifying, upper.qualifying, indicator)
+    if qualifying == "unrelated":
+        return Outcome(Verdict.NOT_COMPARABLE, wording.qualifying_unrelated(lower, upper, terms), gap)
+    qualifying_axis = {"narrower": 1, "same": 0, "wider": -1}.get(qualifying, 0)
+    caveat = wording.scope_unstated(lower, terms) if scope == "unstated" else EMPTY
+    if qualifying == "unstated":
+        caveat += wording.qualifying_unstated(lower, upper, terms)
+    axes = wording.Axes(value_axis, commitment_axis, scope_axis, qualifying_axis)
+    weaker = wording.axis_reasons(lower, upper, axes, -1, terms)
     if weaker:
-        return Outcome(Verdict.WEAKER, join(weaker) + caveat, gap, approximate)
-    stricter = wording.axis_reasons(lower, upper, *axes, sign=1)
+        return Outcome(Verdict.WEAKER, join(weaker) + caveat, gap)
+    stricter = wording.axis_reasons(lower, upper, axes, 1, terms)
     if stricter:
-        return Outcome(Verdict.STRICTER, join(stricter) + caveat, gap, approximate)
+        return Outcome(Verdict.STRICTER, join(stricter) + caveat, gap)
     if approximate and abs(gap) > EPSILON:
         return Outcome(Verdict.EQUAL, wording.equal_within_tolerance(lower, upper, indicator.tolerance) + caveat,
                        gap, True)
+    if lower.approximate and not upper.approximate:
+        return Outcome(Verdict.EQUAL, wording.LOWER_ONLY_APPROXIMATE + caveat, gap, True)
     if approximate:
-        return Outcome(Verdict.EQUAL, wording.SAME_APPROXIMATELY + caveat, gap, True)
+        return Outcome(Verdict.EQUAL, wording.SAME_APPROXIMATELY + caveat, gap)
     return Outcome(Verdict.EQUAL, wording.SAME_TARGET + caveat, gap)
 
 
-def condition_verdict(condition: Condition | None, level: str,
-                      facts: dict[str, object]) -> tuple[Verdict, Reason] | None:
+def _information_gap(lower: Target, upper: Target, indicator: Indicator) -> float | None:
+    """The difference shown beside a not-comparable verdict on an average (forest coverage +3 pp):
+    it informs without deciding, so it is given only when both numbers are in one unit and base."""
+    if lower.deferred or upper.deferred or lower.base_year != upper.base_year:
+        return None
+    lower_value, upper_value = catalog_value(lower, indicator), catalog_value(upper, indicator)
+    if lower_value is None or upper_value is None:
+        return None
+    return lower_value - upper_value
+
+
+def condition_verdict(condition: Condition | None, level: str, facts: dict[str, object],
+                      terms: Terms = NO_TERMS) -> tuple[Verdict, Reason] | None:
     """None when the condition (if any) binds the lower jurisdiction; else why it does not or may not.
 
     A numeric fact is tested with the condition's comparator and value; a yes/no fact
@@ -145,13 +191,13 @@ def condition_verdict(condition: Condition | None, level: str,
     if condition is None:
         return None
     if condition.levels is not None and level not in condition.levels:
-        return Verdict.NOT_APPLICABLE, wording.binds_only_levels(condition.levels, condition.text, level)
+        return Verdict.NOT_APPLICABLE, wording.binds_only_levels(condition.levels, condition.text, level, terms)
     if condition.fact is None:
         if condition.levels is not None:
             return None
-        return Verdict.CONDITION_UNKNOWN, wording.condition_not_mechanical(condition.text)
+        return Verdict.CONDITION_UNKNOWN, wording.condition_not_mechanical(condition.text, terms)
     if condition.fact not in facts:
-        return Verdict.CONDITION_UNKNOWN, wording.fact_not_recorded(condition.text, condition.fact)
+        return Verdict.CONDITION_UNKNOWN, wording.fact_not_recorded(condition.text, condition.fact, terms)
     value = facts[condition.fact]
     if isinstance(value, bool) and condition.comparator is None:
         holds = value
@@ -163,7 +209,7 @@ def condition_verdict(condition: Condition | None, level: str,
             "reach": abs(value - condition.value) < EPSILON,
         }[condition.comparator]
     else:
-        return Verdict.CONDITION_UNKNOWN, wording.condition_not_evaluable(condition.text, value)
+        return Verdict.CONDITION_UNKNOWN, wording.condition_not_evaluable(condition.text, value, terms)
     if holds:
         return None
-    return Verdict.NOT_APPLICABLE, wording.condition_does_not_hold(condition.text, condition.fact, value)
+    return Verdict.NOT_APPLICABLE, wording.condition_does_not_hold(condition.text, condition.fact, value, terms)

@@ -70,7 +70,11 @@ class Row:
     lower_index: int | None
     gap: float | None = None
     approximate: bool = False
+    """Equal only within the tolerance of a 左右 (PC211)."""
     others: tuple[int, ...] = ()
+    """The lower plan's other statements that could have answered the upper target."""
+    upper_others: tuple[int, ...] = ()
+    """The upper plan's other statements of the same requirement (``upper_index`` is the firmest)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ which sits inside a city and is treated like a county-level unit."""
 LEVEL_RANK: dict[str, int] = {"province": 1, "city": 2, "county": 3, "district": 3, "new_area": 3}
 
 Comparator = Literal["at_least", "above", "at_most", "below", "reach"]
-Commitment = Literal["aspirational", "in_principle", "firm", "binding"]
+Commitment = Literal["aspirational", "gradual", "in_principle", "largely", "firm", "binding"]
 Status = Literal["published", "draft"]
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -125,11 +125,15 @@ class Target(_Model):
         "reach: 达到 X or a plain X, read in the indicator's direction."))
     approximate: bool = Field(False, description="左右: a point value compared with a tolerance.")
     commitment: Commitment = Field("firm", description=(
-        "aspirational: 力争/争取/努力; in_principle: 原则上; firm: a plain statement; binding: 确保/必须."))
+        "aspirational: 力争/争取/努力; gradual: 逐步 (reached step by step, not by a date); in_principle: 原则上; "
+        "largely: 基本 (基本实现: largely, not wholly); firm: a plain statement; binding: 确保/必须."))
     hedge: Text | None = Field(None, description="The hedging words as written, e.g. 力争, 左右, 以上.")
     base_year: Year | None = Field(None, description="For reductions such as 比2020年下降16%.")
     period: YearRange | None = Field(None, description="A stated period, e.g. “十四五”期间 → 2021-2025.")
     scope: Text | None = Field(None, description="What the target covers when narrower than the indicator, e.g. 新建大型、超大型数据中心.")
+    qualifying: Text | None = Field(None, description=(
+        "What counts towards the indicator when the text says so and it differs between plans, e.g. "
+        "新能源、清洁能源动力 (gas vehicles count) against 非化石能源动力; a broader set is a weaker target."))
     condition: Condition | None = None
     deferred: bool = Field(False, description="完成省(市)下达目标: no own number, deferred to the level above.")
     quote: Text | None = Field(None, description="The shortest verbatim span of the source that carries the number and meaning.")

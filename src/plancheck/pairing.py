@@ -1,5 +1,6 @@
-"""Pairing a lower plan with an upper plan: one row per upper target, saying what the lower
-plan does about it (docs/design.md, "What a plan means").
+"""Pairing a lower plan with an upper plan: one row per distinct upper requirement (the upper plan
+may state one several times), saying what the lower plan does about it (docs/design.md, "What a
+plan means").
 
 For each upper target the lower plan's answer is, in order: a target on the same indicator
 and year with a related scope (compared by ``compare.compare_targets``); an earlier target
@@ -32,6 +33,7 @@ from plancheck.compare import (
 from plancheck.findings import Row, Verdict
 from plancheck.models import Plan, Target
 from plancheck.reason import EMPTY, Reason
+from plancheck.wording import Terms
 
 _SCAN = 24
 """A lower plan's targets on one indicator, up to this many, are scanned whole for each upper
@@ -45,11 +47,23 @@ class _ByIndicator:
     """The lower plan's targets grouped by indicator (a large group also by year and scope), so
     pairing is not quadratic in targets."""
 
-    def __init__(self, targets: list[Target]) -> None:
+    def __init__(self, targets: list[Target], catalog: Catalog) -> None:
         self.targets = targets
         self.groups: dict[str, list[tuple[int, Target]]] = {}
         for i, t in enumerate(targets):
             self.groups.setdefault(t.indicator, []).append((i, t))
+        self.views: dict[tuple[str, int], Target] = {}
+        """A lower target that states another indicator's requirement in its own terms (the
+        catalogue's ``stated_as``), read as a target on that indicator for the whole domain."""
+        for indicator in catalog.indicators.values():
+            for way in indicator.stated_as:
+                for i, t in self.groups.get(way.indicator, ()):
+                    if t.scope == way.scope and (way.value is None or t.value == way.value):
+                        view = t.model_copy(update={"indicator": indicator.id, "scope": None})
+                        self.views[(indicator.id, i)] = view
+                        self.groups.setdefault(indicator.id, []).append((i, view))
+        for indicator_id in {key[0] for key in self.views}:
+            self.groups[indicator_id].sort(key=lambda pair: pair[0])
         self.memo: dict[tuple, Any] = {}
         """What pairing found, by all that it depends on: in a large group, the candidates and
         the earlier targets of an upper target; for any indicator, what a missing row says."""
@@ -60,6 +74,10 @@ class _ByIndicator:
     def on(self, indicator: str) -> list[tuple[int, Target]]:
         """The lower targets on ``indicator`` (and only on it), with their indexes."""
         return self.groups.get(indicator, [])
+
+    def view(self, indicator: str, index: int) -> Target:
+        """Lower target ``index`` as read for ``indicator``: itself, or its ``stated_as`` reading."""
+        return self.views.get((indicator, index)) or self.targets[index]
 
     def years(self, indicator: str) -> dict[int | None, dict[str | None, list[int]]]:
         """A large group by year, then scope: the indexes, in order."""
@@ -99,31 +117,52 @@ class _ByIndicator:
                 for scope in by_scope if scopes is None else scopes:
                     found += by_scope.get(scope, ())
         found.sort()
-        return [i for i in found if scope_relation(self.targets[i].scope, upper.scope, indicator) != "unrelated"]
+        return [i for i in found
+                if scope_relation(self.view(upper.indicator, i).scope, upper.scope, indicator) != "unrelated"]
+
+    def same_year(self, upper: Target) -> list[int]:
+        """Indexes, in order, of a large group's targets for the upper target's year (or none), any scope."""
+        year, found = upper.year, []
+        for y, by_scope in self.years(upper.indicator).items():
+            if y is None or year is None or y == year:
+                for indexes in by_scope.values():
+                    found += indexes
+        return sorted(found)
 
 
 _NOTHING: tuple[None, tuple[int, ...], Reason] = (None, (), EMPTY)
 
+ALSO_STATED_MAX = 12
+"""At most this many other statements are listed in a reason; the rest are counted."""
 
-def _candidates(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tuple[int | None, tuple[int, ...], Reason]:
+
+def _candidates(upper: Target, lower: _ByIndicator, indicator: Indicator,
+                terms: Terms) -> tuple[int | None, tuple[int, ...], Reason]:
     """The lower target that answers ``upper`` (None if none does), the others on its indicator
-    and year that could have, and what those others state (for the reason)."""
+    and year that could have, and what the plan states besides the chosen one on that indicator
+    and year, in any scope (for the reason: a choice never hides a conflict)."""
     group = lower.groups.get(upper.indicator)
     if group is None:
         return _NOTHING
     year, key = upper.year, None
     if len(group) <= _SCAN:
-        found = [i for i, t in group if (t.year is None or year is None or t.year == year)
-                 and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
+        same_year = [i for i, t in group if t.year is None or year is None or t.year == year]
+        found = [i for i in same_year
+                 if scope_relation(lower.view(upper.indicator, i).scope, upper.scope, indicator) != "unrelated"]
     else:  # the same for every upper target of this indicator, year and relations
         key = ("candidates", upper.indicator, year, lower.related(upper, indicator)[0])
         if key in lower.memo:
             return lower.memo[key]
         found = lower.pairable(upper, indicator, lambda y: y is None or year is None or y == year)
+        same_year = lower.same_year(upper) if found else []
     answer = _NOTHING
     if found:
-        found.sort(key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True)
-        answer = (found[0], tuple(found[1:]), _also_stated(lower.targets[found[0]], [lower.targets[i] for i in found[1:]]))
+        found.sort(key=lambda i: _preference(upper, lower.view(upper.indicator, i), indicator, lower.targets[i]),
+                   reverse=True)
+        chosen = set(found)
+        rest = found[1:] + [i for i in same_year if i not in chosen]
+        answer = (found[0], tuple(found[1:]),
+                  _also_stated(lower.targets[found[0]], [lower.targets[i] for i in rest], terms))
     if key is not None:
         lower.memo[key] = answer
     return answer
@@ -146,7 +185,8 @@ def _other_scope(upper: Target, lower: _ByIndicator, indicator: Indicator) -> in
     return lower.memo[key]
 
 
-def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tuple[int, Outcome] | None:
+def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator,
+               terms: Terms) -> tuple[int, Outcome] | None:
     """A lower target for an earlier year that is already at least as strict as the upper target.
 
     A county that reaches the province's 2030 level by 2025 has not left 2030 open;
@@ -164,9 +204,10 @@ def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tupl
     group = lower.on(upper.indicator)
     if len(group) <= _SCAN:
         earlier = [i for i, t in group if t.year is not None and t.year < upper.year
-                   and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]
-        for i in sorted(earlier, key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True):
-            outcome = compare_targets(lower.targets[i], upper, indicator)
+                   and scope_relation(t.scope, upper.scope, indicator) != "unrelated"]  # t: the view
+        for i in sorted(earlier, key=lambda i: _preference(upper, lower.view(upper.indicator, i), indicator,
+                                                           lower.targets[i]), reverse=True):
+            outcome = compare_targets(lower.view(upper.indicator, i), upper, indicator, terms)
             if outcome.verdict in (Verdict.STRICTER, Verdict.EQUAL):
                 return i, outcome
         return None
@@ -181,7 +222,7 @@ def _met_early(upper: Target, lower: _ByIndicator, indicator: Indicator) -> tupl
         if key is None or narrower or rank < upper_rank or upper_key - key > indicator.tolerance + EPSILON:
             at = run_end
             continue
-        outcome = compare_targets(lower.targets[i], upper, indicator)
+        outcome = compare_targets(lower.view(upper.indicator, i), upper, indicator, terms)
         if outcome.verdict in (Verdict.STRICTER, Verdict.EQUAL):
             return i, outcome
         at += 1
@@ -197,11 +238,12 @@ def _earlier(upper: Target, lower: _ByIndicator, indicator: Indicator) -> list[t
     if key in lower.memo:
         return lower.memo[key]
     earlier = lower.pairable(upper, indicator, lambda y: y is not None and y < year)
-    earlier.sort(key=lambda i: _preference(upper, lower.targets[i], indicator), reverse=True)
+    earlier.sort(key=lambda i: _preference(upper, lower.view(upper.indicator, i), indicator, lower.targets[i]),
+                 reverse=True)
     runs: list[tuple] = []
     end, kind = len(earlier), None
     for at in range(len(earlier) - 1, -1, -1):
-        t = lower.targets[earlier[at]]
+        t = lower.view(upper.indicator, earlier[at])
         relation, rank = scope_relation(t.scope, upper.scope, indicator), COMMITMENT_RANK[t.commitment]
         if (relation, t.value is not None, rank) != kind:
             end, kind = at + 1, (relation, t.value is not None, rank)
@@ -212,43 +254,53 @@ def _earlier(upper: Target, lower: _ByIndicator, indicator: Indicator) -> list[t
     return runs
 
 
-def _also_stated(best: Target, others: list[Target]) -> Reason:
+def _also_stated(best: Target, others: list[Target], terms: Terms) -> Reason:
     """The other statements of the same target, each once, unless it reads as the chosen one."""
     shown = {wording.statement(best)}
-    extra = []
+    extra: list[Reason] = []
+    more = 0
     for other in others:
         text = wording.statement(other)
-        if text not in shown:
-            shown.add(text)
-            extra.append(text)
+        if text in shown:
+            continue
+        shown.add(text)
+        if len(extra) < ALSO_STATED_MAX:
+            extra.append(wording.statement(other, terms))
+        else:
+            more += 1
+    if more:
+        extra.append(Reason(f"and {more} more", f"另有{more}项"))
     return wording.also_stated(extra)
 
 
-def _missing_reason(upper: Target, lower: _ByIndicator, indicator: Indicator) -> Reason:
+def _missing_reason(upper: Target, lower: _ByIndicator, indicator: Indicator, terms: Terms) -> Reason:
     """Say what the lower plan does say nearby: other years of the indicator, related indicators.
 
     It depends on the indicator alone, so it is worded once for all its upper targets."""
     key = ("missing", upper.indicator)
     if key not in lower.memo:
-        lower.memo[key] = _missing_words(upper, lower, indicator)
+        lower.memo[key] = _missing_words(upper, lower, indicator, terms)
     return lower.memo[key]
 
 
-def _missing_words(upper: Target, lower: _ByIndicator, indicator: Indicator) -> Reason:
-    same = [t for _, t in lower.on(upper.indicator)]
+def _missing_words(upper: Target, lower: _ByIndicator, indicator: Indicator, terms: Terms) -> Reason:
+    same = [lower.targets[i] for i, _ in lower.on(upper.indicator)]
     if same:
-        return wording.missing_other_years(same)
-    related = [t for i, t in sorted(x for other in indicator.related for x in lower.on(other))]
+        return wording.missing_other_years(same, terms)
+    related = [lower.targets[i] for i, _ in sorted(x for other in indicator.related for x in lower.on(other))]
     if related:
-        return wording.missing_related(related)
+        return wording.missing_related(related, terms)
     return wording.NOT_ADDRESSED
 
 
-def _preference(upper: Target, lower: Target, indicator: Indicator) -> tuple:
-    """Which of several lower targets answers the upper one: same scope and year first, then the firmest."""
+def _preference(upper: Target, lower: Target, indicator: Indicator, original: Target | None = None) -> tuple:
+    """Which of several lower targets answers the upper one: a target on the indicator itself before
+    one that states it in other words (``original``: the target before the ``stated_as`` reading), then
+    the same scope and year, then the firmest."""
     relation = scope_relation(lower.scope, upper.scope, indicator)
     has_value = lower.value is not None
     return (
+        original is None or original.indicator == upper.indicator,
         {"same": 3, "wider": 2, "unstated": 1, "narrower": 0}[relation],
         lower.year == upper.year,
         has_value,
@@ -257,52 +309,93 @@ def _preference(upper: Target, lower: Target, indicator: Indicator) -> tuple:
     )
 
 
+def requirement_key(target: Target) -> tuple:
+    """What makes two upper statements one requirement: everything the verdict reads but the
+    commitment (the firmest statement leads) and the words (quote, hedge, section)."""
+    return (target.indicator, target.year, target.period, target.value, target.unit, target.comparator,
+            target.approximate, target.base_year, target.scope, target.qualifying,
+            target.condition.model_dump_json() if target.condition is not None else None, target.deferred)
+
+
+def requirements(upper: Plan) -> list[tuple[int, tuple[int, ...]]]:
+    """The upper plan's distinct requirements, in the order of their first statement: the firmest
+    statement's index, and the indexes of the others (湖南 states peaking by 2030 three times)."""
+    grouped: dict[tuple, list[int]] = {}
+    for ui, target in enumerate(upper.targets):
+        grouped.setdefault(requirement_key(target), []).append(ui)
+    answer = []
+    for indexes in grouped.values():
+        lead = max(indexes, key=lambda ui: (COMMITMENT_RANK[upper.targets[ui].commitment],
+                                            upper.targets[ui].commitment == "binding", -ui))
+        answer.append((lead, tuple(ui for ui in indexes if ui != lead)))
+    return answer
+
+
+def _places(upper: Plan, indexes: list[int]) -> list[str]:
+    places = []
+    for ui in indexes:
+        target = upper.targets[ui]
+        document = upper.document_of(target.document)
+        place = " ".join(x for x in (document.id if document is not None else None, target.section) if x)
+        places.append(place or f"targets[{ui}]")
+    return places
+
+
 def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
-    """One row per upper target, in a stable order (indicator, year, scope)."""
+    """One row per distinct upper requirement, in a stable order (indicator, year, scope)."""
     horizon_end = max((d.horizon.end for d in lower.documents if d.horizon is not None), default=None)
     facts = {f.name: f.value for f in lower.jurisdiction.facts}
-    grouped = _ByIndicator(lower.targets)
+    terms = catalog.terms
+    grouped = _ByIndicator(lower.targets, catalog)
     rows: list[Row] = []
-    for ui, up in enumerate(upper.targets):
+    for ui, upper_others in requirements(upper):
+        up = upper.targets[ui]
         indicator = catalog.get(up.indicator)
         if indicator is None:
             continue
-        best, others, also_stated = _candidates(up, grouped, indicator)
-        if best is not None:
-            outcome = compare_targets(lower.targets[best], up, indicator)
-            rows.append(Row(up.indicator, up.year, up.scope, outcome.verdict, outcome.reason + also_stated, ui, best,
-                            outcome.gap, outcome.approximate, others))
-            continue
-        early = _met_early(up, grouped, indicator)
-        if early is not None:
-            index, outcome = early
-            rows.append(Row(up.indicator, up.year, up.scope, Verdict.STRICTER,
-                            wording.reached_earlier(lower.targets[index].year, up.year, outcome.reason),
-                            ui, index, outcome.gap, outcome.approximate))
-            continue
-        elsewhere = _other_scope(up, grouped, indicator)
-        if elsewhere is not None:
-            reason = wording.only_other_scope(lower.targets[elsewhere], up)
-            rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE, reason, ui, elsewhere))
-            continue
-        if up.year is not None and horizon_end is not None and up.year > horizon_end:
-            rows.append(Row(up.indicator, up.year, up.scope, Verdict.OUT_OF_HORIZON,
-                            wording.beyond_horizon(up.year, horizon_end), ui, None))
-            continue
-        condition = (condition_verdict(up.condition, lower.jurisdiction.level, facts)
-                     or condition_verdict(indicator.applies_when, lower.jurisdiction.level, facts))
-        if condition is not None:
-            rows.append(Row(up.indicator, up.year, up.scope, condition[0], condition[1], ui, None))
-            continue
-        if indicator.binding != "per_jurisdiction":
-            rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
-                            wording.need_not_restate(indicator.binding), ui, None))
-            continue
-        if up.deferred:
-            rows.append(Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
-                            wording.UPPER_TARGET_DEFERS, ui, None))
-            continue
-        rows.append(Row(up.indicator, up.year, up.scope, Verdict.MISSING,
-                        _missing_reason(up, grouped, indicator), ui, None))
+        row = _row(up, ui, lower, grouped, indicator, horizon_end, facts, terms)
+        if upper_others:
+            row.upper_others = upper_others
+            row.reason = row.reason + wording.upper_also_states(
+                1 + len(upper_others), _places(upper, sorted((ui, *upper_others))))
+        rows.append(row)
     rows.sort(key=lambda r: (r.indicator, r.year is None, r.year or 0, r.scope or "", r.upper_index))
     return rows
+
+
+def _row(up: Target, ui: int, lower: Plan, grouped: _ByIndicator, indicator: Indicator, horizon_end: int | None,
+         facts: dict[str, object], terms: Terms) -> Row:
+    """What the lower plan does about one upper requirement (the order of docs/comparison.md, section 1)."""
+    best, others, also_stated = _candidates(up, grouped, indicator, terms)
+    if best is not None:
+        chosen = grouped.view(up.indicator, best)
+        outcome = compare_targets(chosen, up, indicator, terms)
+        reason = outcome.reason
+        if chosen is not lower.targets[best]:
+            reason += wording.stated_as(lower.targets[best], terms)
+        return Row(up.indicator, up.year, up.scope, outcome.verdict, reason + also_stated, ui, best,
+                   outcome.gap, outcome.approximate, others)
+    early = _met_early(up, grouped, indicator, terms)
+    if early is not None:
+        index, outcome = early
+        year = lower.targets[index].year
+        assert year is not None and up.year is not None
+        return Row(up.indicator, up.year, up.scope, Verdict.STRICTER, wording.reached_earlier(year, up.year, outcome.reason),
+                   ui, index, outcome.gap, outcome.approximate)
+    elsewhere = _other_scope(up, grouped, indicator)
+    if elsewhere is not None:
+        reason = wording.only_other_scope(lower.targets[elsewhere], up, terms)
+        return Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE, reason, ui, elsewhere)
+    if up.year is not None and horizon_end is not None and up.year > horizon_end:
+        return Row(up.indicator, up.year, up.scope, Verdict.OUT_OF_HORIZON,
+                   wording.beyond_horizon(up.year, horizon_end), ui, None)
+    condition = (condition_verdict(up.condition, lower.jurisdiction.level, facts, terms)
+                 or condition_verdict(indicator.applies_when, lower.jurisdiction.level, facts, terms))
+    if condition is not None:
+        return Row(up.indicator, up.year, up.scope, condition[0], condition[1], ui, None)
+    if indicator.binding != "per_jurisdiction":
+        return Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE,
+                   wording.need_not_restate(indicator.binding), ui, None)
+    if up.deferred:
+        return Row(up.indicator, up.year, up.scope, Verdict.NOT_COMPARABLE, wording.UPPER_TARGET_DEFERS, ui, None)
+    return Row(up.indicator, up.year, up.scope, Verdict.MISSING, _missing_reason(up, grouped, indicator, terms), ui, None)

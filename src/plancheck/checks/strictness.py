@@ -59,8 +59,10 @@ At least as strict on every axis (number, commitment, scope) and stricter on one
 The same number, commitment and scope.""".strip()),
     CodeDoc("PC211", "approximately-equal", _W, "Equal only within the tolerance of a 左右 value.", """
 One side is approximate (左右) and the two numbers differ by no more than the
-indicator's tolerance (`tolerance` in the catalogue). Such a match is never passed
-silently: an approximate 20% may end up below a firm 20% floor.""".strip()),
+indicator's tolerance (`tolerance` in the catalogue), or the numbers are the same
+but only the lower plan says 左右. Such a match is never passed silently: an
+approximate 20% may end up below a firm 20% floor. (Both sides 左右 with the same
+number is PC210: the same target.)""".strip()),
 )
 
 VERDICT_CODES = {
@@ -72,7 +74,7 @@ VERDICT_CODES = {
 
 
 def row_code(row: Row) -> str:
-    if row.verdict is Verdict.EQUAL and row.approximate and row.gap is not None and abs(row.gap) > 1e-9:
+    if row.verdict is Verdict.EQUAL and row.approximate:
         return "PC211"
     return VERDICT_CODES[row.verdict]
 

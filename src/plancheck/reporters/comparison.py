@@ -12,7 +12,7 @@ from typing import Any
 from plancheck.catalog import Catalog
 from plancheck.findings import Finding, Row, Verdict
 from plancheck.results import Comparison, LoadedPlan
-from plancheck.wording import bound_text, format_number
+from plancheck.wording import COMMITMENT_EN, COMMITMENT_ZH, NO_TERMS, Terms, bound_text, format_number, rendered
 
 VERDICT_LABELS = {
     Verdict.STRICTER: ("✓", "stricter", "更严"),
@@ -35,23 +35,41 @@ def row_of(finding: Finding) -> Row:
     return finding.row
 
 
-def target_text(plan: LoadedPlan, index: int | None) -> str:
-    """A target as a reader says it: ≥ 22 %, 力争, 左右, scope."""
+_NO_NUMBER = {"zh": "（未量化）", "en": "（未量化）(no number)"}
+_DEFERS = {"zh": "完成上级下达目标", "en": "完成上级下达目标 (meets the target allocated from above)"}
+
+
+def target_text(plan: LoadedPlan, index: int | None, row_year: int | None = None, lang: str = "zh",
+                terms: Terms = NO_TERMS) -> str:
+    """A target as a reader says it: ≥ 22 %, 力争, 左右, scope; under ``lang="en"`` the hedges and
+    the scope carry their English beside the Chinese. The target's own year (or period) leads
+    when it is not the row's: the verdict rests on it (a 2025 target reached early for 2030)."""
     if index is None:
         return "—"
     t = plan.plan.targets[index]
     if t.deferred:
-        text = "完成上级下达目标"
+        text = _DEFERS[lang]
     elif t.value is None:
-        text = "（未量化）"
+        text = _NO_NUMBER[lang]
     else:
         text = bound_text(t)
-    if t.commitment == "aspirational":
-        text = "力争 " + text
-    elif t.commitment == "in_principle":
-        text = "原则上 " + text
+        if t.approximate and lang == "en":
+            text += " (about)"
+    if t.commitment in COMMITMENT_EN:
+        words = COMMITMENT_ZH[t.commitment]
+        text = (f"{words} ({COMMITMENT_EN[t.commitment]}) " if lang == "en" else f"{words} ") + text
     if t.scope:
-        text += f"（{t.scope}）"
+        text += f"（{t.scope}）" if lang == "zh" else f" ({rendered(t.scope, terms)})"
+    if t.qualifying:
+        counted = t.qualifying if lang == "zh" else rendered(t.qualifying, terms)
+        text += f"［计入：{counted}］" if lang == "zh" else f" [counts: {counted}]"
+    if t.period is not None:
+        text = f"{t.period.start}–{t.period.end}{'年' if lang == 'zh' else ''}：{text}" if lang == "zh" \
+            else f"{t.period.start}–{t.period.end}: {text}"
+    elif t.year != row_year:
+        year = (f"{t.year}年" if lang == "zh" else str(t.year)) if t.year is not None else \
+            ("未写年份" if lang == "zh" else "no year")
+        text = f"{year}：{text}" if lang == "zh" else f"{year}: {text}"
     return text
 
 
@@ -71,9 +89,11 @@ def side_dict(plan: LoadedPlan, index: int | None) -> dict[str, Any] | None:
     pos = plan.positions.locate(("targets", index))
     document = plan.plan.document_of(t.document)
     return {
-        "plan": plan.id, "document": document.id if document is not None else None, "value": t.value, "unit": t.unit, "comparator": t.comparator,
+        "plan": plan.id, "document": document.id if document is not None else None, "year": t.year,
+        "period": {"start": t.period.start, "end": t.period.end} if t.period is not None else None,
+        "value": t.value, "unit": t.unit, "comparator": t.comparator,
         "approximate": t.approximate, "commitment": t.commitment, "hedge": t.hedge, "scope": t.scope,
-        "base_year": t.base_year, "deferred": t.deferred, "quote": t.quote, "section": t.section,
+        "base_year": t.base_year, "qualifying": t.qualifying, "deferred": t.deferred, "quote": t.quote, "section": t.section,
         "file": plan.file, "line": pos.line, "column": pos.column,
     }
 

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from plancheck.catalog import Catalog
-from plancheck.findings import Finding, Severity, Verdict
+from plancheck.findings import Finding, Row, Severity, Verdict
 from plancheck.reason import in_language
 from plancheck.reporters.comparison import VERDICT_LABELS, gap_text, row_of, target_text
 from plancheck.results import Comparison, LoadedPlan
@@ -79,14 +79,14 @@ def plan_view(plan: LoadedPlan) -> dict[str, Any]:
     }
 
 
-def _side(plan: LoadedPlan, index: int | None) -> dict[str, str] | None:
+def _side(plan: LoadedPlan, index: int | None, row: Row, lang: str, catalog: Catalog) -> dict[str, str] | None:
     if index is None:
         return None
     target = plan.plan.targets[index]
     document = plan.plan.document_of(target.document)
     pos = plan.positions.locate(("targets", index))
     return {
-        "text": target_text(plan, index), "quote": target.quote or "", "section": target.section or "",
+        "text": target_text(plan, index, row.year, lang, catalog.terms), "quote": target.quote or "", "section": target.section or "",
         "document": document.title if document is not None else "", "where": f"{plan.file}:{pos.line}",
     }
 
@@ -110,7 +110,8 @@ def comparison_view(comparison: Comparison, catalog: Catalog, lang: str) -> dict
             "verdict": row.verdict.value, "verdict_label": verdict_label(row.verdict, lang),
             "code": finding.code, "severity": finding.severity.value, "reason": in_language(row.reason, lang),
             "gap": gap_text(row, catalog),
-            "upper": _side(comparison.upper, row.upper_index), "lower": _side(comparison.lower, row.lower_index),
+            "upper": _side(comparison.upper, row.upper_index, row, lang, catalog),
+            "lower": _side(comparison.lower, row.lower_index, row, lang, catalog),
             "waiver": _waiver(finding),
         })
     counts = Counter(r["verdict"] for r in rows)

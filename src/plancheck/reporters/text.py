@@ -56,8 +56,8 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
             label += f" ({clean(t['waived'])})"
         table.add_row(clean(name) + (f"\n{clean(other)}" if other else ""),
                       "—" if row.year is None else str(row.year),
-                      clean(target_text(comparison.upper, row.upper_index)),
-                      clean(target_text(comparison.lower, row.lower_index)),
+                      clean(target_text(comparison.upper, row.upper_index, row.year, lang, catalog.terms)),
+                      clean(target_text(comparison.lower, row.lower_index, row.year, lang, catalog.terms)),
                       (f"[{style}]{label}[/]" if style else label) + f"\n[dim]{clean(in_language(row.reason, lang))}[/]",
                       clean(gap_text(row, catalog)))
     console.print(table)
