@@ -3,7 +3,7 @@ inline plans and a catalogue of small indicators."""
 
 from __future__ import annotations
 
-from plancheck.catalog import Indicator
+from plancheck.catalog import Catalog, Indicator
 from plancheck.findings import Verdict
 from plancheck.models import Plan
 from plancheck.pairing import compare_plans
@@ -22,12 +22,8 @@ def plan(level: str, targets: list[dict], horizon=None, facts=()) -> Plan:
     })
 
 
-class _Catalog:
-    def __init__(self, *indicators: Indicator) -> None:
-        self.indicators = {i.id: i for i in indicators}
-
-    def get(self, key):
-        return self.indicators.get(key)
+def _Catalog(*indicators: Indicator, terms: dict[str, str] | None = None) -> Catalog:
+    return Catalog({i.id: i for i in indicators}, "rules/indicators.yaml", terms or {})
 
 
 CATALOG = _Catalog(SHARE, PUE, FOREST, AIRPORT)
@@ -91,7 +87,7 @@ def test_an_earlier_lower_target_that_already_meets_a_later_upper_one():
     """湘潭 65% by 2025 meets 湖南 65% by 2030: not missing, and named as reached earlier."""
     upper = plan("province", [{"year": 2030, "value": 65}])
     early = compare_plans(plan("city", [{"year": 2025, "value": 65}]), upper, CATALOG)[0]
-    assert early.verdict is Verdict.STRICTER and "reached earlier" in early.reason
+    assert early.verdict is Verdict.STRICTER and "reached 5 years earlier" in early.reason
     short = compare_plans(plan("city", [{"year": 2025, "value": 60}]), upper, CATALOG)[0]
     assert short.verdict is Verdict.MISSING and "2025: 60" in short.reason
 
@@ -118,4 +114,4 @@ def test_a_missing_row_names_what_the_plan_sets_on_related_indicators():
     lower = plan("city", [{"indicator": "fleet", "value": 100, "commitment": "aspirational"}])
     row = compare_plans(lower, upper, catalog)[0]
     assert row.verdict is Verdict.MISSING
-    assert "it sets the related fleet 2025: 100" in row.reason
+    assert "it sets the related fleet 2025: aspirational (力争) 100" in row.reason

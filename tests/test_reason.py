@@ -21,5 +21,5 @@ def test_a_comparison_reason_reads_in_chinese():
                       binding="per_jurisdiction", tolerance=0.5)
     outcome = compare_targets(Target(indicator="s", year=2025, value=20, commitment="aspirational"),
                               Target(indicator="s", year=2025, value=22), share)
-    assert str(outcome.reason) == "the number is less strict (20 vs 22); the commitment is weaker (aspirational vs firm)"
+    assert str(outcome.reason) == "the number is less strict (20 vs 22); the commitment is weaker (aspirational (力争) vs firm)"
     assert outcome.reason.zh == "数值较宽松（下级 20，上级 22）；约束力度较弱（下级力争，上级明确）"

@@ -59,6 +59,9 @@ class Indicator(BaseModel):
         "Qualifying-set inclusions: each set of what counts maps to the wider sets that contain it, e.g. "
         "非化石能源动力: [新能源、清洁能源动力]. Counting more things (gas vehicles) makes a share easier to reach, "
         "so a wider qualifying set is a weaker target and a narrower one a stricter one."))
+    counts: Text | None = Field(None, description=(
+        "What counts towards the indicator when a target does not say (its name's set, e.g. 新能源及清洁能源): "
+        "the qualifying set a target without ``qualifying`` is compared with."))
     stated_as: list[StatedAs] = Field(default_factory=list, description=(
         "The same requirement in other words: a lower target on another indicator and scope that states it. "
         "Pairing compares such a target with this indicator's instead of reporting it missing."))

@@ -102,8 +102,9 @@ def scope_relation(lower: str | None, upper: str | None, indicator: Indicator) -
 
 def qualifying_relation(lower: str | None, upper: str | None, indicator: Indicator) -> str:
     """How much the lower target counts towards the indicator, over the catalogue's qualifying sets.
-    Either side unstated is 'same' or 'unstated': without words for it both count what the
-    indicator's name says."""
+    A target that does not say counts what the indicator's ``counts`` says; when the catalogue
+    does not say either, the relation is 'same' (both silent) or 'unstated'."""
+    lower, upper = lower or indicator.counts, upper or indicator.counts
     if lower is None or upper is None:
         return "same" if lower == upper else "unstated"
     return inclusion_relation(lower, upper, indicator.qualifying)

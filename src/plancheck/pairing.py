@@ -332,13 +332,9 @@ def requirements(upper: Plan) -> list[tuple[int, tuple[int, ...]]]:
 
 
 def _places(upper: Plan, indexes: list[int]) -> list[str]:
-    places = []
-    for ui in indexes:
-        target = upper.targets[ui]
-        document = upper.document_of(target.document)
-        place = " ".join(x for x in (document.id if document is not None else None, target.section) if x)
-        places.append(place or f"targets[{ui}]")
-    return places
+    """Where each statement is: its document and section."""
+    return [" ".join(x for x in (upper.targets[ui].document or upper.documents[0].id, upper.targets[ui].section) if x)
+            for ui in indexes]
 
 
 def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:

@@ -106,7 +106,7 @@ def scope_unstated(lower: Target, terms: Terms = NO_TERMS) -> Reason:
 
 def _qualifying(target: Target, terms: Terms, lang: str) -> str:
     if target.qualifying is None:
-        return "未写明" if lang == "zh" else "as the indicator is named"
+        return "未写明" if lang == "zh" else "unstated"
     return target.qualifying if lang == "zh" else rendered(target.qualifying, terms)
 
 
