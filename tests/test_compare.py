@@ -141,3 +141,69 @@ def test_a_target_is_equal_to_itself(a):
 def test_transitivity_along_a_chain(a, b, c):
     if verdict(a, b) is Verdict.STRICTER and verdict(b, c) is Verdict.STRICTER:
         assert verdict(a, c) is Verdict.STRICTER
+
+
+# ---------------------------------------------------------------- hedges that weaken (issue 18, class 2)
+
+
+def test_largely_and_step_by_step_weaken_a_firm_target():
+    """基本实现全覆盖 and 逐步实现 let the target fall short; they are weaker than a plain statement,
+    not weaker than 力争, and weigh the same as 原则上."""
+    assert verdict(t(100, commitment="largely"), t(100)) is Verdict.WEAKER
+    assert verdict(t(100, commitment="gradual"), t(100)) is Verdict.WEAKER
+    assert verdict(t(100, commitment="largely"), t(100, commitment="aspirational")) is Verdict.STRICTER
+    assert verdict(t(100, commitment="gradual"), t(100, commitment="in_principle")) is Verdict.EQUAL
+    reason = compare_targets(t(100, commitment="largely"), t(100), SHARE).reason
+    assert str(reason) == "the commitment is weaker (largely (基本) vs firm)"
+    assert reason.zh == "约束力度较弱（下级基本，上级明确）"
+
+
+def test_a_lower_approximate_value_against_the_same_firm_number_is_never_a_silent_pass():
+    lower_only = compare_targets(t(40, approximate=True), t(40), SHARE)
+    assert lower_only.verdict is Verdict.EQUAL and lower_only.approximate  # PC211, a warning
+    assert "only the lower plan states it approximately" in str(lower_only.reason)
+    both = compare_targets(t(40, approximate=True), t(40, approximate=True), SHARE)
+    assert both.verdict is Verdict.EQUAL and not both.approximate  # the same target: PC210
+    upper_only = compare_targets(t(40), t(40, approximate=True), SHARE)
+    assert upper_only.verdict is Verdict.EQUAL and not upper_only.approximate
+
+
+# ---------------------------------------------------------------- what counts (class 3)
+
+VEHICLES = Indicator(id="vehicles", name_zh="新增交通工具低碳动力比例", name_en="Vehicles", unit="%",
+                     direction="higher", binding="per_jurisdiction", tolerance=1,
+                     qualifying={"纯电动或燃料电池": ["非化石能源动力", "新能源、清洁能源动力"],
+                                 "非化石能源动力": ["新能源、清洁能源动力"]})
+
+
+def test_a_broader_qualifying_set_is_weaker_and_a_narrower_one_stricter():
+    def v(lower, upper):
+        return verdict(t(40, "vehicles", qualifying=lower), t(40, "vehicles", qualifying=upper), VEHICLES)
+    assert v("新能源、清洁能源动力", "非化石能源动力") is Verdict.WEAKER  # gas vehicles count too
+    assert v("纯电动或燃料电池", "非化石能源动力") is Verdict.STRICTER
+    assert v("非化石能源动力", "非化石能源动力") is Verdict.EQUAL
+    assert v("氢能", "非化石能源动力") is Verdict.NOT_COMPARABLE  # the catalogue does not relate them
+    reason = compare_targets(t(40, "vehicles", qualifying="新能源、清洁能源动力"),
+                             t(40, "vehicles", qualifying="非化石能源动力"), VEHICLES).reason
+    assert reason.zh == "计入对象更宽（下级 新能源、清洁能源动力，上级 非化石能源动力）"
+    # a higher number does not make up for counting more
+    assert verdict(t(45, "vehicles", qualifying="新能源、清洁能源动力"),
+                   t(40, "vehicles", qualifying="非化石能源动力"), VEHICLES) is Verdict.WEAKER
+
+
+def test_a_target_silent_on_what_counts_counts_the_indicator_default():
+    buses = VEHICLES.model_copy(update={"counts": "新能源、清洁能源动力"})
+    assert verdict(t(100, "vehicles", qualifying="纯电动或燃料电池"), t(100, "vehicles"), buses) is Verdict.STRICTER
+    assert verdict(t(100, "vehicles"), t(100, "vehicles", qualifying="非化石能源动力"), buses) is Verdict.WEAKER
+    no_default = compare_targets(t(100, "vehicles", qualifying="纯电动或燃料电池"), t(100, "vehicles"), VEHICLES)
+    assert no_default.verdict is Verdict.EQUAL and "check that both count the same" in str(no_default.reason)
+
+
+# ---------------------------------------------------------------- what a verdict rests on (class 7)
+
+
+def test_an_aggregate_row_still_shows_the_difference_as_information():
+    outcome = compare_targets(t(63, "forest", year=2030), t(60, "forest", year=2030, comparator="at_least"), FOREST)
+    assert outcome.verdict is Verdict.NOT_COMPARABLE and outcome.gap == 3
+    other_base = compare_targets(t(63, "forest", base_year=2020), t(60, "forest"), FOREST)
+    assert other_base.gap is None

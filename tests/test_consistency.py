@@ -92,3 +92,43 @@ def test_targets_without_a_number_are_neither_conflicts_nor_regressions(tmp_path
           - {indicator: non_fossil_energy_share, year: 2025, value: null}
           - {indicator: non_fossil_energy_share, year: 2030, value: null, deferred: true}
         """) == []
+
+
+def test_every_later_statement_is_measured_against_the_strictest_earlier_one(tmp_path):
+    """茶陵: 62.92%左右 for 2025 in the main targets, 63%左右 and 61%左右 for 2030: the 61% falls."""
+    targets = """\
+        targets:
+          - {indicator: non_fossil_energy_share, year: 2025, value: 62.92, approximate: true, unit: "%"}
+          - {indicator: non_fossil_energy_share, year: 2030, value: 63, approximate: true, unit: "%"}
+          - {indicator: non_fossil_energy_share, year: 2030, value: 61, approximate: true, unit: "%"}
+        """
+    found = findings(tmp_path, targets, ("code", "path", "message"))
+    assert ("PC302", ("targets", 2), "non_fossil_energy_share: the 2030 target (61%左右) is less strict than the "
+            "2025 target (62.92%左右)") in found
+    assert not [f for f in found if f[0] == "PC302" and f[1] == ("targets", 1)]
+
+
+def test_a_narrower_scope_weaker_than_the_wider_one_is_a_conflict(tmp_path):
+    """茶陵: 绿色建筑在全市新建建筑中全覆盖, and 民用建筑绿色建筑竣工面积占比达到80%; the catalogue puts
+    新建民用建筑 inside 全市新建建筑."""
+    targets = """\
+        targets:
+          - {indicator: green_building_share_new_buildings, year: 2025, value: 100, scope: 全市新建建筑, unit: "%"}
+          - {indicator: green_building_share_new_buildings, year: 2025, value: 80, scope: 新建民用建筑, unit: "%"}
+          - {indicator: green_building_share_new_buildings, year: 2030, value: 70, scope: 新建民用建筑, unit: "%"}
+        """
+    assert findings(tmp_path, targets, ("code", "path", "message")) == [
+        ("PC301", ("targets", 1), "green_building_share_new_buildings 2025: targets[1] states 80% for 新建民用建筑, "
+         "less than targets[0]'s 100% for 全市新建建筑 scope, which contains it"),
+        ("PC302", ("targets", 2), "green_building_share_new_buildings: the 2030 target (70%) is less strict than "
+         "the 2025 target (80%)")]
+
+
+def test_a_narrower_scope_at_least_as_strict_is_no_conflict(tmp_path):
+    targets = """\
+        targets:
+          - {indicator: green_building_share_new_buildings, year: 2025, value: 80, scope: 全市新建建筑, unit: "%"}
+          - {indicator: green_building_share_new_buildings, year: 2025, value: 100, scope: 新建民用建筑, unit: "%"}
+          - {indicator: green_building_share_new_buildings, year: 2025, value: 60, scope: 城镇新建建筑, unit: "%"}
+        """
+    assert [f for f in findings(tmp_path, targets, ("code", "path")) if f[1] != ("targets", 2)] == []

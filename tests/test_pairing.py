@@ -3,7 +3,7 @@ inline plans and a catalogue of small indicators."""
 
 from __future__ import annotations
 
-from plancheck.catalog import Catalog, Indicator
+from plancheck.catalog import Catalog, Indicator, StatedAs
 from plancheck.findings import Verdict
 from plancheck.models import Plan
 from plancheck.pairing import compare_plans
@@ -115,3 +115,72 @@ def test_a_missing_row_names_what_the_plan_sets_on_related_indicators():
     row = compare_plans(lower, upper, catalog)[0]
     assert row.verdict is Verdict.MISSING
     assert "it sets the related fleet 2025: aspirational (力争) 100" in row.reason
+
+
+# ---------------------------------------------------------------- issue 18: rows an analyst signs
+
+
+def test_one_row_per_requirement_led_by_the_firmest_statement():
+    """湖南 states peaking by 2030 three times; a comparison shows it once, naming every statement."""
+    upper = plan("province", [{"year": 2030, "value": 25, "section": "二"},
+                              {"year": 2030, "value": 25, "commitment": "binding", "section": "一"},
+                              {"year": 2030, "value": 25, "commitment": "aspirational", "section": "三"},
+                              {"year": 2030, "value": 26, "section": "四"}])
+    found = compare_plans(plan("county", [{"year": 2030, "value": 25}]), upper, CATALOG)
+    assert [(r.upper_index, r.upper_others, r.verdict) for r in found] == [
+        (1, (0, 2), Verdict.EQUAL), (3, (), Verdict.WEAKER)]
+    assert str(found[0].reason) == "the same target; the upper plan states this requirement 3 times (d 二, d 一, d 三)"
+    assert found[0].reason.zh == "目标相同；上级共3处表述该要求（d 二, d 一, d 三）"
+
+
+def test_a_chosen_target_names_statements_in_other_scopes_of_the_same_year():
+    """茶陵: 全市新建建筑 100% answers the province; its 80% for 新建民用建筑 must still be seen."""
+    building = SHARE.model_copy(update={"scopes": {"城镇新建建筑": ["全市新建建筑"]}})
+    upper = plan("province", [{"value": 100, "scope": "城镇新建建筑"}])
+    lower = plan("county", [{"value": 100, "scope": "全市新建建筑"}, {"value": 80, "scope": "新建民用建筑"},
+                            {"year": 2030, "value": 70, "scope": "新建民用建筑"}])
+    [row] = compare_plans(lower, upper, _Catalog(building))
+    assert row.verdict is Verdict.STRICTER and row.lower_index == 0
+    assert str(row.reason).endswith("; the lower plan also states 2025: 80 (新建民用建筑)")
+
+
+def test_a_requirement_stated_in_other_words_is_compared_not_missing():
+    """湖南's retrofit threshold (PUE above 1.5 is retrofitted) is 湘江新区's 既有数据中心 PUE 力争不高于1.5."""
+    threshold = PUE.model_copy(update={"id": "threshold", "stated_as": [
+        StatedAs(indicator="pue", scope="既有数据中心")]})
+    catalog = _Catalog(threshold, PUE, terms={"既有数据中心": "existing data centres"})
+    upper = plan("province", [{"indicator": "threshold", "year": None, "value": 1.5}])
+    existing = {"indicator": "pue", "year": None, "value": 1.5, "comparator": "at_most", "scope": "既有数据中心"}
+    [row] = compare_plans(plan("county", [{**existing, "commitment": "aspirational"}]), upper, catalog)
+    assert (row.verdict, row.lower_index) == (Verdict.WEAKER, 0)
+    assert str(row.reason) == ("the commitment is weaker (aspirational (力争) vs firm); the lower plan states it as pue "
+                             "(既有数据中心 (existing data centres)), which the catalogue equates with it")
+    [row] = compare_plans(plan("county", [existing]), upper, catalog)
+    assert row.verdict is Verdict.EQUAL
+    [row] = compare_plans(plan("county", [{**existing, "scope": "新建数据中心"}]), upper, catalog)
+    assert row.verdict is Verdict.MISSING  # only the scope the catalogue names states it
+
+
+def test_a_stated_as_value_restricts_which_targets_state_the_requirement():
+    """A 100% new-energy bus fleet means every new bus is one; a 90% fleet implies nothing."""
+    fleet = SHARE.model_copy(update={"id": "fleet"})
+    new = SHARE.model_copy(update={"stated_as": [StatedAs(indicator="fleet", value=100)]})
+    upper = plan("province", [{"value": 100}])
+    # without the catalogue's word for it, a fleet target is a related indicator, not this one
+    assert rows(plan("city", [{"indicator": "fleet", "value": 100}]), upper) == [("share", 2025, Verdict.MISSING)]
+    catalog = _Catalog(new, fleet)
+    assert [r.verdict for r in compare_plans(plan("city", [{"indicator": "fleet", "value": 100}]), upper, catalog)] \
+        == [Verdict.EQUAL]
+    assert [r.verdict for r in compare_plans(plan("city", [{"indicator": "fleet", "value": 90}]), upper, catalog)] \
+        == [Verdict.MISSING]
+    # a target on the indicator itself is preferred to one that states it in other words
+    both = plan("city", [{"indicator": "fleet", "value": 100}, {"value": 90}])
+    [row] = compare_plans(both, upper, catalog)
+    assert (row.lower_index, row.verdict) == (1, Verdict.WEAKER)
+
+
+def test_reached_earlier_says_how_many_years():
+    upper = plan("province", [{"year": 2030, "value": 65}])
+    [row] = compare_plans(plan("city", [{"year": 2027, "value": 66}]), upper, CATALOG)
+    assert str(row.reason).startswith("reached 3 years earlier: the lower plan's 2027 target already meets")
+    assert row.reason.zh.startswith("提前3年达到：")

@@ -68,6 +68,7 @@ import shutil  # noqa: E402
 
 import yaml  # noqa: E402
 
+from helpers import check_paths as check  # noqa: E402
 from helpers import compare_paths as compare  # noqa: E402
 
 
@@ -117,8 +118,9 @@ SIGNED_VERDICTS = [
     # 湖南 到2030年民用运输机场场内通用车辆装备等力争全面实现电动化; 茶陵 never mentions an airport
     # and records no fact about one: not a gap, but unknown.
     ("chaling", "airport_vehicle_electrification_share", 2030, "condition_unknown"),
-    # 湖南 废钢比达到30%; 湘潭 has steelworks (湘潭市钢铁企业转炉工序、高炉工序) and sets no ratio.
-    ("xiangtan", "scrap_steel_ratio", 2025, "missing"),
+    # 湖南 全省钢铁工业的废钢比达到30%: a sector outcome over the province's steel industry, not a
+    # duty of each city (湘潭 开展废钢资源回收利用,鼓励短流程炼钢 names it without a number).
+    ("xiangtan", "scrap_steel_ratio", 2025, "not_comparable"),
     # 湖南 城镇新建建筑全面执行绿色建筑标准; 湘潭 力争城镇新建民用建筑全面执行: aspirational and narrower.
     ("xiangtan", "green_building_share_new_buildings", 2025, "weaker"),
     # 湖南 新建大型、超大型数据中心 PUE 不高于1.3; 湘江新区 新建数据中心 PUE 不高于1.3: wider scope.
@@ -140,9 +142,25 @@ SIGNED_VERDICTS = [
     ("xiangtan", "household_waste_resource_utilization_share", 2030, "stricter"),
     # 湖南 铁路单位换算周转量综合能耗与国家要求保持一致: deferred upwards itself, nothing to restate.
     ("chaling", "railway_energy_intensity_reduction", 2030, "not_comparable"),
-    # 茶陵 names its chemical industry (有序推进水泥、化工、平板玻璃等涉煤行业开展对标技改) and sets no
-    # capacity-utilisation floor.
-    ("chaling", "petrochemical_capacity_utilization", 2025, "missing"),
+    # 湖南 石化化工…主要产品产能利用率提升至80%以上: a province-wide sector outcome, not a county's duty
+    # (茶陵's 化工 among its coal-using industries is not 石化 either).
+    ("chaling", "petrochemical_capacity_utilization", 2025, "not_comparable"),
+    ("xiangtan", "petrochemical_capacity_utilization", 2025, "not_comparable"),
+    # 湖南 当年新增非化石能源动力交通工具比例达到40%; 湘潭 当年新增新能源、清洁能源动力的交通工具比例达到
+    # 40%左右: gas vehicles count too, a weaker target (class 3).
+    ("xiangtan", "new_vehicles_clean_energy_share", 2030, "weaker"),
+    # 湖南 逐步对电能利用效率超过1.5的数据中心进行节能降碳改造; 湘江新区 加快既有数据中心升级改造,
+    # 力争能源利用效率(PUE)不高于1.5: the same requirement in its own words, only striven for (class 5).
+    ("xiangjiang", "data_center_pue_retrofit_threshold", None, "weaker"),
+    # 湖南 “十四五”期间，新增公交车辆全部采用新能源及清洁能源; 湘潭 到2025年,力争公交车新能源车辆占比100%:
+    # a whole new-energy fleet includes every new bus, but only striven for.
+    ("xiangtan", "new_bus_clean_energy_share", 2025, "weaker"),
+    # 湘潭 科学使用化肥农药 names the utilisation without a number (one standard of mention).
+    ("xiangtan", "fertilizer_utilization_rate", 2025, "unquantified"),
+    # 茶陵 逐步降低传统燃油汽车在新车产销和汽车保有量中的占比: named, without a number or a year.
+    ("chaling", "new_vehicles_clean_energy_share", 2030, "unquantified"),
+    # 湘江新区 高速公路服务区…停车场按照不低于30%的车位比例建设充电设施或预留安装条件: no coverage figure.
+    ("xiangjiang", "highway_service_area_charging_coverage", None, "unquantified"),
 ]
 
 
@@ -160,18 +178,64 @@ def test_a_weakened_pue_is_caught(tmp_path, catalog):
     assert verdicts(plans, "xiangjiang", catalog, "data_center_pue")[None] == "weaker"
 
 
-def test_the_steelmaking_fact_decides_whether_the_scrap_ratio_binds(tmp_path, catalog):
+def test_the_coal_power_fact_decides_whether_the_retrofit_threshold_binds(tmp_path, catalog):
+    """湘潭 有序淘汰煤电落后产能: it has coal power units, so the province's retrofit threshold binds."""
     def set_fact(value):
         def mutate(data):
             facts = data["jurisdiction"]["facts"]
-            facts[:] = [f for f in facts if f["name"] != "steelmaking"]
+            facts[:] = [f for f in facts if f["name"] != "coal_power_units"]
             if value is not None:
-                facts.append({"name": "steelmaking", "value": value, "source": "test"})
+                facts.append({"name": "coal_power_units", "value": value, "source": "test"})
         return mutate
+    assert verdicts(REPO / "plans", "xiangtan", catalog, "coal_power_retrofit_threshold")[None] == "missing"
     assert verdicts(mutated(tmp_path / "a", "xiangtan", set_fact(None)), "xiangtan", catalog,
-                    "scrap_steel_ratio")[2025] == "condition_unknown"
+                    "coal_power_retrofit_threshold")[None] == "condition_unknown"
     assert verdicts(mutated(tmp_path / "b", "xiangtan", set_fact(False)), "xiangtan", catalog,
-                    "scrap_steel_ratio")[2025] == "not_applicable"
+                    "coal_power_retrofit_threshold")[None] == "not_applicable"
+
+
+def row_of(lower: str, indicator: str, year, catalog):
+    [finding] = [f for f in against_hunan(REPO / "plans", lower, catalog) if f.indicator == indicator and f.year == year]
+    return finding
+
+
+def test_every_fact_rests_on_a_quote_that_says_it(catalog):
+    """化工 among coal-using industries is not 石化: no plan records a petrochemical industry."""
+    result = validate([REPO / "plans"], catalog)
+    facts = {(p.id, f.name): f.quote for p in result.plans for f in p.plan.jurisdiction.facts}
+    assert facts == {("xiangtan", "coal_power_units"): "有序淘汰煤电落后产能",
+                     ("xiangtan", "steelmaking"): "湘潭市钢铁企业转炉工序、高炉工序以及水泥熟料的能效",
+                     ("xiangtan", "automobile_manufacturing"): "依托“两新三电”产业优势,推进新能源和汽车制造产业链"}
+
+
+def test_a_choice_names_the_other_scope_and_the_plan_reports_the_conflicts(catalog):
+    """茶陵 实现绿色建筑在全市新建建筑中全覆盖 and 民用建筑绿色建筑竣工面积占比达到80%; its forest coverage
+    is 62.92%左右 for 2025 in the main targets and 61%左右 for 2030 in a task section."""
+    row = row_of("chaling", "green_building_share_new_buildings", 2025, catalog)
+    assert row.verdict.value == "stricter" and "also states 2025: 80% (新建民用建筑 (newly built civil buildings))" in row.message
+    result = check([REPO / "plans"], catalog)
+    chaling = {(f.code, f.message) for f in result.findings if f.plan == "chaling" and f.code in ("PC301", "PC302")}
+    assert ("PC301", "green_building_share_new_buildings 2025: targets[27] states 80% for 新建民用建筑, less than "
+            "targets[25]'s 100% for 全市新建建筑 scope, which contains it") in chaling
+    assert ("PC302", "forest_coverage: the 2030 target (61%左右) is less strict than the 2025 target (62.92%左右)") \
+        in chaling
+
+
+@pytest.mark.parametrize("lower", ["chaling", "xiangtan", "xiangjiang"])
+def test_peaking_stated_three_times_is_one_row(lower, catalog):
+    """湖南 确保如期实现2030年前碳达峰目标 (一), 顺利实现2030年前碳达峰目标 (二), and the synergy plan's
+    推动实现碳达峰目标: one requirement, led by the binding statement."""
+    [row] = [f for f in against_hunan(REPO / "plans", lower, catalog) if f.indicator == "co2_emissions_peak_year"]
+    assert row.row.upper_others and "3 times (hunan_carbon_peak 一, hunan_carbon_peak 二, hunan_synergy 一)" \
+        in row.message
+
+
+def test_what_a_verdict_rests_on_is_shown(catalog):
+    """湘潭 reaches the province's 2030 65% in 2025; 茶陵's forest coverage 63%左右 against 60%以上."""
+    early = row_of("xiangtan", "household_waste_resource_utilization_share", 2030, catalog)
+    assert "reached 5 years earlier" in early.message
+    forest = row_of("chaling", "forest_coverage", 2030, catalog)
+    assert forest.verdict.value == "not_comparable" and forest.row.gap == 3
 
 
 def test_docs_state_the_verdict_counts_of_the_real_comparisons(catalog):
@@ -189,3 +253,50 @@ def test_docs_state_the_verdict_counts_of_the_real_comparisons(catalog):
         rows.append("| " + " | ".join([lower, *(str(counts[v]) for v in named), str(both), str(other)]) + " |")
     assert stated == rows
 
+
+
+def test_json_sides_carry_their_year_and_period(catalog):
+    """JSON stays schema_version 1; each side says which year (and period) its target is for."""
+    from plancheck.reporters.comparison import comparison_dict
+
+    comparison, _ = compare(REPO / "plans" / "xiangtan.yaml", REPO / "plans" / "hunan.yaml", catalog)
+    document = comparison_dict(comparison)
+    assert document["schema_version"] == 1
+    [early] = [r for r in document["rows"] if r["indicator"] == "household_waste_resource_utilization_share"
+               and r["year"] == 2030]
+    assert (early["upper"]["year"], early["lower"]["year"], early["lower"]["period"]) == (2030, 2025, None)
+    [bus] = [r for r in document["rows"] if r["indicator"] == "new_bus_clean_energy_share"]
+    assert bus["upper"]["period"] == {"start": 2021, "end": 2025}
+    assert bus["lower"]["quote"] == "到2025年,力争公交车新能源车辆占比100%"
+
+
+def test_a_side_names_its_own_year_and_english_carries_the_hedges_and_scopes(catalog):
+    from plancheck.reporters.comparison import target_text
+
+    comparison, _ = compare(REPO / "plans" / "xiangtan.yaml", REPO / "plans" / "hunan.yaml", catalog)
+    [early] = [f.row for f in comparison.findings if f.indicator == "household_waste_resource_utilization_share"
+               and f.year == 2030]
+    assert target_text(comparison.lower, early.lower_index, early.year, "zh").startswith("2025年：")
+    assert target_text(comparison.lower, early.lower_index, early.year, "en", catalog.terms).startswith("2025: ")
+    [green] = [f.row for f in comparison.findings if f.indicator == "green_building_share_new_buildings"]
+    assert target_text(comparison.lower, green.lower_index, green.year, "en", catalog.terms) == \
+        "力争 (strive for) 100% (城镇新建民用建筑 (new civil buildings in cities and towns))"
+    assert target_text(comparison.lower, green.lower_index, green.year, "zh") == "力争 100%（城镇新建民用建筑）"
+
+
+def test_every_word_a_plan_uses_for_scope_hedge_qualifying_or_condition_has_an_english_rendering(catalog):
+    result = validate([REPO / "plans"], catalog)
+    words = {w for p in result.plans for t in p.plan.targets
+             for w in (t.scope, t.hedge, t.qualifying, t.condition.text if t.condition else None) if w}
+    words |= {w for i in catalog.indicators.values() for k, v in (*i.scopes.items(), *i.qualifying.items())
+              for w in (k, *v)}
+    words |= {i.applies_when.text for i in catalog.indicators.values() if i.applies_when is not None}
+    assert sorted(w for w in words if w not in catalog.terms) == []
+
+
+def test_english_names_mean_what_the_chinese_says(catalog):
+    """再生资源 are secondary resources, not renewable ones; 碳排放 is carbon, not only CO2."""
+    assert catalog.get("recycled_resources_amount").name_en == "Amount of main secondary resources recycled"
+    assert catalog.get("co2_emissions_peak_year").name_en == "Year by which carbon emissions peak"
+    assert not [i.id for i in catalog.indicators.values() if "renewable" in i.name_en.lower()
+                and "可再生" not in i.name_zh]
