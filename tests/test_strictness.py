@@ -16,7 +16,7 @@ PROVINCE = draft_plan("prov", "province", None, """\
       - {indicator: green_travel_share, year: 2025, value: 50, comparator: at_least}
       - {indicator: energy_intensity_reduction, year: 2025, value: 14}
       - {indicator: green_building_share_new_buildings, year: 2025, value: 100}
-      - {indicator: scrap_steel_ratio, year: 2025, value: 30, comparator: at_least}
+      - {indicator: coal_power_retrofit_threshold, year: null, value: 300, unit: 克标准煤/千瓦时}
       - {indicator: forest_coverage, year: 2025, value: 59, comparator: at_least}
       - {indicator: prefab_building_share, year: 2025, value: 30, comparator: at_least,
          condition: {text: 城市新建建筑, levels: [city]}}
@@ -41,7 +41,7 @@ def test_every_upper_target_gets_the_code_of_its_verdict(tmp_path):
         ("PC202", "county", "fertilizer_utilization_rate", 2025, "missing"),
         ("PC203", "county", "green_building_share_new_buildings", 2025, "unquantified"),
         ("PC204", "county", "energy_intensity_reduction", 2025, "deferred"),
-        ("PC205", "county", "scrap_steel_ratio", 2025, "condition_unknown"),
+        ("PC205", "county", "coal_power_retrofit_threshold", None, "condition_unknown"),
         ("PC206", "county", "prefab_building_share", 2025, "not_applicable"),
         ("PC207", "county", "forest_coverage", 2025, "not_comparable"),
         ("PC209", "county", "data_center_pue", None, "stricter"),
@@ -95,14 +95,14 @@ def test_a_target_beyond_the_lower_plans_horizon_is_not_owed(tmp_path):
 
 
 def test_a_recorded_fact_decides_a_catalogue_condition(tmp_path):
-    def scrap_row(value: str) -> list[tuple]:
-        facts = f"facts: [{{name: steelmaking, value: {value}, source: test}}]}}"
+    def coal_row(value: str) -> list[tuple]:
+        facts = f"facts: [{{name: coal_power_units, value: {value}, source: test}}]}}"
         county = COUNTY.replace("parent: prov}", "parent: prov, " + facts)
         return [row for row in family_findings(strictness, tmp_path, {"prov": PROVINCE, "county": county}, fields=ROW)
-                if row[2] == "scrap_steel_ratio"]
+                if row[2] == "coal_power_retrofit_threshold"]
 
-    assert scrap_row("true") == [("PC202", "county", "scrap_steel_ratio", 2025, "missing")]
-    assert scrap_row("false") == [("PC206", "county", "scrap_steel_ratio", 2025, "not_applicable")]
+    assert coal_row("true") == [("PC202", "county", "coal_power_retrofit_threshold", None, "missing")]
+    assert coal_row("false") == [("PC206", "county", "coal_power_retrofit_threshold", None, "not_applicable")]
 
 
 def test_only_the_nearest_present_ancestor_is_compared(tmp_path):
