@@ -19,7 +19,7 @@ Terms = Mapping[str, str]
 NO_TERMS: Terms = {}
 
 COMMITMENT_ZH = {"aspirational": "力争", "gradual": "逐步", "in_principle": "原则上", "largely": "基本",
-                 "firm": "明确", "binding": "确保"}
+                 "firm": "明确", "binding": "确保/必须"}
 COMMITMENT_EN = {"aspirational": "strive for", "gradual": "step by step", "in_principle": "in principle",
                  "largely": "largely"}
 """The hedging commitments in English, for the words a report shows beside the Chinese."""

@@ -150,8 +150,18 @@ SIGNED_VERDICTS = [
     # 40%左右: gas vehicles count too, a weaker target (class 3).
     ("xiangtan", "new_vehicles_clean_energy_share", 2030, "weaker"),
     # 湖南 逐步对电能利用效率超过1.5的数据中心进行节能降碳改造; 湘江新区 加快既有数据中心升级改造,
-    # 力争能源利用效率(PUE)不高于1.5: the same requirement in its own words, only striven for (class 5).
-    ("xiangjiang", "data_center_pue_retrofit_threshold", None, "weaker"),
+    # 力争能源利用效率(PUE)不高于1.5: the retrofit of every existing centre is firm and faster; only
+    # the PUE outcome is striven for (the second analyst reading, class 5).
+    ("xiangjiang", "data_center_pue_retrofit_threshold", None, "stricter"),
+    # 湘潭 推动电力…重点用煤、用能单位开展节能降碳挖潜改造: the retrofit without the 300 g threshold.
+    ("xiangtan", "coal_power_retrofit_threshold", None, "unquantified"),
+    # 湘潭 全力配合…建设雅中—江西±800千伏特高压直流输电工程: a new channel, and no renewable share for it.
+    ("xiangtan", "new_transmission_channel_renewable_share", None, "missing"),
+    # 湘江新区 积极推广建筑采用光伏一体化(BIPV); 推动产业园区完善固废分类收集…提高区域资源循环利用效率.
+    ("xiangjiang", "building_renewable_substitution_rate", 2025, "unquantified"),
+    ("xiangjiang", "bulk_solid_waste_utilization_rate", 2025, "unquantified"),
+    # 茶陵 全面实现分类投放… has no year: it answers 湖南's 2030 full coverage directly, not "early".
+    ("chaling", "urban_waste_sorting_coverage", 2030, "equal"),
     # 湖南 “十四五”期间，新增公交车辆全部采用新能源及清洁能源; 湘潭 到2025年,力争公交车新能源车辆占比100%:
     # a whole new-energy fleet includes every new bus, but only striven for.
     ("xiangtan", "new_bus_clean_energy_share", 2025, "weaker"),
@@ -179,15 +189,19 @@ def test_a_weakened_pue_is_caught(tmp_path, catalog):
 
 
 def test_the_coal_power_fact_decides_whether_the_retrofit_threshold_binds(tmp_path, catalog):
-    """湘潭 有序淘汰煤电落后产能: it has coal power units, so the province's retrofit threshold binds."""
+    """湘潭 有序淘汰煤电落后产能: it has coal power units, so the province's retrofit threshold binds;
+    were the plan silent on it, the fact would decide between missing, unknown and not applicable."""
     def set_fact(value):
-        def mutate(data):
+        def mutate(data):  # a plan silent on the threshold: the condition decides
+            data["targets"] = [t for t in data["targets"] if t["indicator"] != "coal_power_retrofit_threshold"]
             facts = data["jurisdiction"]["facts"]
             facts[:] = [f for f in facts if f["name"] != "coal_power_units"]
             if value is not None:
                 facts.append({"name": "coal_power_units", "value": value, "source": "test"})
         return mutate
-    assert verdicts(REPO / "plans", "xiangtan", catalog, "coal_power_retrofit_threshold")[None] == "missing"
+    assert verdicts(REPO / "plans", "xiangtan", catalog, "coal_power_retrofit_threshold")[None] == "unquantified"
+    assert verdicts(mutated(tmp_path / "t", "xiangtan", set_fact(True)), "xiangtan", catalog,
+                    "coal_power_retrofit_threshold")[None] == "missing"
     assert verdicts(mutated(tmp_path / "a", "xiangtan", set_fact(None)), "xiangtan", catalog,
                     "coal_power_retrofit_threshold")[None] == "condition_unknown"
     assert verdicts(mutated(tmp_path / "b", "xiangtan", set_fact(False)), "xiangtan", catalog,
@@ -204,6 +218,8 @@ def test_every_fact_rests_on_a_quote_that_says_it(catalog):
     result = validate([REPO / "plans"], catalog)
     facts = {(p.id, f.name): f.quote for p in result.plans for f in p.plan.jurisdiction.facts}
     assert facts == {("xiangtan", "coal_power_units"): "有序淘汰煤电落后产能",
+                     ("xiangtan", "new_interregional_transmission_channel"):
+                         "全力配合国网湖南电力公司建设雅中—江西±800千伏特高压直流输电工程",
                      ("xiangtan", "steelmaking"): "湘潭市钢铁企业转炉工序、高炉工序以及水泥熟料的能效",
                      ("xiangtan", "automobile_manufacturing"): "依托“两新三电”产业优势,推进新能源和汽车制造产业链"}
 

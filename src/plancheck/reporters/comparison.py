@@ -47,8 +47,8 @@ def target_text(plan: LoadedPlan, index: int | None, row_year: int | None = None
     if index is None:
         return "—"
     t = plan.plan.targets[index]
-    if t.deferred:
-        text = _DEFERS[lang]
+    if t.deferred:  # the words of the deferral when the plan records them (与国家要求保持一致)
+        text = _DEFERS[lang] if not t.hedge else t.hedge if lang == "zh" else rendered(t.hedge, terms)
     elif t.value is None:
         text = _NO_NUMBER[lang]
     else:
