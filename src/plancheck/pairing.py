@@ -256,16 +256,16 @@ def _earlier(upper: Target, lower: _ByIndicator, indicator: Indicator) -> list[t
 
 def _also_stated(best: Target, others: list[Target], terms: Terms) -> Reason:
     """The other statements of the same target, each once, unless it reads as the chosen one."""
-    shown = {wording.statement(best)}
+    shown = {wording.statement(best, terms)}
     extra: list[Reason] = []
     more = 0
     for other in others:
-        text = wording.statement(other)
+        text = wording.statement(other, terms)
         if text in shown:
             continue
         shown.add(text)
         if len(extra) < ALSO_STATED_MAX:
-            extra.append(wording.statement(other, terms))
+            extra.append(text)
         else:
             more += 1
     if more:

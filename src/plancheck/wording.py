@@ -138,31 +138,37 @@ class Axes(NamedTuple):
     qualifying: int
 
 
+_AXIS_WORDS = (  # (axis, the words when the lower target is weaker on it, when stricter), each (en, zh)
+    ("value", ("the number is less strict", "数值较宽松"), ("the number is stricter", "数值更严")),
+    ("commitment", ("the commitment is weaker", "约束力度较弱"), ("the commitment is firmer", "约束力度更强")),
+    ("scope", ("the scope is narrower", "范围较窄"), ("the scope is wider", "范围更广")),
+    ("qualifying", ("it counts more towards the share", "计入对象更宽"), ("it counts less towards the share", "计入对象更窄")),
+)
+
+
+def _both_sides(axis: str, lower: Target, upper: Target, terms: Terms) -> tuple[str, str]:
+    """The lower and the upper reading of one axis, in English and in Chinese."""
+    if axis == "value":
+        return _numbers(lower, upper)
+    if axis == "commitment":
+        return (f"{commitment_en(lower)} vs {commitment_en(upper)}",
+                f"下级{COMMITMENT_ZH[lower.commitment]}，上级{COMMITMENT_ZH[upper.commitment]}")
+    if axis == "scope":
+        return (f"{_scope_en(lower, terms)} vs {_scope_en(upper, terms)}",
+                f"下级 {lower.scope or '全部'}，上级 {upper.scope or '全部'}")
+    return (f"{_qualifying(lower, terms, 'en')} vs {_qualifying(upper, terms, 'en')}",
+            f"下级 {_qualifying(lower, terms, 'zh')}，上级 {_qualifying(upper, terms, 'zh')}")
+
+
 def axis_reasons(lower: Target, upper: Target, axes: Axes, sign: int, terms: Terms = NO_TERMS) -> list[Reason]:
     """What sets the lower target apart on each axis whose difference has ``sign``: -1 for the
     ways it is weaker, 1 for the ways it is stricter."""
     reasons = []
-    if axes.value * sign > 0:
-        numbers, numbers_zh = _numbers(lower, upper)
-        reasons.append(Reason(f"the number is less strict ({numbers})", f"数值较宽松（{numbers_zh}）") if sign < 0
-                       else Reason(f"the number is stricter ({numbers})", f"数值更严（{numbers_zh}）"))
-    if axes.commitment * sign > 0:
-        commitments = f"{commitment_en(lower)} vs {commitment_en(upper)}"
-        commitments_zh = f"下级{COMMITMENT_ZH[lower.commitment]}，上级{COMMITMENT_ZH[upper.commitment]}"
-        reasons.append(Reason(f"the commitment is weaker ({commitments})", f"约束力度较弱（{commitments_zh}）")
-                       if sign < 0 else
-                       Reason(f"the commitment is firmer ({commitments})", f"约束力度更强（{commitments_zh}）"))
-    if axes.scope * sign > 0:
-        scopes = f"{_scope_en(lower, terms)} vs {_scope_en(upper, terms)}"
-        scopes_zh = f"下级 {lower.scope or '全部'}，上级 {upper.scope or '全部'}"
-        reasons.append(Reason(f"the scope is narrower ({scopes})", f"范围较窄（{scopes_zh}）") if sign < 0
-                       else Reason(f"the scope is wider ({scopes})", f"范围更广（{scopes_zh}）"))
-    if axes.qualifying * sign > 0:
-        counted = f"{_qualifying(lower, terms, 'en')} vs {_qualifying(upper, terms, 'en')}"
-        counted_zh = f"下级 {_qualifying(lower, terms, 'zh')}，上级 {_qualifying(upper, terms, 'zh')}"
-        reasons.append(Reason(f"it counts more towards the share ({counted})", f"计入对象更宽（{counted_zh}）")
-                       if sign < 0 else
-                       Reason(f"it counts less towards the share ({counted})", f"计入对象更窄（{counted_zh}）"))
+    for axis, weaker, stricter in _AXIS_WORDS:
+        if getattr(axes, axis) * sign > 0:
+            en, zh = weaker if sign < 0 else stricter
+            both, both_zh = _both_sides(axis, lower, upper, terms)
+            reasons.append(Reason(f"{en} ({both})", f"{zh}（{both_zh}）"))
     return reasons
 
 

@@ -64,8 +64,8 @@ def target_text(plan: LoadedPlan, index: int | None, row_year: int | None = None
         counted = t.qualifying if lang == "zh" else rendered(t.qualifying, terms)
         text += f"［计入：{counted}］" if lang == "zh" else f" [counts: {counted}]"
     if t.period is not None:
-        text = f"{t.period.start}–{t.period.end}{'年' if lang == 'zh' else ''}：{text}" if lang == "zh" \
-            else f"{t.period.start}–{t.period.end}: {text}"
+        span = f"{t.period.start}–{t.period.end}"
+        text = f"{span}年：{text}" if lang == "zh" else f"{span}: {text}"
     elif t.year != row_year:
         year = (f"{t.year}年" if lang == "zh" else str(t.year)) if t.year is not None else \
             ("未写年份" if lang == "zh" else "no year")
