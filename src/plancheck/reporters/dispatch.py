@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from plancheck.catalog import Catalog
 from plancheck.findings import FailLevel, Finding
-from plancheck.reporters.formats import Language, ReportFormat
+from plancheck.reporters.formats import Language, ReportFormat, Show
 from plancheck.results import CheckResult, Comparison
 
 
 def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: FailLevel,
-                    plans: list[str] | None = None) -> str | Iterable[str]:
+                    plans: list[str] | None = None, *, lang: str = "en", show: Show = Show.all) -> str | Iterable[str]:
     """The formats that are a list of located findings (text, json, sarif, junit, github).
     Text and JSON come as a stream of lines, so a national run never holds its whole report."""
     if fmt is ReportFormat.json:
@@ -28,7 +28,7 @@ def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: Fail
         from plancheck.reporters.github import render_github
         return render_github(findings)
     from plancheck.reporters.plain import iter_findings as iter_plain
-    return iter_plain(findings)
+    return iter_plain(findings, lang, show)
 
 
 def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportFormat, lang: Language,

@@ -32,6 +32,16 @@ class Language(str, Enum):
     en = "en"
 
 
+class Show(str, Enum):
+    """``--show``: the lowest severity a findings listing lists; ``all`` also lists the findings
+    that do not count against the run (waived, or already in the baseline)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    all = "all"
+
+
 class ColorChoice(str, Enum):
     auto = "auto"
     always = "always"
