@@ -55,3 +55,113 @@ def test_the_pre_commit_hook_through_pre_commit_try_repo(tmp_path):
 
 def test_the_committed_baseline_keeps_this_repositorys_workflow_green():
     assert invoke("check", "--baseline", "plancheck-baseline.json").exit_code == 0
+
+
+# ---- the CI formats on the real plans, read by their real consumers
+
+SARIF_TOOLS = REPO / ".cache" / "sarif-multitool-5.7.0"
+
+
+def sarif_tools():
+    tool = SARIF_TOOLS / "Sarif.Multitool"
+    assert tool.exists() and (SARIF_TOOLS / "sarif-2.1.0.json").exists(), \
+        "SARIF tools missing: run `bash scripts/install-test-tools` (see README)"
+    return SARIF_TOOLS
+
+
+def written(tmp_path, name: str, *args: str) -> str:
+    """``plancheck ARGS -o FILE`` on the committed plans, as CI runs it; the report's text."""
+    out = tmp_path / name
+    result = invoke(*args, "-o", str(out))
+    assert result.exit_code == 1, result.output  # the real plans have a weaker target (茶陵 2025)
+    return out.read_text(encoding="utf-8")
+
+
+def severities() -> dict[str, int]:
+    """How many findings of each severity ``check plans`` has, from its JSON (a different reporter)."""
+    import json
+    from collections import Counter
+
+    return Counter(f["severity"] for f in json.loads(invoke("check", "plans", "-f", "json").output)["findings"])
+
+
+def test_sarif_on_the_real_plans_passes_the_official_schema_and_the_multitool(tmp_path):
+    import json
+    import os
+
+    tools = sarif_tools()
+    counts = severities()
+    default = json.loads(written(tmp_path, "default.sarif", "check", "plans", "-f", "sarif"))
+    every = json.loads(written(tmp_path, "passes.sarif", "check", "plans", "-f", "sarif", "--sarif-passes"))
+    # by default only problems: what GitHub code scanning would open as alerts
+    found = default["runs"][0]["results"]
+    assert len(found) == counts["error"] + counts["warning"] and found
+    assert {r["level"] for r in found} == {"error", "warning"} and not any("kind" in r for r in found)
+    # with the passes, every finding, each a kind a viewer can filter on
+    found = every["runs"][0]["results"]
+    assert len(found) == sum(counts.values())
+    passes = [r for r in found if r.get("kind") == "pass"]
+    assert passes and {r["properties"]["verdict"] for r in passes} == {"stricter", "equal"}
+    assert all(r["level"] == "none" for r in found if r.get("kind", "fail") != "fail")
+    for name in ("default.sarif", "passes.sarif"):
+        checked = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile",
+                                  str(tools / "sarif-2.1.0.json"), str(tmp_path / name)],
+                                 capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        report = tmp_path / f"{name}.validation"
+        env = {**os.environ, "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT": "1"}
+        # the SARIF rules and the GitHub Advanced Security ingestion rules
+        done = subprocess.run([str(tools / "Sarif.Multitool"), "validate", str(tmp_path / name), "--rule-kind",
+                               "Sarif;Ghas", "-o", str(report)], capture_output=True, text=True, env=env, check=False,
+                              timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        results = json.loads(report.read_text(encoding="utf-8-sig"))["runs"][0].get("results", [])
+        errors = [(r["ruleId"], r["message"].get("arguments")) for r in results if r.get("level", "warning") == "error"]
+        assert errors == [], name
+
+
+def test_junit_on_the_real_plans_names_each_case_once_and_the_same_way_every_run(tmp_path):
+    from junitparser import Failure, JUnitXml
+
+    def cases(name: str) -> list[tuple[str, str, str | None, str]]:
+        written(tmp_path, name, "check", "plans", "-f", "junit")
+        xml = JUnitXml.fromfile(str(tmp_path / name))
+        return [(suite.name, case.name, case._elem.get("file"), case.classname) for suite in xml for case in suite]
+
+    first, second = cases("a.xml"), cases("b.xml")
+    assert first == second
+    by_suite: dict[str, list[str]] = {}
+    for suite, name, _, _ in first:
+        by_suite.setdefault(suite, []).append(name)
+    assert all(len(names) == len(set(names)) for names in by_suite.values()), by_suite
+    assert all(file and file.startswith("plans/") and file.endswith(".yaml") for _, _, file, _ in first)
+    assert {file for suite, _, file, _ in first if suite == "chaling against hunan"} == {"plans/chaling.yaml"}
+    assert "non_fossil_energy_share 2025" in by_suite["chaling against hunan"]
+    assert by_suite["hunan: plan checks"] == ["validate and check the plan"]
+    xml = JUnitXml.fromfile(str(tmp_path / "a.xml"))
+    failures = [(case.name, r) for suite in xml for case in suite for r in case.result if isinstance(r, Failure)]
+    assert len(failures) == severities()["error"]
+    assert all(r.message and r.message in r.text and r.type.startswith("PC") for _, r in failures)
+    assert ("non_fossil_energy_share 2025", "PC201") in {(name, r.type) for name, r in failures}
+
+
+def test_github_annotations_on_the_real_plans_by_default_and_as_asked():
+    import re
+
+    counts = severities()
+    lines = invoke("check", "plans", "-f", "github").output.splitlines()
+    assert [re.match(r"::(\w+) ", line).group(1) for line in lines[:-1]] == \
+        ["error"] * counts["error"] + ["warning"] * counts["warning"]
+    total = sum(counts.values())
+    shown = counts["error"] + counts["warning"]
+    assert lines[-1].startswith(f"::notice title=plancheck::{shown} of {total} findings annotated")
+    assert f"left out: {counts['info']} below --annotate warning ({counts['info']} info)" in lines[-1]
+    assert '--summary "$GITHUB_STEP_SUMMARY"' in lines[-1]
+    capped = invoke("check", "plans", "-f", "github", "--max-annotations", "10").output.splitlines()
+    assert len(capped) == 11 and capped[0].startswith("::error ")
+    assert f"over --max-annotations 10 ({shown - 10} warnings)" in capped[-1]
+    every = invoke("check", "plans", "-f", "github", "--annotate", "info", "--max-annotations", "1000").output
+    assert every.count("\n::notice ") == counts["info"] + 1  # and the summary
+    # the repository's own workflow: every finding is in the baseline, so nothing is annotated
+    baseline = invoke("check", "plans", "-f", "github", "--baseline", "plancheck-baseline.json").output.splitlines()
+    assert len(baseline) == 1 and f"left out: {total} below --annotate warning ({total} in the baseline)" in baseline[0]

@@ -3,7 +3,7 @@ so a JSON or SARIF run never loads rich or jinja2."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from plancheck.catalog import Catalog
 from plancheck.findings import FailLevel, Finding
@@ -12,21 +12,25 @@ from plancheck.results import CheckResult, Comparison
 
 
 def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: FailLevel,
-                    plans: list[str] | None = None, *, lang: str = "en", show: Show = Show.all) -> str | Iterable[str]:
+                    plans: list[str] | None = None, *, lang: str = "en", show: Show = Show.all,
+                    include_passes: bool = False, annotate: str = "warning", max_annotations: int = 50,
+                    plan_files: Mapping[str, str] | None = None) -> str | Iterable[str]:
     """The formats that are a list of located findings (text, json, sarif, junit, github).
-    Text and JSON come as a stream of lines, so a national run never holds its whole report."""
+    Text and JSON come as a stream of lines, so a national run never holds its whole report.
+    ``include_passes`` is SARIF's, ``annotate`` and ``max_annotations`` GitHub's, ``plan_files``
+    (plan id → file) JUnit's."""
     if fmt is ReportFormat.json:
         from plancheck.reporters.json import iter_findings
         return iter_findings(findings)
     if fmt is ReportFormat.sarif:
         from plancheck.reporters.sarif import render_sarif
-        return render_sarif(findings)
+        return render_sarif(findings, include_passes=include_passes)
     if fmt is ReportFormat.junit:
         from plancheck.reporters.junit import render_junit
-        return render_junit(findings, fail_level, plans)
+        return render_junit(findings, fail_level, plans, plan_files=plan_files)
     if fmt is ReportFormat.github:
         from plancheck.reporters.github import render_github
-        return render_github(findings)
+        return render_github(findings, annotate=annotate, max_annotations=max_annotations)
     from plancheck.reporters.plain import iter_findings as iter_plain
     return iter_plain(findings, lang, show)
 
