@@ -17,6 +17,7 @@ from pathlib import Path
 
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding
+from plancheck.reason import Reason, zh_of
 from plancheck.textfiles import read_text
 
 BASELINE_VERSION = 1
@@ -52,29 +53,36 @@ def load_baseline(path: Path) -> Counter[Key]:
     display = str(path)
     text, problems = read_text(path, display)
     if text is None:
-        raise ConfigError([replace(f, code="PC016", message=f"cannot read baseline: {f.message}") for f in problems])
+        raise ConfigError([replace(f, code="PC016", message=_CANNOT_READ + f.message) for f in problems])
 
-    def refuse(message: str, line: int | None = 1, column: int | None = 1) -> ConfigError:
-        return ConfigError([Finding("PC016", f"cannot read baseline: {message}", file=display,
-                                    line=line, column=column)])
+    def refuse(message: Reason, line: int | None = 1, column: int | None = 1) -> ConfigError:
+        return ConfigError([Finding("PC016", _CANNOT_READ + message, file=display, line=line, column=column)])
 
     depth = _nesting(text)
     if depth > MAX_BASELINE_DEPTH:
-        raise refuse(f"nested {depth:,} levels deep; a baseline is an object holding a list of flat entries")
+        raise refuse(Reason(f"nested {depth:,} levels deep; a baseline is an object holding a list of flat entries",
+                            f"嵌套深达 {depth:,} 层；基线应是一个对象，其中是由扁平条目组成的列表"))
     try:
         data = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
-        raise refuse(exc.msg, exc.lineno, exc.colno) from None
+        raise refuse(Reason(exc.msg, f"不是有效的 JSON（{exc.msg}）"), exc.lineno, exc.colno) from None
     except ValueError as exc:  # an integer too long to convert, a repeated key
-        raise refuse(str(exc).split(";")[0]) from None
+        detail = str(exc).split(";")[0]
+        said = exc.args[0] if exc.args else None
+        raise refuse(Reason(detail, zh_of(said) if isinstance(said, Reason) and str(said) == detail
+                            else f"无法读取其中的数值（{detail}）")) from None
     if not isinstance(data, dict) or data.get("schema_version") != BASELINE_VERSION \
             or not isinstance(data.get("findings"), list):
-        raise refuse(f"expected an object with schema_version {BASELINE_VERSION} and a findings list "
-                     "(plancheck check --baseline-create writes one)")
+        raise refuse(Reason(f"expected an object with schema_version {BASELINE_VERSION} and a findings list "
+                            "(plancheck check --baseline-create writes one)",
+                            f"应是包含 schema_version {BASELINE_VERSION} 和 findings 列表的对象"
+                            "（plancheck check --baseline-create 可以生成）"))
     keys = []
     for i, entry in enumerate(data["findings"]):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in _FIELDS):
-            raise refuse(f"findings[{i}]: expected an object with string fields {', '.join(_FIELDS)}")
+            fields = ", ".join(_FIELDS)
+            raise refuse(Reason(f"findings[{i}]: expected an object with string fields {fields}",
+                                f"findings[{i}]：应是包含字符串字段 {fields} 的对象"))
         keys.append(tuple(entry[k] for k in _FIELDS))
     return Counter(keys)  # type: ignore[arg-type]
 
@@ -97,8 +105,11 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     keys = [k for k, _ in pairs]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise ValueError(f"repeated key {repeated[0]!r} in one object")
+        raise ValueError(Reason(f"repeated key {repeated[0]!r} in one object", f"同一对象中的键 {repeated[0]!r} 重复"))
     return dict(pairs)
+
+
+_CANNOT_READ = Reason("cannot read baseline: ", "无法读取基线：")
 
 
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')

@@ -17,6 +17,7 @@ from plancheck.failures import ConfigError
 from plancheck.findings import Finding
 from plancheck.loader import load_file
 from plancheck.models import Condition, Id, Text
+from plancheck.reason import Reason
 from plancheck.schema_errors import findings_from_validation_error
 
 CATALOG_FILE = "indicators.yaml"
@@ -120,7 +121,7 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
     loaded = load_file(path, display)
     problems = [f for f in loaded.problems]
     if loaded.data is None:
-        raise ConfigError(problems or [Finding("PC016", "empty catalogue", file=display)])
+        raise ConfigError(problems or [Finding("PC016", Reason("empty catalogue", "指标目录为空"), file=display)])
     try:
         parsed = CatalogFile.model_validate(loaded.data)
     except ValidationError as exc:
@@ -133,21 +134,23 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
     for i, ind in enumerate(parsed.indicators):
         if ind.id in indicators:
             pos = loaded.positions.locate(("indicators", i, "id"))
-            raise ConfigError([Finding("PC016", f"indicator {ind.id!r} is defined twice",
+            raise ConfigError([Finding("PC016", Reason(f"indicator {ind.id!r} is defined twice",
+                                                       f"指标 {ind.id!r} 定义了两次"),
                                        file=display, line=pos.line, column=pos.column)])
         indicators[ind.id] = ind
     for i, ind in enumerate(parsed.indicators):
         for j, other in enumerate(ind.related):
             if other not in indicators:
                 pos = loaded.positions.locate(("indicators", i, "related", j))
-                raise ConfigError([Finding("PC016",
-                                           f"indicator {ind.id!r}: related indicator {other!r} is not in the catalogue",
-                                           file=display, line=pos.line, column=pos.column)])
+                raise ConfigError([Finding("PC016", Reason(
+                    f"indicator {ind.id!r}: related indicator {other!r} is not in the catalogue",
+                    f"指标 {ind.id!r}：相关指标（related）{other!r} 不在指标目录中"),
+                    file=display, line=pos.line, column=pos.column)])
         for j, other in enumerate(ind.stated_as):
             if other.indicator not in indicators:
                 pos = loaded.positions.locate(("indicators", i, "stated_as", j, "indicator"))
-                raise ConfigError([Finding("PC016",
-                                           f"indicator {ind.id!r}: stated_as names {other.indicator!r}, "
-                                           "which is not in the catalogue",
-                                           file=display, line=pos.line, column=pos.column)])
+                raise ConfigError([Finding("PC016", Reason(
+                    f"indicator {ind.id!r}: stated_as names {other.indicator!r}, which is not in the catalogue",
+                    f"指标 {ind.id!r}：stated_as 所列的 {other.indicator!r} 不在指标目录中"),
+                    file=display, line=pos.line, column=pos.column)])
     return Catalog(indicators, display, parsed.terms)

@@ -21,6 +21,7 @@ from plancheck.failures import ConfigError
 from plancheck.findings import FailLevel, Finding, Severity, parse_fail_level
 from plancheck.loader import load_file
 from plancheck.positions import PositionMap
+from plancheck.reason import Reason
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import present, read_text
 
@@ -58,20 +59,25 @@ def _parse(data: Any, positions: PositionMap, display: str) -> SettingsFile:
         for i, code in enumerate(codes):
             pos = positions.locate((section, code if section == "severity" else i), at_key=section == "severity")
             if code.upper() not in known:
-                why = f"unknown code {code!r} (plancheck explain lists the codes)"
+                why = Reason(f"unknown code {code!r} (plancheck explain lists the codes)",
+                             f"未知的代码 {code!r}（plancheck explain 列出所有代码）")
             elif is_load_error(code.upper()):
-                why = (f"{code} is a load error: a file that cannot be read is never a pass, so it can be "
-                       f"neither {'disabled' if section == 'disable' else 'given another severity'}")
+                disabled = section == "disable"
+                why = Reason(f"{code} is a load error: a file that cannot be read is never a pass, so it can be "
+                             f"neither {'disabled' if disabled else 'given another severity'}",
+                             f"{code} 是读取错误：无法读取的文件绝不算通过，因此既不能"
+                             f"{'停用' if disabled else '改变其严重程度'}")
             else:
                 continue
-            problems.append(Finding("PC016", f"{section}: {why}", file=display,
+            problems.append(Finding("PC016", Reason(f"{section}: ", f"{section}：") + why, file=display,
                                     line=pos.line, column=pos.column))
     spelled = [c.upper() for c in parsed.severity]
     for code in sorted({c for c in spelled if spelled.count(c) > 1}):
         pos = positions.locate(("severity",), at_key=True)
-        problems.append(Finding("PC016", f"severity: {code} is given twice (in another case); "
-                                "one would silently replace the other", file=display, line=pos.line,
-                                column=pos.column))
+        problems.append(Finding("PC016", Reason(f"severity: {code} is given twice (in another case); one would "
+                                                "silently replace the other",
+                                                f"severity：{code} 出现了两次（大小写不同）；一个会悄然覆盖另一个"),
+                                file=display, line=pos.line, column=pos.column))
     if problems:
         raise ConfigError(problems)
     # Codes are matched as written in the catalogue (upper case); settings may spell them either way.
@@ -101,23 +107,30 @@ def pyproject_table(pyproject: Path) -> tuple[dict[str, Any] | None, str]:
         data = tomllib.loads(text)
     except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
         if not isinstance(exc, tomllib.TOMLDecodeError):
-            raise ConfigError([Finding("PC016", f"not usable TOML: {str(exc).split(';')[0]}",
+            detail = str(exc).split(";")[0]
+            raise ConfigError([Finding("PC016", Reason(f"not usable TOML: {detail}", f"无法使用的 TOML：{detail}"),
                                        file=display, line=1, column=1)]) from None
         at = re.search(r" \(at line (\d+), column (\d+)\)", str(exc))  # tomllib's only record of where
         message = str(exc)[:at.start()] if at else str(exc)
-        raise ConfigError([Finding("PC016", f"not valid TOML: {message}", file=display,
-                                   line=int(at[1]) if at else 1, column=int(at[2]) if at else 1)]) from None
+        raise ConfigError([Finding("PC016", Reason(f"not valid TOML: {message}", f"不是有效的 TOML：{message}"),
+                                   file=display, line=int(at[1]) if at else 1,
+                                   column=int(at[2]) if at else 1)]) from None
     tool = data.get("tool")
     if tool is None:
         return None, text
     if not isinstance(tool, dict):
-        raise ConfigError([Finding("PC016", f"`tool` must be a table, not {type(tool).__name__}",
-                                   file=display, line=_toml_line(text, "tool"), column=1)])
+        raise ConfigError([Finding("PC016", _not_a_table("tool", tool), file=display, line=_toml_line(text, "tool"),
+                                   column=1)])
     table = tool.get("plancheck")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError([Finding("PC016", f"`tool.plancheck` must be a table, not {type(table).__name__}",
-                                   file=display, line=_toml_line(text, "plancheck"), column=1)])
+        raise ConfigError([Finding("PC016", _not_a_table("tool.plancheck", table), file=display,
+                                   line=_toml_line(text, "plancheck"), column=1)])
     return table, text
+
+
+def _not_a_table(key: str, value: object) -> Reason:
+    kind = type(value).__name__
+    return Reason(f"`{key}` must be a table, not {kind}", f"`{key}` 必须是表（table），不能是 {kind}")
 
 
 def _toml_line(text: str, key: str, after: int = 0) -> int:

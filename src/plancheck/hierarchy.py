@@ -18,6 +18,7 @@ from plancheck.failures import ConfigError
 from plancheck.findings import Finding
 from plancheck.loader import load_file
 from plancheck.models import Jurisdiction
+from plancheck.reason import Reason
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import present
 
@@ -50,8 +51,8 @@ def load_registry(rules_dir: Path | None) -> Registry:
         return {}
     loaded = load_file(path, str(path))
     if loaded.problems or loaded.data is None:
-        raise ConfigError(loaded.problems or [Finding("PC016", "empty registry", file=str(path),
-                                                      line=1, column=1)])
+        raise ConfigError(loaded.problems or [Finding("PC016", Reason("empty registry", "地区登记表为空"),
+                                                      file=str(path), line=1, column=1)])
     try:
         registry = RegistryFile.model_validate(loaded.data)
     except ValidationError as exc:
@@ -61,7 +62,8 @@ def load_registry(rules_dir: Path | None) -> Registry:
     for i, j in enumerate(registry.jurisdictions):
         if j.id in found:  # the later entry would silently replace the earlier one's parent
             pos = loaded.positions.locate(("jurisdictions", i, "id"))
-            raise ConfigError([Finding("PC016", f"jurisdiction {j.id!r} is listed twice",
+            raise ConfigError([Finding("PC016", Reason(f"jurisdiction {j.id!r} is listed twice",
+                                                       f"地区 {j.id!r} 列出了两次"),
                                        file=str(path), line=pos.line, column=pos.column)])
         found[j.id] = j
     return found

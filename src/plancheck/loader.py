@@ -37,6 +37,7 @@ from yaml.nodes import ScalarNode
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
+from plancheck import load_messages as words
 from plancheck.findings import Finding
 from plancheck.positions import Node, Position, PositionMap, mark_position
 from plancheck.textfiles import MAX_FILE_BYTES, decode, present, read_text  # noqa: F401 - the loader's readers
@@ -162,6 +163,7 @@ class _Builder:
         self._last_tag: str | None = None
 
     def problem(self, code: str, message: str, pos: Position) -> None:
+        """``message``: a ``Reason`` of ``load_messages``, in both languages."""
         self.problems.append(Finding(code, message, file=self.file,
                                      line=pos.line, column=pos.column))
 
@@ -174,24 +176,21 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             pos = mark_position(mark) if mark is not None else Position(1, 1)
-            message = str(exc.problem or exc.context or "invalid YAML")
-            if _PARSER_DEPTH_LIMIT in message:
+            if _PARSER_DEPTH_LIMIT in str(exc.problem or exc.context or ""):
                 # libyaml 0.2.6 and later stop deep nesting themselves (at 1,000 levels), before
                 # our own cap sees it; "too deep" is one code whoever notices first.
-                self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", pos)
+                self.problem("PC006", words.nesting_too_deep(MAX_DEPTH), pos)
                 return LoadedYaml(None, PositionMap(), self.problems)
-            if exc.context_mark is not None and exc.problem_mark is not None \
-                    and exc.context_mark.line != exc.problem_mark.line:
-                message += f" ({exc.context} at line {exc.context_mark.line + 1})"
-            if mark is not None and _char_at(text, mark.index) == "\t":
-                message += "; YAML indents with spaces, not tabs"
-            self.problem("PC002", f"YAML syntax error: {message}", pos)
+            context_line = exc.context_mark.line + 1 if exc.context_mark is not None and exc.problem_mark is not None \
+                and exc.context_mark.line != exc.problem_mark.line else None
+            tab = mark is not None and _char_at(text, mark.index) == "\t"
+            self.problem("PC002", words.yaml_syntax(exc.problem, exc.context, context_line, tab), pos)
             result = None
         except ReaderError as exc:  # characters YAML does not allow, e.g. control characters
             before = text[: exc.position]
             pos = Position(before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
-            self.problem("PC002", f"YAML syntax error: character U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} "
-                         "is not allowed in YAML text", pos)
+            self.problem("PC002", words.character_not_allowed(
+                ord(exc.character) if isinstance(exc.character, str) else exc.character), pos)
             result = None
         return LoadedYaml(result, PositionMap(self.root_position if result is not None else None), self.problems)
 
@@ -258,8 +257,7 @@ class _Builder:
                 if cls is DocumentStartEvent:
                     documents += 1
                     if documents > 1:
-                        self.problem("PC005", "the file holds more than one YAML document; a plan file holds exactly one",
-                                     mark_position(event.start_mark))
+                        self.problem("PC005", words.MORE_THAN_ONE_DOCUMENT, mark_position(event.start_mark))
                         raise _Abort
                     continue
                 if cls is StreamEndEvent:
@@ -279,10 +277,10 @@ class _Builder:
                         is_map = cls is MappingStartEvent
                         self._check_collection_tag(event, is_map, mark)
                         if len(stack) >= MAX_DEPTH:
-                            self.problem("PC006", f"nesting deeper than {MAX_DEPTH} levels", mark_position(mark))
+                            self.problem("PC006", words.nesting_too_deep(MAX_DEPTH), mark_position(mark))
                             raise _Abort
                         if parent is not None and parent.is_map and parent.expect_key:
-                            self.problem("PC004", "a mapping or sequence cannot be used as a key", mark_position(mark))
+                            self.problem("PC004", words.COLLECTION_AS_KEY, mark_position(mark))
                         if event.anchor is not None:
                             self.open_anchors.add(event.anchor)
                         stack.append(_Frame(is_map, event.anchor, self.count, mark))
@@ -313,14 +311,13 @@ class _Builder:
                 return
             key = value
             if key == "<<" and self._last_tag == _MERGE_TAG:
-                self.problem("PC004", "merge keys (<<) are not supported; write the keys out", mark_position(position))
+                self.problem("PC004", words.MERGE_KEY, mark_position(position))
                 frame.discard = True
             elif isinstance(key, (dict, list)):
                 frame.discard = True
             elif key in frame.seen:
                 first = frame.seen[key]
-                self.problem("PC003", f"duplicate key {_display_key(key)!r} (first defined at line {first.line + 1}); "
-                             "a repeated key would silently replace the first value", mark_position(position))
+                self.problem("PC003", words.duplicate_key(_display_key(key), first.line + 1), mark_position(position))
                 frame.discard = True
             else:
                 frame.seen[key] = position
@@ -339,17 +336,16 @@ class _Builder:
     def _count(self, mark: Any, n: int = 1) -> None:
         self.count += n
         if self.count > MAX_EXPANDED_NODES:
-            self.problem("PC006", f"more than {MAX_EXPANDED_NODES:,} values after expanding aliases "
-                         "(an alias bomb, or a file far larger than any plan)", mark_position(mark))
+            self.problem("PC006", words.too_many_values(MAX_EXPANDED_NODES), mark_position(mark))
             raise _Abort
 
     def _alias(self, event: AliasEvent, mark: Any) -> Any:
         name = event.anchor
         if name in self.open_anchors:
-            self.problem("PC004", f"alias *{name} refers to a collection that contains it (recursive alias)", mark_position(mark))
+            self.problem("PC004", words.recursive_alias(name), mark_position(mark))
             raise _Abort
         if name not in self.anchors:
-            self.problem("PC002", f"YAML syntax error: alias *{name} names no anchor defined before it", mark_position(mark))
+            self.problem("PC002", words.unknown_alias(name), mark_position(mark))
             raise _Abort
         value, size = self.anchors[name]
         self._count(mark, size)
@@ -361,7 +357,7 @@ class _Builder:
         if tag in (None, "!"):
             return
         if tag != (_MAP_TAG if is_map else _SEQ_TAG):
-            self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files", mark_position(mark))
+            self.problem("PC004", words.tag_not_allowed(_short_tag(tag)), mark_position(mark))
 
     def _scalar(self, event: ScalarEvent, mark: Any) -> Any:
         tag = event.tag
@@ -383,8 +379,7 @@ class _Builder:
         elif tag in (None, "!"):
             tag = _STR_TAG
         elif tag not in _SCALAR_TAGS:
-            self.problem("PC004", f"tag {_short_tag(tag)} is not allowed in plan files; "
-                         "only standard YAML types are accepted and nothing is executed", mark_position(mark))
+            self.problem("PC004", words.tag_not_allowed(_short_tag(tag), scalar=True), mark_position(mark))
             self._last_tag = None
             return None
         self._last_tag = tag
@@ -393,8 +388,7 @@ class _Builder:
         if tag == _MERGE_TAG:
             return "<<"
         if tag == _INT_TAG and len(event.value) > MAX_INT_DIGITS:  # in any base: 0x.., 0o.., 1_000, 1:30
-            self.problem("PC012", f"cannot read an integer of more than {MAX_INT_DIGITS} digits "
-                         f"({_short_text(event.value)})", mark_position(mark))
+            self.problem("PC012", words.integer_too_long(MAX_INT_DIGITS, _short_text(event.value)), mark_position(mark))
             return event.value
         if tag == _INT_TAG and event.value.isdigit() and event.value.isascii() \
                 and (event.value[0] != "0" or event.value == "0"):
@@ -405,8 +399,8 @@ class _Builder:
         except Exception as exc:  # noqa: BLE001 - each constructor fails its own way on bad text
             # (`!!bool maybe` is a KeyError, `!!int ''` an IndexError, a bad date a ValueError):
             # whatever it is, the scalar cannot be read as its tag says.
-            self.problem("PC012", f"cannot read {_short_text(event.value)!r} as {_short_tag(tag)}"
-                         f"{_reason(exc)}", mark_position(mark))
+            self.problem("PC012", words.unreadable_scalar(_short_text(event.value), _short_tag(tag), _detail(exc)),
+                         mark_position(mark))
             return event.value
 
 
@@ -414,10 +408,10 @@ def _short_text(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def _reason(exc: Exception) -> str:
+def _detail(exc: Exception) -> str:
     """A constructor's own message when it is one a reader can use, else nothing."""
     text = str(exc)
-    return f": {text}" if isinstance(exc, (ValueError, yaml.YAMLError)) and text and len(text) < 200 else ""
+    return text if isinstance(exc, (ValueError, yaml.YAMLError)) and len(text) < 200 else ""
 
 
 def _char_at(text: str, index: int) -> str:

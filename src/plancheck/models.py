@@ -19,6 +19,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from plancheck.reason import Reason
+
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64,
                           description="Lower-case ASCII identifier: letters, digits, underscores.")]
 Year = Annotated[int, Field(ge=1949, le=2100, description="A calendar year.")]
@@ -87,7 +89,8 @@ class YearRange(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> YearRange:
         if self.end < self.start:
-            raise ValueError(f"the range ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(Reason(f"the range ends ({self.end}) before it starts ({self.start})",
+                                    f"结束年份（{self.end}）早于开始年份（{self.start}）"))
         return self
 
 
@@ -144,9 +147,11 @@ class Target(_Model):
     @model_validator(mode="after")
     def _coherent(self) -> Target:
         if self.deferred and self.value is not None:
-            raise ValueError("a deferred target (完成上级下达目标) has no value of its own; set value: null")
+            raise ValueError(Reason("a deferred target (完成上级下达目标) has no value of its own; set value: null",
+                                    "承接上级的目标（完成上级下达目标）没有自己的数值；请写 value: null"))
         if self.period is not None and self.year is not None and self.period.end != self.year:
-            raise ValueError(f"year {self.year} differs from the end of the period ({self.period.end})")
+            raise ValueError(Reason(f"year {self.year} differs from the end of the period ({self.period.end})",
+                                    f"年份 {self.year} 与时期的结束年份（{self.period.end}）不一致"))
         return self
 
 

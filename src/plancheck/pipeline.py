@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from plancheck import load_messages as words
 from plancheck.catalog import Catalog
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
@@ -35,6 +36,7 @@ from plancheck.textnorm import SourceText, normalize_with_origin
 
 if TYPE_CHECKING:
     from plancheck.hierarchy import Ancestry
+    from plancheck.reason import Reason
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
@@ -44,30 +46,26 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     for p in paths:
         unusable = _unusable_path(p)
         if unusable is not None:
-            problems.append(Finding("PC001", f"cannot be read: {unusable}", file=str(p)))
+            problems.append(Finding("PC001", words.cannot_be_read(unusable), file=str(p)))
             continue
         if p.is_dir():
             try:
                 found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
             except OSError as exc:
-                problems.append(Finding("PC001", f"cannot list the folder: {exc.strerror or exc}",
-                                        file=str(p)))
+                problems.append(Finding("PC001", words.cannot_list_folder(exc), file=str(p)))
                 continue
             if not found:
-                problems.append(Finding("PC001", "folder holds no plan files (*.yaml, *.yml)",
-                                        file=str(p)))
+                problems.append(Finding("PC001", words.NO_PLAN_FILES, file=str(p)))
             root = source_root(str(p))
             for q in found:
                 if inside(q, root):
                     files.append(q)
                 else:  # a link out of the repository: reading it would echo another file's text
-                    problems.append(Finding("PC018", "a plan file in the folder resolves outside "
-                                            f"the plan repository ({root}); it was not read", file=str(q),
-                                            line=1, column=1))
+                    problems.append(Finding("PC018", words.plan_file_outside(root), file=str(q), line=1, column=1))
         elif p.exists():
             files.append(p)
         else:
-            problems.append(Finding("PC001", "no such file or folder", file=str(p)))
+            problems.append(Finding("PC001", words.NO_SUCH_PATH, file=str(p)))
     # One file named twice (a folder and a file in it, two spellings, a link) is read once, under
     # the first name it was given.
     seen: set[str] = set()
@@ -86,26 +84,20 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
     loaded = load_file(path, file)
     data = loaded.data
     if loaded.empty:
-        return None, [Finding("PC005", "the file is empty; a plan is a mapping with jurisdiction, "
-                              "documents and targets", plan=path.stem, file=file, line=1, column=1)]
+        return None, [Finding("PC005", words.EMPTY_PLAN, plan=path.stem, file=file, line=1, column=1)]
     if data is None:
         return None, _with_plan(loaded.problems, path.stem)
     problems = _with_plan(loaded.problems, _plan_id(data, path))
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
-        problems.append(Finding("PC005",
-                                f"the top level is {kind}; a plan is a mapping with jurisdiction, documents and targets",
-                                file=file, line=1, column=1))
+        problems.append(Finding("PC005", words.top_level_not_mapping(data), file=file, line=1, column=1))
         return None, problems
     plan_id = _plan_id(data, path)
     for key in ("targets", "skipped"):
         items = data.get(key)
         if isinstance(items, list) and len(items) > MAX_ITEMS:
             pos = loaded.positions.locate((key,))
-            problems.append(Finding("PC006",
-                                    f"{key}: {len(items):,} entries; the limit is {MAX_ITEMS:,} per plan (the largest "
-                                    "real plan has about a hundred)", plan=plan_id, file=file, line=pos.line,
-                                    column=pos.column))
+            problems.append(Finding("PC006", words.too_many_entries(key, len(items), MAX_ITEMS), plan=plan_id,
+                                    file=file, line=pos.line, column=pos.column))
             return None, problems
     try:
         plan = Plan.model_validate(data)
@@ -125,36 +117,31 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
         source = result.source_path(doc.source)
         unusable = _unusable_path(source)
         if unusable is not None:
-            problems.append(_locate(Finding(
-                "PC013", f"documents[{i}].source: {doc.source!r} cannot be a file name ({unusable})",
-                plan=plan_id, path=("documents", i, "source")), result))
+            problems.append(_locate(Finding("PC013", words.source_not_a_name(i, doc.source, unusable),
+                                            plan=plan_id, path=("documents", i, "source")), result))
         elif not inside(source, root):  # before anything else touches the file (docs/security.md)
-            problems.append(_locate(Finding(
-                "PC018", f"documents[{i}].source: {doc.source!r} resolves outside the plan repository ({root}); "
-                "source texts must lie inside it, so it was not read",
-                plan=plan_id, path=("documents", i, "source")), result))
+            problems.append(_locate(Finding("PC018", words.source_outside(i, doc.source, root),
+                                            plan=plan_id, path=("documents", i, "source")), result))
         elif not source.is_file():
-            problems.append(_locate(Finding(
-                "PC013", f"documents[{i}].source: source text {doc.source!r} not found next to the plan, or not a "
-                f"regular file (looked for {source})",
-                plan=plan_id, path=("documents", i, "source")), result))
+            problems.append(_locate(Finding("PC013", words.source_not_found(i, doc.source, source),
+                                            plan=plan_id, path=("documents", i, "source")), result))
     if problems:
         return None, problems
     return result, []
 
 
-def _unusable_path(path: Path) -> str | None:
+def _unusable_path(path: Path) -> Reason | None:
     """Why ``path`` cannot name a file at all (a NUL byte, a name too long, a loop of links),
     or None: the file system's refusal, said once, instead of an error from deep inside."""
     if "\0" in str(path):
-        return "it holds a NUL character"
+        return words.NUL_IN_NAME
     try:
         os.stat(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
         if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
-            return exc.strerror or str(exc)
+            return words.os_error(exc)
     return None
 
 
@@ -186,7 +173,7 @@ def read_sources(plan: LoadedPlan, cache: dict[str, tuple] | None = None
                 cache[display] = (text, found, normalized)
         if text is None:
             problems += [_locate(replace(f, plan=plan.id, path=("documents", i, "source"),
-                                         message=f"documents[{i}].source: {f.message} ({f.file})"), plan)
+                                         message=words.source_unreadable(i, f.message, f.file)), plan)
                          for f in found]
             continue
         texts[doc.id] = SourceText(display, normalized)

@@ -22,7 +22,15 @@ class Reason(str):
     def __add__(self, other: str) -> Reason:  # type: ignore[override]
         if not other:  # the common "+ no caveat": keep the shared constant, allocate nothing
             return self
-        return Reason(str(self) + str(other), self.zh + zh_of(other))
+        # str.__add__ joins the English without copying either side first (there is a row per target pair)
+        return Reason(str.__add__(self, other), self.zh + (other.zh if isinstance(other, Reason) else other))
+
+    def __radd__(self, other: str) -> Reason:
+        """A plain prefix (``"x: " + reason``) keeps the Chinese reading: Python asks a str
+        subclass on the right before ``str.__add__`` on the left would drop it."""
+        if not isinstance(other, str):
+            return NotImplemented
+        return Reason(str.__add__(other, self), other + self.zh)
 
     def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
         return (str(self), self.zh)  # str's own would drop the Chinese reading when pickled or copied

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from plancheck import load_messages as words
 from plancheck.findings import Finding
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -18,8 +19,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
     """UTF-8 (optional BOM) → text, or a PC001 naming the first bad byte's line and column."""
     for bom, name in _OTHER_ENCODINGS:
         if raw.startswith(bom):
-            return None, [Finding("PC001", f"the file is {name} (it starts with that byte-order "
-                                  "mark); plan files are UTF-8: save it again as UTF-8", file=file, line=1, column=1)]
+            return None, [Finding("PC001", words.other_encoding(name), file=file, line=1, column=1)]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -27,9 +27,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
         line = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        return None, [Finding("PC001",
-                              f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot start or continue a character",
-                              file=file, line=line, column=column)]
+        return None, [Finding("PC001", words.not_utf8(raw[exc.start]), file=file, line=line, column=column)]
 
 
 _OTHER_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -42,15 +40,14 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            return None, [Finding("PC001", "not a regular file", file=display)]
+            return None, [Finding("PC001", words.NOT_REGULAR_FILE, file=display)]
         if size > MAX_FILE_BYTES:
-            return None, [Finding("PC006", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                  file=display, line=1, column=1)]
+            return None, [Finding("PC006", words.file_too_large(size, MAX_FILE_BYTES), file=display, line=1, column=1)]
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, [Finding("PC001", "no such file", file=display)]
+        return None, [Finding("PC001", words.NO_SUCH_FILE, file=display)]
     except OSError as exc:
-        return None, [Finding("PC001", f"cannot read: {exc.strerror or exc}", file=display)]
+        return None, [Finding("PC001", words.cannot_read(exc), file=display)]
     return decode(raw, display)
 
 

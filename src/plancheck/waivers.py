@@ -22,6 +22,7 @@ from plancheck.findings import Finding, Severity, WaiverNote
 from plancheck.loader import load_file
 from plancheck.models import Id, Text, Year
 from plancheck.positions import PositionMap
+from plancheck.reason import Reason
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import present
 
@@ -71,8 +72,9 @@ def today() -> dt.date:
     try:
         return dt.date.fromisoformat(pinned)
     except ValueError:
-        raise ConfigError([Finding("PC016", f"PLANCHECK_TODAY must be a date YYYY-MM-DD, "
-                                   f"not {pinned!r}", file="$PLANCHECK_TODAY", line=1, column=1)]) from None
+        raise ConfigError([Finding("PC016", Reason(f"PLANCHECK_TODAY must be a date YYYY-MM-DD, not {pinned!r}",
+                                                   f"PLANCHECK_TODAY 必须是 YYYY-MM-DD 格式的日期，不能是 {pinned!r}"),
+                                   file="$PLANCHECK_TODAY", line=1, column=1)]) from None
 
 
 def load_waivers(path: Path) -> LoadedWaivers | None:
@@ -90,9 +92,10 @@ def load_waivers(path: Path) -> LoadedWaivers | None:
     for i, waiver in enumerate(parsed.waivers):
         if is_load_error(waiver.code):  # a file that cannot be read is never accepted
             pos = loaded.positions.locate(("waivers", i, "code"))
-            raise ConfigError([Finding("PC016", f"waivers[{i}].code: {waiver.code} is a load error; "
-                                       "a file that cannot be read cannot be waived, only fixed", file=str(path),
-                                       line=pos.line, column=pos.column)])
+            raise ConfigError([Finding("PC016", Reason(
+                f"waivers[{i}].code: {waiver.code} is a load error; a file that cannot be read cannot be waived, "
+                "only fixed", f"waivers[{i}].code：{waiver.code} 是读取错误；无法读取的文件不能豁免，只能修正"),
+                file=str(path), line=pos.line, column=pos.column)])
     return LoadedWaivers(parsed.waivers, str(path), loaded.positions)
 
 
@@ -135,11 +138,13 @@ def apply_waivers(findings: list[Finding], loaded: LoadedWaivers | None, on: dt.
         pos = loaded.positions.locate(("waivers", i))
         where = f"{w.plan} {w.code}" + (f" {w.indicator}" if w.indicator else "") + (f" {w.year}" if w.year else "")
         if w.expires is not None and w.expires < on:
-            own.append(Finding(EXPIRED, f"waiver for {where} expired on {w.expires.isoformat()}",
+            own.append(Finding(EXPIRED, Reason(f"waiver for {where} expired on {w.expires.isoformat()}",
+                                               f"{where} 的豁免已于 {w.expires.isoformat()} 到期"),
                                plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
                                indicator=w.indicator, year=w.year))
         elif i not in used:
-            own.append(Finding(UNUSED, f"waiver for {where} matches no finding",
+            own.append(Finding(UNUSED, Reason(f"waiver for {where} matches no finding",
+                                              f"{where} 的豁免没有对应任何问题"),
                                plan=w.plan, file=loaded.file, line=pos.line, column=pos.column,
                                indicator=w.indicator, year=w.year))
     return out, own

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from plancheck.codes import CodeDoc
 from plancheck.findings import Finding, Severity
 from plancheck.models import Plan
+from plancheck.reason import Reason
 from plancheck.textnorm import NormalizedText, SourceText, normalize
 
 UNEXPLAINED_NUMBER = "PC103"
@@ -101,9 +102,11 @@ def _audit_text(plan_id: str, source: SourceText, quotes: list[str]) -> Iterator
     for (s_start, s_end), numbers in sorted(by_sentence.items()):
         sentence = text[s_start:s_end]
         shown = sentence if len(sentence) <= 160 else sentence[:159] + "…"
+        distinct = list(dict.fromkeys(numbers))
         yield Finding(UNEXPLAINED_NUMBER,
-                      f"{'number' if len(numbers) == 1 else 'numbers'} {', '.join(dict.fromkeys(numbers))} "
-                      f"not quoted by any target or skipped entry: {shown}",
+                      Reason(f"{'number' if len(numbers) == 1 else 'numbers'} {', '.join(distinct)} "
+                             f"not quoted by any target or skipped entry: {shown}",
+                             f"数字 {'、'.join(distinct)} 没有被任何目标或 skipped 条目引用：{shown}"),
                       plan=plan_id, file=source.display, line=source.text.line_of(s_start), column=None)
 
 

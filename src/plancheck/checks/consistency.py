@@ -18,6 +18,7 @@ from plancheck.codes import CodeDoc
 from plancheck.compare import COMMITMENT_RANK, scope_relation, strictness_key, within_tolerance
 from plancheck.findings import Finding, Severity, Verdict
 from plancheck.models import Plan
+from plancheck.reason import Reason
 from plancheck.wording import bound_text
 
 CONFLICT = "PC301"
@@ -59,11 +60,13 @@ def check_consistency(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
             for other in same[1:]:
                 a, b = plan.targets[first], plan.targets[other]
                 if strictness_key(a, indicator) != strictness_key(b, indicator) and not within_tolerance(a, b, indicator):
-                    yield Finding(CONFLICT,
-                                  f"{indicator_id} {_year(year)}: targets[{other}] "
-                                  f"states {bound_text(b)}, targets[{first}] states {bound_text(a)}",
-                                  plan=plan_id, path=("targets", other), indicator=indicator_id, year=year,
-                                  verdict=Verdict.CONFLICT)
+                    yield Finding(CONFLICT, Reason(
+                        f"{indicator_id} {_year(year)}: targets[{other}] states {bound_text(b)}, targets[{first}] "
+                        f"states {bound_text(a)}",
+                        f"{indicator_id} {_year_zh(year)}：targets[{other}] 为 {bound_text(b)}，targets[{first}] 为 "
+                        f"{bound_text(a)}"),
+                        plan=plan_id, path=("targets", other), indicator=indicator_id, year=year,
+                        verdict=Verdict.CONFLICT)
         yield from _declines(plan, indicator, by_year)
     yield from _across_scopes(plan, catalog, groups)
 
@@ -83,10 +86,11 @@ def _declines(plan: Plan, indicator: Indicator, by_year: dict[int | None, list[i
         for b in by_year[later]:
             tb = plan.targets[b]
             if strictness_key(tb, indicator) < strictness_key(ta, indicator) and not within_tolerance(ta, tb, indicator):
-                yield Finding(REGRESSION,
-                              f"{indicator.id}: the {later} target ({bound_text(tb)}) is less strict than the {ta.year} "
-                              f"target ({bound_text(ta)})",
-                              plan=plan.jurisdiction.id, path=("targets", b), indicator=indicator.id, year=later)
+                yield Finding(REGRESSION, Reason(
+                    f"{indicator.id}: the {later} target ({bound_text(tb)}) is less strict than the {ta.year} "
+                    f"target ({bound_text(ta)})",
+                    f"{indicator.id}：{later}年的目标（{bound_text(tb)}）比{ta.year}年的目标（{bound_text(ta)}）宽松"),
+                    plan=plan.jurisdiction.id, path=("targets", b), indicator=indicator.id, year=later)
 
 
 def _across_scopes(plan: Plan, catalog: Catalog, groups: dict[tuple, list[int]]) -> Iterator[Finding]:
@@ -114,16 +118,23 @@ def _across_scopes(plan: Plan, catalog: Catalog, groups: dict[tuple, list[int]])
                 continue
             w = max(wider, key=lambda i: (strictness_key(plan.targets[i], indicator), -i))
             wide = plan.targets[w]
-            yield Finding(CONFLICT,
-                          f"{indicator_id} {_year(narrow.year)}: targets[{n}] states {bound_text(narrow)} for "
-                          f"{narrow.scope}, less than targets[{w}]'s {bound_text(wide)} for {wide.scope or 'the whole'}"
-                          f" {'scope' if wide.scope else 'domain'}, which contains it",
-                          plan=plan.jurisdiction.id, path=("targets", n), indicator=indicator_id, year=narrow.year,
-                          verdict=Verdict.CONFLICT)
+            yield Finding(CONFLICT, Reason(
+                f"{indicator_id} {_year(narrow.year)}: targets[{n}] states {bound_text(narrow)} for "
+                f"{narrow.scope}, less than targets[{w}]'s {bound_text(wide)} for {wide.scope or 'the whole'}"
+                f" {'scope' if wide.scope else 'domain'}, which contains it",
+                f"{indicator_id} {_year_zh(narrow.year)}：targets[{n}] 对“{narrow.scope}”定为 {bound_text(narrow)}，"
+                f"比 targets[{w}] 对包含它的{f'“{wide.scope}”' if wide.scope else '全部范围'}"
+                f"所定的 {bound_text(wide)} 宽松"),
+                plan=plan.jurisdiction.id, path=("targets", n), indicator=indicator_id, year=narrow.year,
+                verdict=Verdict.CONFLICT)
 
 
 def _year(year: int | None) -> str:
     return "(no year)" if year is None else str(year)
+
+
+def _year_zh(year: int | None) -> str:
+    return "未写年份" if year is None else f"{year}年"
 
 
 def _rank(plan: Plan, index: int, indicator: Indicator) -> tuple:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from plancheck.codes import CodeDoc
 from plancheck.findings import Finding, Severity
 from plancheck.hierarchy import Ancestry
+from plancheck.reason import Reason
 
 SKIPPED_LINK = "PC401"
 UNKNOWN_PARENT = "PC402"
@@ -42,18 +43,23 @@ _PARENT = ("jurisdiction", "parent")
 
 
 def check_duplicate(plan_id: str, other_file: str) -> Iterator[Finding]:
-    yield Finding(DUPLICATE_JURISDICTION, f"jurisdiction {plan_id!r} is already defined by {other_file}",
+    yield Finding(DUPLICATE_JURISDICTION, Reason(f"jurisdiction {plan_id!r} is already defined by {other_file}",
+                                                 f"地区 {plan_id!r} 已由 {other_file} 定义"),
                   plan=plan_id, path=("jurisdiction", "id"))
 
 
 def check_ancestry(plan_id: str, ancestry: Ancestry) -> Iterator[Finding]:
     """What is wrong with, or worth saying about, the way up from ``plan_id``."""
     if ancestry.problem == "cycle":
-        yield Finding(CYCLE, f"parents form a cycle: {ancestry.detail}", plan=plan_id, path=_PARENT)
+        yield Finding(CYCLE, Reason(f"parents form a cycle: {ancestry.detail}",
+                                    f"上级关系形成了循环：{ancestry.detail}"), plan=plan_id, path=_PARENT)
     elif ancestry.problem == "unknown-parent":
-        yield Finding(UNKNOWN_PARENT,
-                      f"parent {ancestry.detail!r} is neither a plan nor in the registry", plan=plan_id, path=_PARENT)
+        yield Finding(UNKNOWN_PARENT, Reason(f"parent {ancestry.detail!r} is neither a plan nor in the registry",
+                                             f"上级 {ancestry.detail!r} 既没有规划文件，也不在地区登记表中"),
+                      plan=plan_id, path=_PARENT)
     elif ancestry.ancestor is not None and ancestry.skipped:
         chain = " → ".join([plan_id, *(f"{s} (absent)" for s in ancestry.skipped), ancestry.ancestor])
-        yield Finding(SKIPPED_LINK, f"compared with the nearest present ancestor: {chain}",
+        chain_zh = " → ".join([plan_id, *(f"{s}（无规划）" for s in ancestry.skipped), ancestry.ancestor])
+        yield Finding(SKIPPED_LINK, Reason(f"compared with the nearest present ancestor: {chain}",
+                                           f"与最近的有规划的上级比较：{chain_zh}"),
                       plan=plan_id, path=_PARENT)

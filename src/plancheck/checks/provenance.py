@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from plancheck.codes import CodeDoc
 from plancheck.findings import Finding, Severity
 from plancheck.models import Plan
+from plancheck.reason import Reason
 from plancheck.textnorm import normalize, value_in_normalized
 from plancheck.wording import format_number
 
@@ -53,7 +54,8 @@ def check_provenance(plan: Plan, sources: Mapping[str, str]) -> Iterator[Finding
         if (normalized if normalized is not None else normalize(quote)) in sources[doc_id]:
             return None
         return Finding(QUOTE_NOT_FOUND,
-                       f"{_where(path)}: quote not found in the source text of {doc_id!r}: {_clip(quote)}",
+                       Reason(f"{_where(path)}: quote not found in the source text of {doc_id!r}: {_clip(quote)}",
+                              f"{_where(path)}：在文件 {doc_id!r} 的全文中找不到这段原文：{_clip(quote)}"),
                        plan=plan_id, path=path, **context)
 
     for i, target in enumerate(plan.targets):
@@ -65,8 +67,10 @@ def check_provenance(plan: Plan, sources: Mapping[str, str]) -> Iterator[Finding
         if problem is not None:
             yield problem
         if target.value is not None and not value_in_normalized(target.value, normalized):
+            value, quote = format_number(target.value), _clip(target.quote)
             yield Finding(VALUE_NOT_IN_QUOTE,
-                          f"targets[{i}]: value {format_number(target.value)} does not appear in its quote: {_clip(target.quote)}",
+                          Reason(f"targets[{i}]: value {value} does not appear in its quote: {quote}",
+                                 f"targets[{i}]：数值 {value} 没有出现在它的原文中：{quote}"),
                           plan=plan_id, path=("targets", i, "quote"), **context)
     for i, skipped in enumerate(plan.skipped):
         problem = quote_problem(skipped.quote, skipped.document, ("skipped", i, "quote"))

@@ -15,6 +15,7 @@ from plancheck.codes import CodeDoc
 from plancheck.findings import Finding, Row, Severity, Verdict
 from plancheck.models import Plan
 from plancheck.pairing import compare_plans
+from plancheck.reason import Reason
 from plancheck.wording import bound_text
 
 _I, _W, _E = Severity.INFO, Severity.WARNING, Severity.ERROR
@@ -79,23 +80,26 @@ def row_code(row: Row) -> str:
     return VERDICT_CODES[row.verdict]
 
 
-def message_heads(upper: Plan) -> list[str]:
+def message_heads(upper: Plan) -> list[Reason]:
     """The first half of every message about each upper target, by index: a finding read on its
     own (a CI log line) must say which upper target it is about. It depends on the upper plan
     alone, so a run works it out once per upper plan and hands it to each of its children."""
     return [_message_head(upper, index) for index in range(len(upper.targets))]
 
 
-def _message_head(upper: Plan, index: int) -> str:
+def _message_head(upper: Plan, index: int) -> Reason:
     target = upper.targets[index]
-    year = "(no year)" if target.year is None else str(target.year)
-    scope = f" ({target.scope})" if target.scope else ""
+    year, year_zh = ("(no year)", "未写年份") if target.year is None else (str(target.year), f"{target.year}年")
+    scope, scope_zh = (f" ({target.scope})", f"（{target.scope}）") if target.scope else ("", "")
+    head, head_zh = f"{target.indicator} {year}{scope}: ", f"{target.indicator} {year_zh}{scope_zh}："
     if target.value is None:  # the reason already says the upper target has no number
-        return f"{target.indicator} {year}{scope}: "
-    return f"{target.indicator} {year}{scope}: {upper.jurisdiction.id} sets {bound_text(target)}; "
+        return Reason(head, head_zh)
+    return Reason(f"{head}{upper.jurisdiction.id} sets {bound_text(target)}; ",
+                  f"{head_zh}上级 {upper.jurisdiction.id} 定为 {bound_text(target)}；")
 
 
-def check_strictness(lower: Plan, upper: Plan, catalog: Catalog, heads: list[str] | None = None) -> Iterator[Finding]:
+def check_strictness(lower: Plan, upper: Plan, catalog: Catalog, heads: list[Reason] | None = None
+                     ) -> Iterator[Finding]:
     """One finding per row, located (by key path) at the lower target or, if none, the lower plan.
 
     ``heads``: ``message_heads(upper)``, when the caller has it already."""

@@ -13,6 +13,7 @@ from plancheck.catalog import Catalog
 from plancheck.codes import CodeDoc
 from plancheck.findings import Finding, Severity
 from plancheck.models import Plan
+from plancheck.reason import Reason
 from plancheck.units import conversion_factor
 
 CODES = (
@@ -47,43 +48,52 @@ def check_structure(plan: Plan, catalog: Catalog) -> Iterator[Finding]:
     documents = {}
     for i, doc in enumerate(plan.documents):
         if doc.id in documents:
-            yield Finding("PC013", f"documents[{i}]: document id {doc.id!r} is used twice",
+            yield Finding("PC013", Reason(f"documents[{i}]: document id {doc.id!r} is used twice",
+                                          f"documents[{i}]：文件 id {doc.id!r} 重复使用"),
                           plan=plan_id, path=("documents", i, "id"))
         documents.setdefault(doc.id, doc)
         if doc.status == "published" and doc.source is None:
-            yield Finding("PC013", f"documents[{i}]: published document {doc.id!r} needs its source text "
-                          "(source:) so its quotes can be verified",
-                          plan=plan_id, path=("documents", i))
+            yield Finding("PC013", Reason(
+                f"documents[{i}]: published document {doc.id!r} needs its source text (source:) so its quotes can "
+                "be verified", f"documents[{i}]：已发布的文件 {doc.id!r} 需要提供全文（source:），以便核对原文"),
+                plan=plan_id, path=("documents", i))
 
     only = plan.documents[0] if len(plan.documents) == 1 else None
     for i, target in enumerate(plan.targets):
         where = f"targets[{i}]"
         if target.indicator not in catalog:
-            yield Finding("PC015", f"{where}.indicator: {target.indicator!r} is not in the catalogue ({catalog.file})",
-                          plan=plan_id, path=("targets", i, "indicator"), indicator=target.indicator,
-                          year=target.year)
+            yield Finding("PC015", Reason(
+                f"{where}.indicator: {target.indicator!r} is not in the catalogue ({catalog.file})",
+                f"{where}.indicator：{target.indicator!r} 不在指标目录（{catalog.file}）中"),
+                plan=plan_id, path=("targets", i, "indicator"), indicator=target.indicator, year=target.year)
         elif conversion_factor(target.unit, catalog.indicators[target.indicator].unit) is None:
-            expected = catalog.indicators[target.indicator].unit or "no unit"
-            yield Finding("PC017", f"{where}.unit: {target.unit!r} does not convert to {target.indicator}'s unit "
-                          f"({expected}); only 万/亿 multiples and 标煤 = 标准煤 convert",
-                          plan=plan_id, path=("targets", i, "unit"), indicator=target.indicator, year=target.year)
+            unit = catalog.indicators[target.indicator].unit
+            yield Finding("PC017", Reason(
+                f"{where}.unit: {target.unit!r} does not convert to {target.indicator}'s unit "
+                f"({unit or 'no unit'}); only 万/亿 multiples and 标煤 = 标准煤 convert",
+                f"{where}.unit：{target.unit!r} 无法换算为 {target.indicator} 的单位"
+                f"（{unit or '无单位'}）；只有 万/亿 倍数和 标煤 = 标准煤 可以换算"),
+                plan=plan_id, path=("targets", i, "unit"), indicator=target.indicator, year=target.year)
         if target.document is None:
             doc = only
             if doc is None:
-                yield Finding("PC013", f"{where}: the plan lists {len(plan.documents)} documents; "
-                              "name this target's document (document: ID)",
-                              plan=plan_id, path=("targets", i), indicator=target.indicator, year=target.year)
+                yield Finding("PC013", Reason(
+                    f"{where}: the plan lists {len(plan.documents)} documents; name this target's document "
+                    "(document: ID)",
+                    f"{where}：规划列有 {len(plan.documents)} 个文件；请写明该目标出自哪个文件（document: ID）"),
+                    plan=plan_id, path=("targets", i), indicator=target.indicator, year=target.year)
                 continue
         else:
             doc = documents.get(target.document)
             if doc is None:
                 known = ", ".join(sorted(documents))
-                yield Finding("PC013",
-                              f"{where}.document: {target.document!r} is not one of the plan's documents ({known})",
-                              plan=plan_id, path=("targets", i, "document"), indicator=target.indicator,
-                              year=target.year)
+                yield Finding("PC013", Reason(
+                    f"{where}.document: {target.document!r} is not one of the plan's documents ({known})",
+                    f"{where}.document：{target.document!r} 不是本规划所列的文件（{known}）"),
+                    plan=plan_id, path=("targets", i, "document"), indicator=target.indicator, year=target.year)
                 continue
         if doc.status == "published" and target.quote is None:
-            yield Finding("PC014",
-                          f"{where}: targets of published document {doc.id!r} need the verbatim quote they come from",
-                          plan=plan_id, path=("targets", i), indicator=target.indicator, year=target.year)
+            yield Finding("PC014", Reason(
+                f"{where}: targets of published document {doc.id!r} need the verbatim quote they come from",
+                f"{where}：已发布的文件 {doc.id!r} 中的目标需要注明其出处的原文（quote）"),
+                plan=plan_id, path=("targets", i), indicator=target.indicator, year=target.year)
