@@ -115,6 +115,18 @@ def git(root: Path, *args: str) -> None:
 runner = CliRunner()
 
 
+ENGLISH_COMMANDS = frozenset({"validate", "check", "audit", "compare"})
+
+
+def in_english(args: tuple[str, ...] | list[str]) -> list[str]:
+    """The command with ``--lang en`` after its name: the tests that read messages read the
+    English ones (the reports default to Chinese, docs/design.md "Report formats")."""
+    args = list(args)
+    if args and args[0] in ENGLISH_COMMANDS and "--lang" not in args:
+        return [args[0], "--lang", "en", *args[1:]]
+    return args
+
+
 def invoke(*args: str, cwd: Path = REPO):
     """The CLI, in-process, from ``cwd``."""
     from plancheck.cli import app

@@ -169,7 +169,7 @@ def test_github_annotates_errors_and_warnings_by_default_errors_first():
     text = render_github(MIXED)
     assert commands(text) == ["error", "warning", "notice"]  # the weaker b, the missing a, the summary
     assert "b 2025" in text.splitlines()[0] and "a 2025" in text.splitlines()[1]
-    assert summary(text) == ("2 of 5 findings annotated (1 error, 1 warning); left out: 3 below --annotate warning "
+    assert summary(text) == ("2 of 5 findings annotated (1 error, 1 warning); left out: 3 below --show warning "
                              "(1 info, 1 waived, 1 in the baseline). Every finding is in the Markdown report that "
                              '--summary "$GITHUB_STEP_SUMMARY" writes to the job summary.')
 
@@ -178,7 +178,7 @@ def test_github_info_adds_the_info_findings_and_all_the_waived_and_baselined():
     info = render_github(MIXED, annotate="info")
     assert commands(info) == ["error", "warning", "notice", "notice"]
     assert "title=PC209 stricter::c 2025" in info.splitlines()[2]
-    assert "left out: 2 below --annotate info (1 waived, 1 in the baseline)" in summary(info)
+    assert "left out: 2 below --show info (1 waived, 1 in the baseline)" in summary(info)
     assert render_github(MIXED, annotate="notice") == info  # GitHub's word for it
     every = render_github(MIXED, annotate="all")
     assert commands(every) == ["error", "warning", "notice", "notice", "notice", "notice"]
@@ -192,7 +192,7 @@ def test_github_info_adds_the_info_findings_and_all_the_waived_and_baselined():
 def test_github_at_error_leaves_the_warnings_out_and_counts_them():
     text = render_github(MIXED, annotate="error")
     assert commands(text) == ["error", "notice"]
-    assert "left out: 4 below --annotate error (1 warning, 1 info, 1 waived, 1 in the baseline)" in summary(text)
+    assert "left out: 4 below --show error (1 warning, 1 info, 1 waived, 1 in the baseline)" in summary(text)
 
 
 def test_github_cap_keeps_the_errors_and_says_what_it_dropped():
@@ -202,16 +202,16 @@ def test_github_cap_keeps_the_errors_and_says_what_it_dropped():
     assert commands(text) == ["error", "error", "error", "warning", "notice"]
     assert "w0 2025" in text.splitlines()[3]  # within a level, in the findings' order
     assert summary(text).startswith("4 of 6 findings annotated (3 errors, 1 warning); "
-                                    "left out: 2 over --max-annotations 4 (2 warnings).")
+                                    "left out: 2 over the cap of 4 (2 warnings).")
     only = render_github(findings, max_annotations=0)
-    assert commands(only) == ["notice"] and "6 over --max-annotations 0 (3 errors, 3 warnings)" in summary(only)
+    assert commands(only) == ["notice"] and "6 over the cap of 0 (3 errors, 3 warnings)" in summary(only)
 
 
 def test_github_default_cap_is_fifty_and_the_summary_names_githubs_own_limit():
     findings = [row(Verdict.MISSING, indicator=f"w{i:02}") for i in range(60)]
     text = render_github(findings)
     assert commands(text).count("warning") == 50
-    assert "left out: 10 over --max-annotations 50 (10 warnings)" in summary(text)
+    assert "left out: 10 over the cap of 50 (10 warnings)" in summary(text)
     assert "GitHub shows the first 10 annotations of each level of a step" in summary(text)
     assert "GitHub shows" not in summary(render_github(findings[:10]))
 

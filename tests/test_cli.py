@@ -16,13 +16,13 @@ FINDING_FIELDS = ["code", "severity", "plan", "file", "line", "column", "indicat
 
 
 def test_validate_committed_plans_exits_0():
-    result = invoke("validate", "plans")
+    result = invoke("validate", "--lang", "en", "plans")
     assert result.exit_code == 0, result.output
     assert "no findings" in result.output
 
 
 def test_validate_defaults_to_the_plans_folder():
-    result = invoke("validate")
+    result = invoke("validate", "--lang", "en")
     assert result.exit_code == 0 and "checked, no findings" in result.output
 
 
@@ -49,7 +49,7 @@ def test_duplicated_value_is_refused_with_its_line(tmp_path):
     chaling, broken = break_chaling(tmp_path, "    value: 20\n", "    value: 20\n    value: 30\n")
     result = invoke("validate", str(chaling))
     assert result.exit_code == 2
-    assert f"chaling.yaml:{line_of(broken, 'value: 30')}:5: PC003" in result.output
+    assert f"chaling.yaml:{line_of(broken, 'value: 30')}:5: 错误 PC003" in result.output
 
 
 def test_json_output_has_the_fixed_fields(tmp_path):
@@ -66,9 +66,9 @@ def test_json_output_has_the_fixed_fields(tmp_path):
 
 
 def test_missing_path_exits_2():
-    result = invoke("validate", "no/such/plan.yaml")
+    result = invoke("validate", "--lang", "en", "no/such/plan.yaml")
     assert result.exit_code == 2
-    assert "no/such/plan.yaml: PC001 no such file or folder" in result.output
+    assert "no/such/plan.yaml: error PC001 no such file or folder" in result.output
 
 
 def test_bad_catalogue_exits_2_with_its_line(tmp_path):
@@ -77,7 +77,7 @@ def test_bad_catalogue_exits_2_with_its_line(tmp_path):
     (rules / "indicators.yaml").write_text("indicators:\n  - id: x\n    name_zh: 甲\n", encoding="utf-8")
     result = invoke("validate", "plans", "--rules", str(rules))
     assert result.exit_code == 2
-    assert "indicators.yaml:2:5: PC016" in result.output
+    assert "indicators.yaml:2:5: error PC016" in result.output
 
 
 def test_explain_prints_documentation_for_every_code():
@@ -126,7 +126,7 @@ def test_bad_input_shows_no_traceback_and_debug_does(tmp_path):
     result = run("validate", str(bad))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
-    assert f"{bad}:2:1: PC002" in result.stdout
+    assert f"{bad}:2:1: 错误 PC002" in result.stdout
 
 
 def test_cold_start_does_not_import_rich_or_jinja2():

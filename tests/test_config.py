@@ -69,7 +69,7 @@ def test_load_errors_can_be_neither_disabled_nor_downgraded(project):
     (project / ".plancheck.yaml").write_text("fail-on: error\ndisable: [PC201, PC002]\n", encoding="utf-8")
     result = run_check(project)
     assert result.exit_code == 2
-    assert ".plancheck.yaml:2:18: PC016 disable: PC002 is a load error" in result.output
+    assert ".plancheck.yaml:2:18: error PC016 disable: PC002 is a load error" in result.output
     (project / ".plancheck.yaml").write_text("severity:\n  PC012: warning\n", encoding="utf-8")
     with pytest.raises(ConfigError) as raised:
         load_settings(project / "rules", project)

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from helpers import REPO
+from helpers import REPO, in_english
 from plancheck.pipeline import load_plan
 from plancheck.loader import load_text
 
@@ -35,8 +35,8 @@ def _limit_memory() -> None:
 
 def plancheck(*args: str, cwd: Path = CORPUS) -> subprocess.CompletedProcess:
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "plancheck", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=SECONDS, preexec_fn=_limit_memory, check=False)
+    done = subprocess.run([sys.executable, "-m", "plancheck", *in_english(args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=SECONDS, preexec_fn=_limit_memory, check=False)
     done.seconds = time.monotonic() - started  # type: ignore[attr-defined]
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     return done
@@ -88,7 +88,7 @@ def test_a_huge_file_is_refused_before_parsing(tmp_path):
     (tmp_path / "huge.yaml").write_text(PLAN_HEAD + "targets: []\nnote: \"" + "x" * 17_000_000 + "\"\n",
                                         encoding="utf-8")
     done = plancheck("validate", "huge.yaml", cwd=tmp_path)
-    assert done.returncode == 2 and "huge.yaml:1:1: PC006 file is" in done.stdout
+    assert done.returncode == 2 and "huge.yaml:1:1: error PC006 file is" in done.stdout
     assert done.seconds < 5
 
 
@@ -99,7 +99,7 @@ def test_an_alias_bomb_inside_a_valid_plan_is_bounded_in_validation(tmp_path):
     (tmp_path / "bomb.yaml").write_text(PLAN_HEAD + "targets: [" + target + ", " + ", ".join(["*t"] * 10_000)
                                         + "]\n", encoding="utf-8")
     done = plancheck("validate", "bomb.yaml", cwd=tmp_path)
-    assert done.returncode == 2 and "PC006 targets: 10,001 entries; the limit is 2,000" in done.stdout
+    assert done.returncode == 2 and "error PC006 targets: 10,001 entries; the limit is 2,000" in done.stdout
     assert done.seconds < 10
 
 
@@ -154,7 +154,7 @@ def test_an_existing_report_is_replaced_whole(tmp_path):
     report = tmp_path / "report.md"
     report.write_text("old report\n", encoding="utf-8")
     plancheck("compare", "chaling", "hunan", "-f", "markdown", "-o", "report.md", cwd=tmp_path)
-    assert report.read_text(encoding="utf-8").startswith("# 差距报告")
+    assert report.read_text(encoding="utf-8").startswith("# Gap report")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report.md.")] == []
 
 

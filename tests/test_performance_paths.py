@@ -216,7 +216,7 @@ def test_ending_without_teardown_keeps_reports_whole_and_exit_codes(tmp_path):
     clean = subprocess.run([*run, "check", "plans", "--fail-on", "never", "--format", "json"], cwd=REPO,
                            capture_output=True, text=True)
     assert clean.returncode == 0 and clean.stdout == piped.stdout
-    text = subprocess.run([*run, "validate", "plans"], cwd=REPO, capture_output=True, text=True)
+    text = subprocess.run([*run, "validate", "--lang", "en", "plans"], cwd=REPO, capture_output=True, text=True)
     assert text.returncode == 0 and "no findings" in text.stderr + text.stdout
     sarif = tmp_path / "report.sarif"
     written = subprocess.run([*run, "check", "plans", "--format", "sarif", "-o", str(sarif)], cwd=REPO,

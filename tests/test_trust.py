@@ -20,18 +20,18 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO
+from helpers import REPO, in_english
 from plancheck.failures import Interrupted
 from plancheck.output import Protected, write_report
 
 SECONDS = 60
-LOCATED = re.compile(r"^\S.*:\d+:\d+: PC\d{3} ")
+LOCATED = re.compile(r"^\S.*:\d+:\d+: (error|warning|info) PC\d{3} ")
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = SECONDS
         ) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "plancheck", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, check=False, env={**os.environ, **(env or {})},
+    done = subprocess.run([sys.executable, "-m", "plancheck", *in_english(args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, check=False, env={**os.environ, **(env or {})},
                           errors="surrogateescape")
     for stream in (done.stdout, done.stderr):
         assert "Traceback" not in stream and "internal error" not in stream, stream[-3000:]
@@ -308,7 +308,7 @@ def test_configuration_files_that_cannot_be_used_are_located(project, name, cont
     assert done.returncode == 2
     lines = [line for line in done.stderr.splitlines() if line.startswith(file + ":")]
     assert lines and message in lines[0], done.stderr
-    assert re.match(r"^\S+:\d+:\d+: PC0\d\d ", lines[0]), lines[0]
+    assert re.match(r"^\S+:\d+:\d+: error PC0\d\d ", lines[0]), lines[0]
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -329,7 +329,7 @@ def test_a_baseline_that_is_not_a_regular_file_is_refused_at_once(project, speci
     if special == "fifo":
         os.mkfifo(project / "fifo")
     done = run("check", "--baseline", special, cwd=project, timeout=30)
-    assert done.returncode == 2 and f"{special}: PC016 cannot read baseline: not a regular file" in done.stderr
+    assert done.returncode == 2 and f"{special}: error PC016 cannot read baseline: not a regular file" in done.stderr
 
 
 def _git(project: Path, *args: str) -> None:
@@ -550,7 +550,7 @@ def test_sarif_with_a_file_name_that_is_not_utf8(project):
 
 def test_a_bad_pinned_date_and_a_removed_working_folder(project):
     done = run("check", cwd=project, env={"PLANCHECK_TODAY": "2025-02-30"})
-    assert done.returncode == 2 and "$PLANCHECK_TODAY:1:1: PC016 PLANCHECK_TODAY must be a date" in done.stderr
+    assert done.returncode == 2 and "$PLANCHECK_TODAY:1:1: error PC016 PLANCHECK_TODAY must be a date" in done.stderr
     gone = project / "gone"
     gone.mkdir()
     script = f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); " \

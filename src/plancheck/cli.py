@@ -17,7 +17,7 @@ import typer
 
 from plancheck import __version__, options, run
 from plancheck.policy import EXIT_OK
-from plancheck.reporters.formats import ColorChoice, Language, ReportFormat, TextOrJson, use_color
+from plancheck.reporters.formats import ColorChoice, Language, ReportFormat, Show, TextOrJson
 
 app = typer.Typer(
     name="plancheck",
@@ -37,8 +37,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks (for developers).",
-                                        envvar="PLANCHECK_DEBUG")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (developers).", envvar="PLANCHECK_DEBUG")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
@@ -57,30 +56,41 @@ FailOnOption = Annotated[str | None, typer.Option(
 JobsOption = Annotated[int, typer.Option(
     "--jobs", "-j", help="Processes that read and compare plan files; 0 (default) uses every available core "
                          "when there are 64 files or more. The output is the same as with 1.", min=0)]
-WaiversOption = Annotated[Path | None, typer.Option(
-    "--waivers", help="Waiver file; used when it exists (default: waivers.yaml at the project root).",
-    dir_okay=False, show_default=False)]
+WaiversOption = Annotated[Path | None, typer.Option("--waivers", dir_okay=False, show_default=False, help=(
+    "Waiver file; used when it exists (default: waivers.yaml at the project root)."))]
 PlansOption = Annotated[Path | None, typer.Option(
     "--plans", help="Folder where plan ids are looked up (default: plans/ at the project root).", file_okay=False,
     show_default=False)]
-ReportFormatOption = Annotated[ReportFormat, typer.Option(
-    "--format", "-f", help="Output format: text (terminal), json, markdown, html, sarif, junit or github.")]
+ReportFormatOption = Annotated[ReportFormat | None, typer.Option(
+    "--format", "-f", help="Output format: text (terminal), json, markdown, html, pdf, sarif, junit or github "
+                           "(default: from the -o file's suffix, else text).", show_default=False)]
 LangOption = Annotated[Language, typer.Option(
-    "--lang", help="Language of the human-readable formats (text, markdown, html).")]
+    "--lang", help="Language of the human-readable formats (text, markdown, html, pdf): Chinese or English "
+                   "throughout.")]
+ShowOption = Annotated[Show, typer.Option("--show", help=(
+    "Lowest severity the text listing and GitHub annotations show (the rest is counted); all: also waived and "
+    "baselined findings."))]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="List info findings too (--show info).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
+TitleOption = Annotated[str | None, typer.Option("--title", help="Your own heading for the report.", show_default=False)]
+DateOption = Annotated[str | None, typer.Option("--date", show_default=False, help=(
+    "Date the report: YYYY-MM-DD or today (none unless asked, so the same inputs give the same bytes)."))]
+SarifPassesOption = Annotated[bool, typer.Option("--sarif-passes", help=(
+    "SARIF: also carry what passes, as kind \"pass\" (GitHub code scanning shows those as alerts too)."))]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file instead of standard output.", dir_okay=False,
     show_default=False)]
-SummaryOption = Annotated[Path | None, typer.Option(
-    "--summary", help="Also append the Markdown report to this file, e.g. $GITHUB_STEP_SUMMARY.",
-    dir_okay=False, show_default=False)]
+CheckOutputOption = Annotated[Path | None, typer.Option("--output", "-o", show_default=False, help=(
+    "Write the report to this file instead of standard output; an HTML report on many plans, or to a folder, "
+    "is an index and a page per plan."))]
+SummaryOption = Annotated[Path | None, typer.Option("--summary", dir_okay=False, show_default=False, help=(
+    "Also append the Markdown report to this file, e.g. $GITHUB_STEP_SUMMARY."))]
 ColorOption = Annotated[ColorChoice, typer.Option(
     "--color", help="Colour: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")]
-BaselineOption = Annotated[Path | None, typer.Option(
-    "--baseline", help="Findings recorded in this baseline are shown as existing and do not fail the run.",
-    dir_okay=False, show_default=False)]
-BaselineCreateOption = Annotated[Path | None, typer.Option(
-    "--baseline-create", help="Record today's findings (by plan, code, indicator, year) in this file.",
-    dir_okay=False, show_default=False)]
+BaselineOption = Annotated[Path | None, typer.Option("--baseline", dir_okay=False, show_default=False, help=(
+    "Findings recorded in this baseline are counted as existing and do not fail the run."))]
+BaselineCreateOption = Annotated[Path | None, typer.Option("--baseline-create", dir_okay=False, show_default=False,
+                                                           help="Record today's findings in this file.")]
 
 
 def _runs(command: Callable[..., int]) -> Callable[..., None]:
@@ -106,30 +116,28 @@ def validate(
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
     jobs: JobsOption = 0,
+    lang: LangOption = Language.zh,
+    show: ShowOption = Show.warning,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> int:
     """Check plan files against the schema: keys, types, references and quotes."""
     return run.validate(options.ValidateOptions(list(paths or []), ReportFormat(output_format.value), rules, fail_on,
-                                            jobs))
+                                            jobs, lang, options.listing(show, verbose, quiet)))
 
 
 @app.command()
 @_runs
 def audit(
-    plans: Annotated[list[str], typer.Argument(help="Plan ids (looked up in --plans) or plan files.",
-                                               show_default=False)],
+    plans: Annotated[list[str], typer.Argument(help="Plan ids (in --plans) or plan files.", show_default=False)],
     plans_dir: PlansOption = None,
     output_format: FormatOption = TextOrJson.text,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
+    lang: LangOption = Language.zh,
 ) -> int:
     """List target-like numbers in a plan's source texts that no target or skipped entry quotes."""
-    return run.audit(options.AuditOptions(plans, plans_dir, ReportFormat(output_format.value), rules, fail_on))
-
-
-def _report(output_format: ReportFormat, lang: Language, output: Path | None, summary: Path | None,
-            color: ColorChoice) -> options.ReportOptions:
-    to_terminal = output is None and sys.stdout.isatty()
-    return options.ReportOptions(output_format, lang, output, summary, use_color(color, to_terminal))
+    return run.audit(options.AuditOptions(plans, plans_dir, ReportFormat(output_format.value), rules, fail_on, lang))
 
 
 @app.command()
@@ -138,7 +146,7 @@ def compare(
     lower: Annotated[str, typer.Argument(help="The lower plan: a jurisdiction id or a plan file.")],
     upper: Annotated[str, typer.Argument(help="The upper plan it must be at least as strict as.")],
     plans_dir: PlansOption = None,
-    output_format: ReportFormatOption = ReportFormat.text,
+    output_format: ReportFormatOption = None,
     lang: LangOption = Language.zh,
     output: OutputOption = None,
     summary: SummaryOption = None,
@@ -146,40 +154,48 @@ def compare(
     fail_on: FailOnOption = None,
     waivers: WaiversOption = None,
     color: ColorOption = ColorChoice.auto,
+    title: TitleOption = None,
+    date: DateOption = None,
+    sarif_passes: SarifPassesOption = False,
 ) -> int:
     """Compare two plans target by target: stricter, equal, weaker, missing, ..."""
-    return run.compare(options.CompareOptions(lower, upper, _report(output_format, lang, output, summary, color),
-                                          plans_dir, rules, fail_on, waivers))
+    report = options.report(output_format, lang, output, summary, color, header=options.Header(title, date),
+                            ci=options.CiOptions(sarif_passes))
+    return run.compare(options.CompareOptions(lower, upper, report, plans_dir, rules, fail_on, waivers))
 
 
 @app.command()
 @_runs
 def check(
     paths: PathsArgument = None,
-    output_format: ReportFormatOption = ReportFormat.text,
+    output_format: ReportFormatOption = None,
     lang: LangOption = Language.zh,
-    output: OutputOption = None,
+    output: CheckOutputOption = None,
     summary: SummaryOption = None,
     rules: RulesOption = None,
     fail_on: FailOnOption = None,
     waivers: WaiversOption = None,
     baseline: BaselineOption = None,
     baseline_create: BaselineCreateOption = None,
-    with_relatives: Annotated[bool, typer.Option(
-        "--with-relatives", help="Report on the plan FILES given and the plans above and below them; what "
-                                 "naming files does anyway (kept for the pre-commit hook).")] = False,
-    changed_only: Annotated[str | None, typer.Option(
-        "--changed-only", help="Report on the plans changed since this git ref (and not yet committed), "
-                               "with the plans above and below them.", show_default=False)] = None,
+    with_relatives: Annotated[bool, typer.Option("--with-relatives", help=(
+        "Report on the plan FILES given and their family; what naming files does anyway (pre-commit hook)."))] = False,
+    changed_only: Annotated[str | None, typer.Option("--changed-only", show_default=False, help=(
+        "Report on the plans changed since this git ref (and not yet committed), with their family."))] = None,
     plans_dir: PlansOption = None,
     jobs: JobsOption = 0,
+    show: ShowOption = Show.warning,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    title: TitleOption = None,
+    date: DateOption = None,
+    sarif_passes: SarifPassesOption = False,
 ) -> int:
     """Check every plan: schema, quotes, internal consistency, and against its nearest ancestor.
 
-    Plan FILES named on the command line are checked with everything they need: the plans
-    folder is read too, so each file is compared with its ancestor and its children with it,
-    and the report covers that family."""
-    report = _report(output_format, lang, output, summary, ColorChoice.never)
+    Plan FILES named are checked with their family: their ancestor and their children."""
+    report = options.report(output_format, lang, output, summary, ColorChoice.never,
+                            options.listing(show, verbose, quiet), options.Header(title, date),
+                            options.CiOptions(sarif_passes))
     return run.check(options.CheckOptions(list(paths or []), report, rules, fail_on, waivers, baseline, baseline_create,
                                           with_relatives, changed_only, plans_dir, jobs))
 
@@ -194,16 +210,14 @@ def schema(output: OutputOption = None, rules: RulesOption = None) -> int:
 @app.command()
 @_runs
 def scaffold(
-    upper: Annotated[list[str], typer.Option("--from", help="Upper plan(s) to start from: ids or files.",
-                                             show_default=False)],
+    upper: Annotated[list[str], typer.Option("--from", help="Upper plan(s): ids or files.", show_default=False)],
     level: Annotated[str, typer.Option("--level", help="Level of the new plan: city, county, district or new_area.",
                                        show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="The draft plan file to create.", dir_okay=False,
                                          show_default=False)],
     plan_id: Annotated[str, typer.Option("--id", help="Jurisdiction id of the draft.")] = "draft",
     name: Annotated[str, typer.Option("--name", help="Official name, e.g. 某某县.")] = "某地",
-    parent: Annotated[str | None, typer.Option("--parent", help="Parent jurisdiction (default: the first --from).",
-                                               show_default=False)] = None,
+    parent: Annotated[str | None, typer.Option("--parent", help="Parent (default: the first --from).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists (never a plan, "
                                                         "source, rules, waiver or settings file).")] = False,
     plans_dir: PlansOption = None,

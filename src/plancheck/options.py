@@ -8,7 +8,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from plancheck.reporters.formats import Language, ReportFormat
+from plancheck.reporters.formats import ColorChoice, Language, Looks, ReportFormat, Show, use_color
+
+
+class Listing(NamedTuple):
+    """What a findings listing (``check`` and ``validate`` text) lists: ``--show``, ``-q``, and
+    whether a progress bar may be drawn on a terminal's standard error."""
+
+    show: Show = Show.warning
+    quiet: bool = False
+    progress: bool = False
+
+
+class Header(NamedTuple):
+    """The reader's own heading (``--title``) and the report date (``--date``): no clock unless
+    asked, so the same inputs give the same bytes."""
+
+    title: str | None = None
+    date: str | None = None
+
+
+class CiOptions(NamedTuple):
+    """What the CI formats carry beyond the listing: SARIF passes (``--sarif-passes``)."""
+
+    include_passes: bool = False
 
 
 class ValidateOptions(NamedTuple):
@@ -18,6 +41,8 @@ class ValidateOptions(NamedTuple):
     rules: Path | None = None
     fail_on: str | None = None
     jobs: int = 0
+    lang: Language = Language.zh
+    listing: Listing = Listing()
 
 
 class AuditOptions(NamedTuple):
@@ -26,6 +51,7 @@ class AuditOptions(NamedTuple):
     output_format: ReportFormat = ReportFormat.text
     rules: Path | None = None
     fail_on: str | None = None
+    lang: Language = Language.zh
 
 
 class ReportOptions(NamedTuple):
@@ -36,6 +62,25 @@ class ReportOptions(NamedTuple):
     output: Path | None = None
     summary: Path | None = None
     color: bool = False
+    listing: Listing = Listing()
+    header: Header = Header()
+    ci: CiOptions = CiOptions()
+
+    def looks(self) -> Looks:
+        """What the reporters need of these options, the report date resolved (``--date today``
+        reads the clock, or ``PLANCHECK_TODAY``)."""
+        date = self.header.date
+        if date is not None:
+            import datetime as dt
+
+            from plancheck.failures import UsageError
+            from plancheck.waivers import today
+
+            try:
+                date = today().isoformat() if date == "today" else dt.date.fromisoformat(date).isoformat()
+            except ValueError:
+                raise UsageError(f"{date!r} is not a date YYYY-MM-DD or today", "--date") from None
+        return Looks(self.lang.value, self.listing.show, self.header.title, date, self.ci.include_passes)
 
 
 class CompareOptions(NamedTuple):
@@ -83,3 +128,29 @@ class IndicatorsOptions(NamedTuple):
     output_format: ReportFormat = ReportFormat.text
     """text or json."""
     rules: Path | None = None
+
+
+SUFFIX_FORMATS = {".html": ReportFormat.html, ".htm": ReportFormat.html, ".md": ReportFormat.markdown,
+                  ".pdf": ReportFormat.pdf, ".json": ReportFormat.json, ".sarif": ReportFormat.sarif,
+                  ".xml": ReportFormat.junit}
+"""``-o report.pdf`` means a PDF: the format a file's suffix names, when ``--format`` is not given."""
+
+
+def listing(show: Show, verbose: bool, quiet: bool) -> Listing:
+    """``-v`` is ``--show info``; a progress bar only where a person watches standard error."""
+    import sys
+
+    if verbose and show is Show.warning:
+        show = Show.info
+    return Listing(show, quiet, progress=sys.stderr.isatty())
+
+
+def report(output_format: ReportFormat | None, lang: Language, output: Path | None, summary: Path | None,
+           color: ColorChoice, listing: Listing = Listing(), header: Header = Header(),
+           ci: CiOptions = CiOptions()) -> ReportOptions:
+    import sys
+
+    if output_format is None:
+        output_format = SUFFIX_FORMATS.get(output.suffix.lower(), ReportFormat.text) if output else ReportFormat.text
+    to_terminal = output is None and sys.stdout.isatty()
+    return ReportOptions(output_format, lang, output, summary, use_color(color, to_terminal), listing, header, ci)

@@ -38,10 +38,12 @@ from plancheck.options import (
 )
 from plancheck.policy import EXIT_ERROR, EXIT_OK
 from plancheck.project import Project, resolve_plan
-from plancheck.reporters.formats import ReportFormat
+from plancheck.reporters.formats import ReportFormat, Show
 
 if TYPE_CHECKING:
-    from plancheck.results import ValidationResult
+    from plancheck.output import Writer
+    from plancheck.reporters.formats import Looks
+    from plancheck.results import CheckResult, ValidationResult
     from plancheck.setup import Setup
 
 O = TypeVar("O")
@@ -133,8 +135,10 @@ def validate(options: ValidateOptions) -> int:
     files, problems = discover(options.paths or [here.plans])
     result = executor.validate(files, problems, setup.catalog, _jobs(options.jobs), keep_plans=False)
     result.findings = setup.policy.apply(result.findings)
-    _print_findings(result.findings, options.output_format)
-    return _finish(setup, result, text=options.output_format is ReportFormat.text)
+    text = options.output_format is ReportFormat.text
+    if not (text and options.listing.quiet):
+        _print_findings(result.findings, options.output_format, options.lang.value, options.listing.show)
+    return _finish(setup, result, text=text, lang=options.lang.value, show=options.listing.show)
 
 
 @owned
@@ -149,25 +153,25 @@ def audit(options: AuditOptions) -> int:
     result = AuditResult(files=len(options.plans))
     for arg in options.plans:
         result.findings += setup.policy.apply(audit_file(resolve_plan(arg, plans_dir), setup.catalog))
-    _print_findings(result.findings, options.output_format)
+    _print_findings(result.findings, options.output_format, options.lang.value)
     if options.output_format is ReportFormat.text:
-        sys.stderr.write(render_audit_summary(result.findings))
+        sys.stderr.write(render_audit_summary(result.findings, options.lang.value))
     return setup.policy.exit_code(result.findings, result.has_load_errors)
 
 
-def _print_findings(findings: list, output_format: ReportFormat) -> None:
+def _print_findings(findings: list, output_format: ReportFormat, lang: str, show: Show = Show.all) -> None:
     from plancheck.output import print_report
     from plancheck.reporters.dispatch import render_findings
 
-    print_report(render_findings(findings, output_format, None))
+    print_report(render_findings(findings, output_format, None, lang=lang, show=show))
 
 
-def _finish(setup: Setup, result: ValidationResult, *, text: bool) -> int:
+def _finish(setup: Setup, result: ValidationResult, *, text: bool, lang: str = "en", show: Show = Show.all) -> int:
     """After a validation or check report: the summary line on stderr, and the exit code."""
     if text:
         from plancheck.reporters.plain import render_summary
 
-        sys.stderr.write(render_summary(result.files, result.findings, setup.policy.fail_level))
+        sys.stderr.write(render_summary(result.files, result.findings, setup.policy.fail_level, lang, show))
     _keep(result)
     return setup.policy.exit_code(result.findings, result.has_load_errors)
 
@@ -206,10 +210,11 @@ def compare(options: CompareOptions) -> int:
                          "hierarchy (jurisdiction.parent and rules/jurisdictions.yaml); comparing as asked\n")
     tty = report.output is None and sys.stdout.isatty()
     fail_level = setup.policy.fail_level
-    writer.emit(render_comparison(comparison, setup.catalog, report.output_format, report.lang, fail_level,
+    looks = report.looks()
+    writer.emit(render_comparison(comparison, setup.catalog, report.output_format, fail_level, looks,
                                   width=None if tty else 140, color=report.color), report.output)
     if report.summary is not None:
-        writer.emit(render_comparison(comparison, setup.catalog, ReportFormat.markdown, report.lang, fail_level),
+        writer.emit(render_comparison(comparison, setup.catalog, ReportFormat.markdown, fail_level, looks),
                     report.summary, append=True)
     return setup.policy.exit_code(comparison.findings + comparison.notes, load_errors=False)
 
@@ -262,11 +267,42 @@ def check(options: CheckOptions) -> int:
         return EXIT_ERROR if result.has_load_errors else EXIT_OK
     result.findings = setup.policy.apply(result.findings, judged)
     fail_level = setup.policy.fail_level
-    writer.emit(render_check(result, setup.catalog, report.output_format, report.lang, fail_level), report.output)
+    looks = report.looks()
+    text = report.output_format is ReportFormat.text
+    if report.output_format is ReportFormat.html:
+        _emit_html_check(writer, result, setup, looks, report.output)
+    elif not (text and report.listing.quiet):
+        writer.emit(render_check(result, setup.catalog, report.output_format, fail_level, looks), report.output)
     if report.summary is not None:
-        writer.emit(render_check(result, setup.catalog, ReportFormat.markdown, report.lang, fail_level),
+        writer.emit(render_check(result, setup.catalog, ReportFormat.markdown, fail_level, looks),
                     report.summary, append=True)
-    return _finish(setup, result, text=report.output_format is ReportFormat.text)
+    return _finish(setup, result, text=text, lang=report.lang.value, show=report.listing.show)
+
+
+def _emit_html_check(writer: Writer, result: CheckResult, setup: Setup, looks: Looks, output: Path | None) -> None:
+    """The HTML check report: one page, or an index and a page per compared plan when ``-o``
+    names a folder (an existing one, or a new name without a suffix) or the plans are many
+    (docs/design.md, "Report formats"). Many plans on standard output are refused: one page
+    for the whole country is too big to open."""
+    from plancheck.reporters.dispatch import render_check
+    from plancheck.reporters.html import SPLIT_ABOVE, PageLayout
+
+    compared, fail_level = len(result.comparisons()), setup.policy.fail_level
+    folder_named = output is not None and (output.is_dir() or not (output.suffix or output.exists()))
+    if output is None and compared > SPLIT_ABOVE:
+        raise Refused(f"a check of {compared} compared plans is an index and a page per plan: "
+                      "write it with -o FOLDER (or -o report.html, with its pages beside it)")
+    if not folder_named and (output is None or compared <= SPLIT_ABOVE):
+        writer.emit(render_check(result, setup.catalog, ReportFormat.html, fail_level, looks), output)
+        return
+    assert output is not None
+    folder, layout = (output, PageLayout()) if folder_named else \
+        (output.parent, PageLayout(index=output.name, pages=f"{output.stem}_pages"))
+    pages = render_check(result, setup.catalog, ReportFormat.html, fail_level, looks, layout=layout)
+    assert isinstance(pages, dict)
+    (folder / layout.pages).mkdir(parents=True, exist_ok=True)
+    for name, page in pages.items():
+        writer.emit(page, folder / name)
 
 
 def _focus(paths: list[Path], with_relatives: bool, changed_only: str | None, plans_dir: Path) -> list[Path] | None:

@@ -155,13 +155,12 @@ def test_github_annotations_on_the_real_plans_by_default_and_as_asked():
     total = sum(counts.values())
     shown = counts["error"] + counts["warning"]
     assert lines[-1].startswith(f"::notice title=plancheck::{shown} of {total} findings annotated")
-    assert f"left out: {counts['info']} below --annotate warning ({counts['info']} info)" in lines[-1]
+    assert f"left out: {counts['info']} below --show warning ({counts['info']} info)" in lines[-1]
     assert '--summary "$GITHUB_STEP_SUMMARY"' in lines[-1]
-    capped = invoke("check", "plans", "-f", "github", "--max-annotations", "10").output.splitlines()
-    assert len(capped) == 11 and capped[0].startswith("::error ")
-    assert f"over --max-annotations 10 ({shown - 10} warnings)" in capped[-1]
-    every = invoke("check", "plans", "-f", "github", "--annotate", "info", "--max-annotations", "1000").output
-    assert every.count("\n::notice ") == counts["info"] + 1  # and the summary
+    # --show info asks for every finding; GitHub shows at most 50 a job, so 50 are printed, errors first
+    every = invoke("check", "plans", "-f", "github", "--show", "info").output.splitlines()
+    assert len(every) == 51 and every[0].startswith("::error ") and every[49].startswith("::notice ")
+    assert f"over the cap of 50 ({total - 50} info)" in every[-1]
     # the repository's own workflow: every finding is in the baseline, so nothing is annotated
     baseline = invoke("check", "plans", "-f", "github", "--baseline", "plancheck-baseline.json").output.splitlines()
-    assert len(baseline) == 1 and f"left out: {total} below --annotate warning ({total} in the baseline)" in baseline[0]
+    assert len(baseline) == 1 and f"left out: {total} below --show warning ({total} in the baseline)" in baseline[0]

@@ -4,11 +4,15 @@ so a JSON or SARIF run never loads rich or jinja2."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from plancheck.catalog import Catalog
 from plancheck.findings import FailLevel, Finding
-from plancheck.reporters.formats import Language, ReportFormat, Show
+from plancheck.reporters.formats import Looks, ReportFormat, Show
 from plancheck.results import CheckResult, Comparison
+
+if TYPE_CHECKING:
+    from plancheck.reporters.html import PageLayout
 
 
 def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: FailLevel,
@@ -35,24 +39,36 @@ def render_findings(findings: list[Finding], fmt: ReportFormat, fail_level: Fail
     return iter_plain(findings, lang, show)
 
 
-def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportFormat, lang: Language,
-                      fail_level: FailLevel, *, width: int | None = 140, color: bool = False) -> str | Iterable[str]:
+def render_comparison(comparison: Comparison, catalog: Catalog, fmt: ReportFormat, fail_level: FailLevel,
+                      looks: Looks = Looks(), *, width: int | None = 140,
+                      color: bool = False) -> str | Iterable[str] | bytes:
+    """PDF comes as bytes: the HTML report laid out on A4 (``reporters.pdf``)."""
     if fmt is ReportFormat.json:
         from plancheck.reporters.comparison import comparison_dict
         from plancheck.reporters.json import dumps
         return dumps(comparison_dict(comparison))
     if fmt is ReportFormat.text:
         from plancheck.reporters.text import render_comparison as render_text
-        return render_text(comparison, catalog, lang.value, width=width, color=color)
-    if fmt in (ReportFormat.markdown, ReportFormat.html):
-        from plancheck.reporters.report import comparison_view
-        view = comparison_view(comparison, catalog, lang.value)
+        return render_text(comparison, catalog, looks.lang, width=width, color=color)
+    if fmt in (ReportFormat.markdown, ReportFormat.html, ReportFormat.pdf):
+        from plancheck.reporters.report import comparison_report
+        view = comparison_report(comparison, catalog, looks)
         if fmt is ReportFormat.markdown:
             from plancheck.reporters.markdown import render_comparison_markdown
-            return render_comparison_markdown(view, lang.value)
+            return render_comparison_markdown(view, looks.lang)
         from plancheck.reporters.html import render_comparison_html
-        return render_comparison_html(view, lang.value)
-    return render_findings(comparison.findings + comparison.notes, fmt, fail_level, [comparison.lower.id])
+        if fmt is ReportFormat.pdf:
+            from plancheck.reporters.pdf import render_pdf
+            return render_pdf(render_comparison_html(view, looks.lang))
+        return render_comparison_html(view, looks.lang)
+    return _ci_findings(comparison.findings + comparison.notes, fmt, fail_level, [comparison.lower.id], looks)
+
+
+def _ci_findings(findings: list[Finding], fmt: ReportFormat, fail_level: FailLevel, plans: list[str],
+                 looks: Looks) -> str | Iterable[str]:
+    """The CI formats (and check's text listing) with what the options say of them."""
+    return render_findings(findings, fmt, fail_level, plans, lang=looks.lang, show=looks.show,
+                           include_passes=looks.include_passes, annotate=looks.show.value)
 
 
 MACHINE_FORMATS = (ReportFormat.json, ReportFormat.sarif, ReportFormat.junit, ReportFormat.github)
@@ -71,14 +87,19 @@ def render_load_errors(problems: list[Finding], fmt: ReportFormat, fail_level: F
     return render_findings(problems, fmt, fail_level, [])
 
 
-def render_check(result: CheckResult, catalog: Catalog, fmt: ReportFormat, lang: Language,
-                 fail_level: FailLevel) -> str | Iterable[str]:
-    if fmt in (ReportFormat.markdown, ReportFormat.html):
-        from plancheck.reporters.report import check_view
-        view = check_view(result.comparisons(), result.findings, catalog, lang.value)
+def render_check(result: CheckResult, catalog: Catalog, fmt: ReportFormat, fail_level: FailLevel,
+                 looks: Looks = Looks(), *,
+                 layout: PageLayout | None = None) -> str | Iterable[str] | bytes | dict[str, str]:
+    """``layout``: an HTML report split into an index and a page per plan (``html.PageLayout``)."""
+    if fmt in (ReportFormat.markdown, ReportFormat.html, ReportFormat.pdf):
+        from plancheck.reporters.report import check_report
+        view = check_report(result.comparisons(), result.findings, catalog, looks)
         if fmt is ReportFormat.markdown:
             from plancheck.reporters.markdown import render_check_markdown
-            return render_check_markdown(view, lang.value)
+            return render_check_markdown(view, looks.lang)
         from plancheck.reporters.html import render_check_html
-        return render_check_html(view, lang.value)
-    return render_findings(result.findings, fmt, fail_level, sorted({h.id for h in result.headers}))
+        if fmt is ReportFormat.pdf:
+            from plancheck.reporters.pdf import render_pdf
+            return render_pdf(render_check_html(view, looks.lang))
+        return render_check_html(view, looks.lang, layout)
+    return _ci_findings(result.findings, fmt, fail_level, sorted({h.id for h in result.headers}), looks)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from enum import Enum
+from typing import NamedTuple
 
 
 class ReportFormat(str, Enum):
@@ -15,6 +16,7 @@ class ReportFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     html = "html"
+    pdf = "pdf"
     sarif = "sarif"
     junit = "junit"
     github = "github"
@@ -59,3 +61,14 @@ def use_color(choice: ColorChoice, to_terminal: bool) -> bool:
     if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
         return True
     return to_terminal and os.environ.get("TERM") != "dumb"
+
+
+class Looks(NamedTuple):
+    """What a report looks like, apart from its format: the options every reporter may read.
+    ``date`` is already resolved (None: the report carries no date)."""
+
+    lang: str = "zh"
+    show: Show = Show.warning
+    title: str | None = None
+    date: str | None = None
+    include_passes: bool = False

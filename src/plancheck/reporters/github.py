@@ -93,9 +93,9 @@ def _summary(total: int, shown: Counter[str], below: Counter[str], over: Counter
             text += f" ({_count(shown, ('error', 'warning', 'notice'))})"
         left = []
         if below:
-            left.append(f"{sum(below.values())} below --annotate {lowest} ({_count(below, LEFT_OUT)})")
+            left.append(f"{sum(below.values())} below --show {lowest} ({_count(below, LEFT_OUT)})")
         if over:
-            left.append(f"{sum(over.values())} over --max-annotations {cap} ({_count(over, LEFT_OUT)})")
+            left.append(f"{sum(over.values())} over the cap of {cap} ({_count(over, LEFT_OUT)})")
         if left:
             text += "; left out: " + ", ".join(left)
         text += "."

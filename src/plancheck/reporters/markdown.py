@@ -66,14 +66,17 @@ def _comparison(view: dict[str, Any], lang: str, level: int) -> list[str]:
     out += [""]
 
     out += [f"{h}# {t['table']}", ""]
-    out += _table(
-        [t["indicator"], t["year"], f"{t['upper']} {inline(view['upper']['id'])}",
-         f"{t['lower']} {inline(view['lower']['id'])}", t["verdict"], t["gap"], t["reason"]],
-        [[cell(r["name"]), cell(r["year"]), cell(r["upper"]["text"]) if r["upper"] else "—",
-          cell(r["lower"]["text"]) if r["lower"] else "—",
-          cell(r["verdict_label"]) + (f" ({cell(t['waived'])})" if r["waiver"] else ""), cell(r["gap"]),
-          cell(r["reason"])] for r in view["rows"]])
-    out += [""]
+    for group in view["groups"]:  # what fails leads, what passes ends
+        out += [f"**{inline(group['label'])}（{len(group['rows'])}）**" if lang == "zh"
+                else f"**{inline(group['label'])} ({len(group['rows'])})**", ""]
+        out += _table(
+            [t["indicator"], t["year"], f"{t['upper']} {inline(view['upper']['id'])}",
+             f"{t['lower']} {inline(view['lower']['id'])}", t["verdict"], t["gap"], t["reason"]],
+            [[cell(r["name"]), cell(r["year"]), cell(r["upper"]["text"]) if r["upper"] else "—",
+              cell(r["lower"]["text"]) if r["lower"] else "—",
+              cell(r["verdict_label"]) + (f" ({cell(t['waived'])})" if r["waiver"] else ""), cell(r["gap"]),
+              cell(r["reason"])] for r in group["rows"]])
+        out += [""]
 
     out += [f"{h}# {t['gaps']}", ""]
     if not view["gaps"]:
@@ -110,9 +113,20 @@ def _comparison(view: dict[str, Any], lang: str, level: int) -> list[str]:
     return out
 
 
+def _header(header: dict[str, Any], heading: str, t: dict[str, str]) -> list[str]:
+    """The reader's title (or the report's), then what a citation needs: version, catalogue, date."""
+    lines = [f"# {inline(header['title'] or heading)}", ""]
+    if header["title"]:
+        lines += [f"*{heading}*", ""]
+    meta = f"{t['version']} {header['version']} · {t['catalog']} `{header['catalog']}`"
+    if header["date"]:
+        meta += f" · {t['report_date']} {header['date']}"
+    return lines + [meta, ""]
+
+
 def render_comparison_markdown(view: dict[str, Any], lang: str) -> str:
     t = LABELS[lang]
-    lines = [f"# {t['title']}", ""] + _comparison(view, lang, 2) + _plan_findings(view["notes"], t)
+    lines = _header(view["header"], t["title"], t) + _comparison(view, lang, 2) + _plan_findings(view["notes"], t)
     return "\n".join(lines + [f"*{t['generated']}*", ""])
 
 
@@ -121,16 +135,16 @@ def _plan_findings(findings: list[dict[str, str]], t: dict[str, str]) -> list[st
     if not findings:
         return []
     return [f"## {t['plan_findings']}", ""] + _table(
-        [t["location"], t["code"], "severity", t["message"]],
-        [[cell(f["where"]), f["code"], f["severity"], cell(f["message"])
+        [t["location"], t["code"], t["severity"], t["message"]],
+        [[cell(f["where"]), f["code"], f["severity_label"], cell(f["message"])
           + (f" ({cell(t['waived'])}: {cell(f['waiver'])})" if f["waiver"] else "")] for f in findings]) + [""]
 
 
 def render_check_markdown(view: dict[str, Any], lang: str) -> str:
     t = LABELS[lang]
-    lines = [f"# {t['check_title']}", ""]
+    lines = _header(view["header"], t["check_title"], t)
     counts = view["severity_counts"]
-    lines += [f"error {counts['error']} · warning {counts['warning']} · info {counts['info']}", ""]
+    lines += [f"{t['error']} {counts['error']} · {t['warning']} {counts['warning']} · {t['info']} {counts['info']}", ""]
     if view["matrix"]:
         lines += [f"## {t['matrix']}", ""]
         lines += _table([t["lower"], t["upper"]] + [cell(c["name"]) for c in view["columns"]],

@@ -14,7 +14,14 @@ from plancheck.catalog import Catalog
 from plancheck.reason import in_language
 from plancheck.reporters.comparison import gap_text, row_of, target_text
 from plancheck.reporters.plain import sanitize
-from plancheck.reporters.report import LABELS, VERDICT_ORDER, indicator_names, verdict_label
+from plancheck.reporters.report import (
+    LABELS,
+    VERDICT_ORDER,
+    indicator_names,
+    reading_group,
+    reading_order,
+    verdict_label,
+)
 from plancheck.results import Comparison
 
 _STYLES = {"error": "bold red", "warning": "yellow", "info": ""}
@@ -46,9 +53,15 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
                  t["verdict"], t["gap"]):
         table.add_column(name, overflow="fold")
     counts: Counter = Counter()
-    for finding in comparison.findings:
+    group = None
+    for finding in reading_order(comparison.findings):
         row = row_of(finding)
         counts[row.verdict] += 1
+        if reading_group(finding) != group:  # a heading row per group: what fails leads, what passes ends
+            group = reading_group(finding)
+            if table.row_count:
+                table.add_section()
+            table.add_row(f"[bold]{clean(t['group_' + group])}[/]")
         name, other = indicator_names(catalog, row.indicator, lang)
         style = _STYLES[finding.severity.value]
         label = clean(verdict_label(row.verdict, lang))
@@ -67,5 +80,5 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
     if comparison.notes:
         from plancheck.reporters.plain import render_findings
 
-        text += render_findings(comparison.notes)
+        text += render_findings(comparison.notes, lang)
     return text
