@@ -90,6 +90,9 @@ class Catalog:
     file: str
     terms: dict[str, str] = field(default_factory=dict)
     """English renderings of scopes, hedges and conditions (``CatalogFile.terms``)."""
+    fingerprint: str = ""
+    """12 hex digits of SHA-256 over the catalogue's content (not its layout or comments): a
+    report names the catalogue its verdicts rest on, and a changed catalogue a new one."""
 
     def __contains__(self, indicator_id: str) -> bool:
         return indicator_id in self.indicators
@@ -153,4 +156,12 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
                     f"indicator {ind.id!r}: stated_as names {other.indicator!r}, which is not in the catalogue",
                     f"指标 {ind.id!r}：stated_as 所列的 {other.indicator!r} 不在指标目录中"),
                     file=display, line=pos.line, column=pos.column)])
-    return Catalog(indicators, display, parsed.terms)
+    return Catalog(indicators, display, parsed.terms, content_fingerprint(loaded.data))
+
+
+def content_fingerprint(data: object) -> str:
+    import hashlib
+    import json
+
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:12]

@@ -22,8 +22,9 @@ SPLIT_ABOVE = 25
 
 
 def _printable(value: object) -> object:
-    """Control characters from plan text have no place in HTML (ESC, BEL): drop them."""
-    return CONTROL.sub("", value) if isinstance(value, str) else value
+    """Control characters from plan text have no place in HTML (ESC, BEL): drop them. Markup
+    (the charts, which drop them and escape their own text) passes as it is."""
+    return CONTROL.sub("", value) if isinstance(value, str) and not hasattr(value, "__html__") else value
 
 
 def _environment():  # -> jinja2.Environment
@@ -47,12 +48,12 @@ def _charts(view: dict[str, Any], lang: str) -> dict[str, Any]:
     bar = charts.verdict_bar([(s["verdict"], s["label"], s["count"]) for s in view["summary"]],
                              title=f"{t['verdict_bar']}：{view['title']}" if lang == "zh"
                              else f"{t['verdict_bar']}: {view['title']}")
-    pairs = [charts.ValuePair(label=f"{r['name']} {r['year']}", unit=r["chart"]["unit"], upper=r["chart"]["upper"],
+    pairs = [charts.ValuePair(label=r["name"] if r["year"] == t["no_year"] else f"{r['name']} {r['year']}", unit=r["chart"]["unit"], upper=r["chart"]["upper"],
                               lower=r["chart"]["lower"], verdict=r["verdict"], verdict_label=r["verdict_label"],
                               gap_text=r["gap"])
              for r in view["rows"] if r["chart"] is not None]
-    values = charts.value_pairs(pairs, upper_label=f"{t['upper']} {view['upper']['id']}",
-                                lower_label=f"{t['lower']} {view['lower']['id']}", title=t["values"]) if pairs else ""
+    values = charts.value_pairs(pairs, upper_label=t["upper"], lower_label=t["lower"],
+                                title=t["values"]) if pairs else ""
     return {"bar": _safe(bar), "values": _safe(values) if values else ""}
 
 
@@ -63,7 +64,8 @@ def _heat_map(check: dict[str, Any], lang: str) -> list[Any]:
     rows = [charts.HeatRow(plan=m["plan"], name=m["name"], upper=m["upper"], cells=[c["verdict"] for c in m["cells"]])
             for m in check["matrix"]]
     legend = [(entry["verdict"], entry["label"]) for entry in check["legend"]]
-    return [_safe(svg) for svg in charts.heat_map(rows, columns, legend=legend)] if rows and columns else []
+    pages = charts.heat_map(rows, columns, legend=legend, title=LABELS[lang]["matrix"]) if rows and columns else []
+    return [_safe(svg) for svg in pages]
 
 
 def render_html(*, lang: str, title: str, comparisons: list[dict[str, Any]], header: dict[str, Any],

@@ -74,11 +74,12 @@ def verdict_label(verdict: Verdict, lang: str) -> str:
 
 
 def indicator_names(catalog: Catalog, indicator_id: str, lang: str) -> tuple[str, str]:
-    """(name in the report's language, name in the other one)."""
+    """(name in the report's language, the plan's own Chinese name beside an English one): a
+    Chinese report is Chinese throughout; an English one keeps the documents' words."""
     indicator = catalog.get(indicator_id)
     if indicator is None:
         return indicator_id, ""
-    return (indicator.name_zh, indicator.name_en) if lang == "zh" else (indicator.name_en, indicator.name_zh)
+    return (indicator.name_zh, "") if lang == "zh" else (indicator.name_en, indicator.name_zh)
 
 
 def plan_view(plan: LoadedPlan) -> dict[str, Any]:
@@ -222,9 +223,13 @@ def finding_view(finding: Finding, lang: str) -> dict[str, str]:
 
 def check_view(comparisons: list[Comparison], findings: list[Finding], catalog: Catalog,
                lang: str) -> dict[str, Any]:
-    """A whole folder: the matrix of verdicts, each comparison, and the problems inside plans."""
-    views = [comparison_view(c, catalog, lang) for c in comparisons]
-    indicators = sorted({r["indicator"] for v in views for r in v["rows"]})
+    """A whole folder: the matrix of verdicts, each comparison, and the problems inside plans.
+    Comparisons with a row that fails lead, then those needing attention, each group in the
+    run's order; the matrix columns follow the catalogue."""
+    views = sorted((comparison_view(c, catalog, lang) for c in comparisons), key=_first_group)
+    used = {r["indicator"] for v in views for r in v["rows"]}
+    order = {indicator: i for i, indicator in enumerate(catalog.indicators)}  # the catalogue's order: by sector
+    indicators = sorted(used, key=lambda i: (order.get(i, len(order)), i))
     matrix_rows = []
     for view in views:
         cells: dict[str, list[str]] = {}
@@ -238,6 +243,10 @@ def check_view(comparisons: list[Comparison], findings: list[Finding], catalog: 
             "legend": [{"verdict": v.value, "label": verdict_label(v, lang)} for v in VERDICT_ORDER
                        if v is not Verdict.CONFLICT],
             "severity_counts": {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}}
+
+
+def _first_group(view: dict[str, Any]) -> int:
+    return min((GROUPS.index(r["group"]) for r in view["rows"]), default=len(GROUPS))
 
 
 def _by_severity(findings: list[Finding]) -> list[Finding]:
