@@ -13,6 +13,7 @@ One rule for every writer (``-o``, ``--summary``, ``--baseline-create``, ``schem
   SIGTERM, SIGHUP, or any exception) removes the temporary file and leaves the old report.
 - A FIFO or character device (``/dev/null``, ``/dev/stdout``) is written into, never
   replaced; any other kind of file (a folder, a socket, a block device) is refused.
+- A report in bytes (a PDF) is written by the same rules, and never onto a terminal.
 - ``--summary`` appends the whole text in one write with those signals held, so the file
   gets all of it or none of it.
 """
@@ -169,10 +170,10 @@ class Writer:
     rules: Path | None = None
     files: list[Path | None] = field(default_factory=list)
 
-    def emit(self, text: str | Iterable[str], output: Path | None, append: bool = False,
+    def emit(self, text: str | Iterable[str] | bytes, output: Path | None, append: bool = False,
              may_replace: Path | None = None) -> None:
-        """Print ``text`` (a string or lines), or write it to ``output``. ``may_replace``: an input
-        of the run the report may replace all the same (a baseline being refreshed)."""
+        """Print ``text`` (a string, lines or bytes), or write it to ``output``. ``may_replace``: an
+        input of the run the report may replace all the same (a baseline being refreshed)."""
         if output is None:
             print_report(text)
             return
@@ -191,12 +192,30 @@ class Writer:
         return guard
 
 
-def print_report(text: str | Iterable[str]) -> None:
-    """A report (a string, or lines produced as they are written) on standard output."""
-    if isinstance(text, str):
+def print_report(text: str | Iterable[str] | bytes) -> None:
+    """A report (a string, lines produced as they are written, or bytes) on standard output."""
+    if isinstance(text, bytes):
+        _print_bytes(text)
+    elif isinstance(text, str):
         sys.stdout.write(text)
     else:
         sys.stdout.writelines(text)
+
+
+TERMINAL = "refusing to write a PDF to a terminal; name a file with -o report.pdf, or redirect the output"
+
+
+def _print_bytes(data: bytes) -> None:
+    """Bytes (a PDF) on standard output, after any text already written there; never onto a
+    terminal, where they are noise that can leave the terminal in a strange state."""
+    if sys.stdout.isatty():
+        raise OutputError(TERMINAL)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        raise OutputError("standard output takes no bytes here; name a file with -o report.pdf")
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def add_projects(guard: Protected, places: list[Path]) -> None:
@@ -235,9 +254,9 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def write_report(path: Path, text: str | Iterable[str], protected: Protected | None = None,
+def write_report(path: Path, text: str | Iterable[str] | bytes, protected: Protected | None = None,
                  append: bool = False) -> None:
-    """Write ``text`` (a string, or lines produced as they are written) to ``path``."""
+    """Write ``text`` (a string, lines produced as they are written, or bytes) to ``path``."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -264,19 +283,21 @@ def write_report(path: Path, text: str | Iterable[str], protected: Protected | N
         _replace(path, text, st)
 
 
-def _write_into(path: Path, text: str | Iterable[str], append: bool) -> None:
+def _write_into(path: Path, text: str | Iterable[str] | bytes, append: bool) -> None:
     try:
-        with open(path, "a" if append else "w", encoding="utf-8", errors="backslashreplace",
-                  newline="\n") as handle:
+        with _open(path, "a" if append else "w", text) as handle:
+            if isinstance(text, bytes) and handle.isatty():
+                raise OutputError(f"{path}: {TERMINAL}")
             _write(handle, text)
     except OSError as exc:
         raise OutputError(f"{path}: {exc.strerror or exc}") from None
 
 
-def _append(path: Path, text: str | Iterable[str]) -> None:
+def _append(path: Path, text: str | Iterable[str] | bytes) -> None:
     """All of ``text`` at the end of ``path``, or none of it: a write that fails half-way (a full
     disk, a file size limit) is cut back to the file's old length."""
-    data = (text if isinstance(text, str) else "".join(text)).encode("utf-8", errors="backslashreplace")
+    data = text if isinstance(text, bytes) else (
+        (text if isinstance(text, str) else "".join(text)).encode("utf-8", errors="backslashreplace"))
     with _signals_held():
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
@@ -297,13 +318,13 @@ def _append(path: Path, text: str | Iterable[str]) -> None:
             os.close(fd)
 
 
-def _replace(path: Path, text: str | Iterable[str], st: os.stat_result | None) -> None:
+def _replace(path: Path, text: str | Iterable[str] | bytes, st: os.stat_result | None) -> None:
     target = Path(os.path.realpath(path))  # replace what a symbolic link points at, not the link
     temp = None
     with _signals_raise():
         try:
             fd, temp = tempfile.mkstemp(prefix=".plancheck-", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
+            with _open(fd, "w", text) as handle:
                 _write(handle, text)
             os.chmod(temp, (st.st_mode & 0o777) if st is not None else (0o666 & ~_umask()))
             with _signals_held():
@@ -318,8 +339,15 @@ def _replace(path: Path, text: str | Iterable[str], st: os.stat_result | None) -
                 Path(temp).unlink(missing_ok=True)
 
 
-def _write(handle, text: str | Iterable[str]) -> None:
-    if isinstance(text, str):
+def _open(file: Path | int, mode: str, text: str | Iterable[str] | bytes):  # -> an open file
+    """A path or descriptor opened for ``text``: bytes as they are, text as UTF-8 with LF lines."""
+    if isinstance(text, bytes):
+        return open(file, mode + "b")
+    return open(file, mode, encoding="utf-8", errors="backslashreplace", newline="\n")
+
+
+def _write(handle, text: str | Iterable[str] | bytes) -> None:
+    if isinstance(text, (str, bytes)):
         handle.write(text)
         return
     handle.writelines(text)
