@@ -81,7 +81,7 @@ OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file instead of standard output.", dir_okay=False,
     show_default=False)]
 CheckOutputOption = Annotated[Path | None, typer.Option("--output", "-o", show_default=False, help=(
-    "Write the report to this file instead of standard output; an HTML report on many plans, or to a folder, "
+    "Write the report to this file instead of standard output; an HTML report on many plans, or into a folder, "
     "is an index and a page per plan."))]
 SummaryOption = Annotated[Path | None, typer.Option("--summary", dir_okay=False, show_default=False, help=(
     "Also append the Markdown report to this file, e.g. $GITHUB_STEP_SUMMARY."))]

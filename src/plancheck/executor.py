@@ -20,7 +20,7 @@ from plancheck.catalog import Catalog
 from plancheck.findings import Finding, sort_findings
 from plancheck.hierarchy import Registry
 from plancheck.pipeline import bulk_work, check_result, hierarchy_tasks, pairs_of, task_findings, validate_file
-from plancheck.results import CheckResult, ValidationResult
+from plancheck.results import UNWATCHED, CheckResult, Progress, ValidationResult
 
 PARALLEL_MIN_FILES = 64
 """Below this, starting processes costs more than it saves."""
@@ -39,38 +39,45 @@ def _in_parallel(files: list[Path], jobs: int) -> bool:
 
 
 def validate(files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int = 1,
-             keep_plans: bool = True) -> ValidationResult:
+             keep_plans: bool = True, progress: Progress = UNWATCHED) -> ValidationResult:
     """Every file's own findings (``problems``: those found before, listing the files). The
     plans are in the result only if ``keep_plans``; their headers always are."""
     if _in_parallel(files, jobs):
         from plancheck.workers import Workers
 
-        with Workers(files, problems, catalog, jobs) as workers:
+        with Workers(files, problems, catalog, jobs, progress) as workers:
             return workers.validation(keep_plans)
-    return _validate_here(files, problems, catalog)
+    return _validate_here(files, problems, catalog, progress)
 
 
 def check(files: list[Path], problems: list[Finding], catalog: Catalog, registry: Registry, jobs: int = 1,
-          keep_plans: bool = True) -> CheckResult:
+          keep_plans: bool = True, progress: Progress = UNWATCHED) -> CheckResult:
     """``validate``, then each plan's consistency, its way up the hierarchy and the comparison
     with its nearest present ancestor. ``pairs`` is filled only when the plans are kept."""
     if _in_parallel(files, jobs):
         from plancheck.workers import Workers
 
-        with Workers(files, problems, catalog, jobs) as workers:
+        with Workers(files, problems, catalog, jobs, progress) as workers:
             return workers.check(registry, keep_plans)
-    validation = _validate_here(files, problems, catalog)
+    validation = _validate_here(files, problems, catalog, progress)
     with bulk_work():
         tasks = hierarchy_tasks(validation.headers, registry)
-        found = dict(task_findings(tasks, validation.plans, catalog))
+        progress.phase("compare", len(tasks))
+        found = {}
+        for index, findings in task_findings(tasks, validation.plans, catalog):
+            found[index] = findings
+            progress.advance()
         return check_result(validation, (found[task.plan] for task in tasks), pairs_of(tasks, validation.plans))
 
 
-def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog) -> ValidationResult:
+def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog,
+                   progress: Progress) -> ValidationResult:
     result = ValidationResult(findings=list(problems), files=len(files))
+    progress.phase("read", len(files))
     with bulk_work():
         cache: dict[str, tuple] = {}
         for path in files:
+            progress.advance()
             plan, found = validate_file(path, catalog, cache)
             result.findings.extend(found)
             if plan is not None:

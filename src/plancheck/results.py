@@ -8,11 +8,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from plancheck.codes import is_load_error
 from plancheck.findings import Finding
 from plancheck.models import Jurisdiction, Plan
 from plancheck.positions import PositionMap
+
+
+class Progress(Protocol):
+    """Told how far a run has got: a phase (``read``: plan files, ``compare``: plans against
+    their ancestors) and its size, then each step done. A reporter draws it (a bar on a
+    terminal's standard error); the executor only counts."""
+
+    def phase(self, name: str, total: int) -> None: ...
+
+    def advance(self, steps: int = 1) -> None: ...
+
+
+class Unwatched:
+    """The progress of a run nobody watches: nothing is drawn."""
+
+    def phase(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+
+UNWATCHED = Unwatched()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ died) becomes located lines or one line on stderr and exit 2, here and nowhere e
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -41,9 +42,12 @@ from plancheck.project import Project, resolve_plan
 from plancheck.reporters.formats import ReportFormat, Show
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from plancheck.options import Listing
     from plancheck.output import Writer
     from plancheck.reporters.formats import Looks
-    from plancheck.results import CheckResult, ValidationResult
+    from plancheck.results import CheckResult, Progress, ValidationResult
     from plancheck.setup import Setup
 
 O = TypeVar("O")
@@ -117,6 +121,16 @@ def _jobs(jobs: int) -> int:
     return jobs or default_jobs()
 
 
+def _watched(listing: Listing, files: int, lang: str) -> AbstractContextManager[Progress]:
+    """A bar on standard error when a person watches a long run (``reporters.progress``)."""
+    from plancheck.reporters.progress import MIN_FILES, TerminalProgress
+    from plancheck.results import UNWATCHED
+
+    if listing.progress and not listing.quiet and files >= MIN_FILES:
+        return TerminalProgress(lang)
+    return contextlib.nullcontext(UNWATCHED)
+
+
 def _keep(result: object) -> None:
     if KEEP_UNTIL_EXIT is not None:
         KEEP_UNTIL_EXIT.append(result)
@@ -133,7 +147,9 @@ def validate(options: ValidateOptions) -> int:
     here = project()
     setup = _setup(here, options.rules, options.fail_on)
     files, problems = discover(options.paths or [here.plans])
-    result = executor.validate(files, problems, setup.catalog, _jobs(options.jobs), keep_plans=False)
+    with _watched(options.listing, len(files), options.lang.value) as progress:
+        result = executor.validate(files, problems, setup.catalog, _jobs(options.jobs), keep_plans=False,
+                                   progress=progress)
     result.findings = setup.policy.apply(result.findings)
     text = options.output_format is ReportFormat.text
     if not (text and options.listing.quiet):
@@ -245,8 +261,9 @@ def check(options: CheckOptions) -> int:
         inputs = [plans, *given]
     shows_pairs = report.output_format in (ReportFormat.markdown, ReportFormat.html) or report.summary is not None
     files, problems = discover(inputs)
-    result = executor.check(files, problems, setup.catalog, setup.registry, _jobs(options.jobs),
-                            keep_plans=shows_pairs)
+    with _watched(report.listing, len(files), report.lang.value) as progress:
+        result = executor.check(files, problems, setup.catalog, setup.registry, _jobs(options.jobs),
+                                keep_plans=shows_pairs, progress=progress)
     if focus is not None:
         result = relatives_of(result, focus, setup.registry)
     # A full check judges every waiver (one for a plan that no longer exists matches nothing);
@@ -280,22 +297,20 @@ def check(options: CheckOptions) -> int:
 
 
 def _emit_html_check(writer: Writer, result: CheckResult, setup: Setup, looks: Looks, output: Path | None) -> None:
-    """The HTML check report: one page, or an index and a page per compared plan when ``-o``
-    names a folder (an existing one, or a new name without a suffix) or the plans are many
-    (docs/design.md, "Report formats"). Many plans on standard output are refused: one page
-    for the whole country is too big to open."""
+    """One page, or an index and a page per compared plan when ``-o`` names an existing folder
+    or the plans are many; many on standard output are refused: one page
+    for the whole country is too big to open (docs/design.md, "Report formats")."""
     from plancheck.reporters.dispatch import render_check
     from plancheck.reporters.html import SPLIT_ABOVE, PageLayout
 
     compared, fail_level = len(result.comparisons()), setup.policy.fail_level
-    folder_named = output is not None and (output.is_dir() or not (output.suffix or output.exists()))
+    folder_named = output is not None and output.is_dir()
     if output is None and compared > SPLIT_ABOVE:
         raise Refused(f"a check of {compared} compared plans is an index and a page per plan: "
                       "write it with -o FOLDER (or -o report.html, with its pages beside it)")
     if not folder_named and (output is None or compared <= SPLIT_ABOVE):
         writer.emit(render_check(result, setup.catalog, ReportFormat.html, fail_level, looks), output)
         return
-    assert output is not None
     folder, layout = (output, PageLayout()) if folder_named else \
         (output.parent, PageLayout(index=output.name, pages=f"{output.stem}_pages"))
     pages = render_check(result, setup.catalog, ReportFormat.html, fail_level, looks, layout=layout)

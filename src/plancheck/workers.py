@@ -55,7 +55,7 @@ from plancheck.pipeline import (
     validate_file,
 )
 from plancheck.reason import Reason
-from plancheck.results import CheckResult, LoadedPlan, PlanHeader, ValidationResult
+from plancheck.results import UNWATCHED, CheckResult, LoadedPlan, PlanHeader, Progress, ValidationResult
 
 SLICE = 64
 """Comparison tasks a worker does between sending its findings on (``_compare``), and the
@@ -108,8 +108,9 @@ class Workers:
     started when made. All read their files on entry to the ``with`` block; the children are
     stopped on its exit, or as soon as this process needs nothing more from them."""
 
-    def __init__(self, files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int) -> None:
-        self.files, self.problems, self.catalog = files, problems, catalog
+    def __init__(self, files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int,
+                 progress: Progress = UNWATCHED) -> None:
+        self.files, self.problems, self.catalog, self.progress = files, problems, catalog, progress
         jobs = max(1, min(jobs, -(-len(self.files) // BATCH)))
         self.owner = [(i // BATCH) % jobs for i in range(len(self.files))]
         """File index → the worker that reads it and keeps its plan (0: this process)."""
@@ -225,11 +226,14 @@ class Workers:
 
     def _read(self) -> None:
         by_file: dict[int, tuple[PlanHeader | None, list[Finding]]] = {}
+        self.progress.phase("read", len(self.files))
         with bulk_work():
             for index, header, found in _read_share(self._share(0), self.catalog, self.own):
                 by_file[index] = (header, found)
+                self.progress.advance()
             reasons: dict[tuple[str, str], Reason] = {}
             for read in _gather(list(self.connections.values())):
+                self.progress.advance(len(read))
                 for index, header, found in read:
                     by_file[index] = (header, _unpack(found, reasons))
         findings = list(self.problems)
@@ -267,19 +271,26 @@ class Workers:
         found: dict[int, list[Finding]] = {}
         reasons: dict[tuple[str, str], Reason] = {}
         comparing = list(self.connections.values())
+        self.progress.phase("compare", len(tasks))
         with self._watching():
             uppers = self._hand_out(assigned, lacking)
             with bulk_work():
                 own_tasks = task_findings(assigned[0], {**uppers, **self.own}, self.catalog)
                 for done, (index, findings) in enumerate(own_tasks, 1):
                     found[index] = findings
+                    self.progress.advance()
                     if done % SLICE == 0 and comparing:  # take what the workers have sent so far
-                        found.update(_arrived(comparing, reasons, block=False))
+                        self._take(found, _arrived(comparing, reasons, block=False))
                 while comparing:
-                    found.update(_arrived(comparing, reasons, block=True))
+                    self._take(found, _arrived(comparing, reasons, block=True))
         validation = self.validation(keep_plans)
         return check_result(validation, (found[at[task.plan]] for task in tasks),
                             pairs_of(tasks, validation.plans) if keep_plans else [])
+
+    def _take(self, found: dict[int, list[Finding]], arrived: Iterator[tuple[int, list[Finding]]]) -> None:
+        for index, findings in arrived:
+            found[index] = findings
+            self.progress.advance()
 
     def _hand_out(self, assigned: list[list[HierarchyTask]], lacking: list[set[int]]) -> dict[int, LoadedPlan]:
         """Give each worker its tasks and the upper plans it lacks; return those this process lacks.

@@ -180,37 +180,61 @@ def open_page(browser, html: Path):
     return page, problems
 
 
-def test_html_compare_report_in_chromium(browser, tmp_path):
-    _, text = run(["compare", "chaling", "hunan", "-f", "html"], tmp_path, "report.html")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_html_compare_report_in_chromium(browser, tmp_path, lang):
+    _, text = run(["compare", "chaling", "hunan", "-f", "html", "--lang", lang], tmp_path, "report.html")
     rows = json.loads(invoke("compare", "chaling", "hunan", "-f", "json").output)["rows"]
     page, problems = open_page(browser, tmp_path / "report.html")
     assert problems == []  # no console errors, no script errors, no request leaving the file
-    assert page.locator("table.rows tbody tr").count() == len(rows)
-    weaker = page.locator("table.rows tbody tr[data-verdict=weaker]")
-    assert weaker.count() == 1 and "非化石能源消费比重" in weaker.inner_text() and "较弱" in weaker.inner_text()
-    # Chinese renders in a CJK font, not as boxes: the heading is as wide as its glyphs need.
+    assert page.locator("table.rows tr.row").count() == len(rows)
+    # what fails leads and what passes ends: the first row is the one weaker target, the last ones pass
+    verdicts = [page.locator("table.rows tr.row").nth(i).get_attribute("data-verdict") for i in range(len(rows))]
+    assert verdicts[0] == "weaker" and verdicts.count("weaker") == 1
+    passes = [i for i, v in enumerate(verdicts) if v in ("stricter", "equal")]
+    assert passes == list(range(len(rows) - len(passes), len(rows)))
+    groups = page.locator("table.rows tr.group-head").all_inner_texts()
+    heading = {"zh": ["不达要求", "需要关注", "其他", "达到要求"], "en": ["Fails", "Needs attention", "Other", "Passes"]}
+    assert [g.split("(")[0].split("，")[0].strip() for g in groups] == heading[lang]
+    weaker = page.locator("table.rows tr[data-verdict=weaker]")
+    name = {"zh": "非化石能源消费比重", "en": "Non-fossil share of energy consumption"}[lang]
+    assert name in weaker.inner_text() and {"zh": "较弱", "en": "weaker"}[lang] in weaker.inner_text()
+    # the charts are drawn, inside the page's width: the verdict bar and the values side by side
+    for chart in ("figure.bar svg", "figure.values svg"):
+        box = page.locator(chart).bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 20 and box["x"] + box["width"] <= 1280
+    assert page.locator("figure.values svg g.pair").count() >= 5
+    # one language: a Chinese page has no English heading or label, an English page no Chinese label
+    chrome = page.evaluate("[...document.querySelectorAll('h1,h2,h3,th,figcaption')].map(e => e.innerText).join(' ')")
+    if lang == "zh":
+        assert not re.search(r"\b(Summary|Verdict|Indicator|Upper|Lower|error|warning)\b", chrome), chrome
+    else:
+        assert not re.search(r"[结论指标上级下级汇总]", re.sub(r"[（(][^)）]*[)）]|茶陵县|湖南省", "", chrome)), chrome
+    # Chinese renders in a CJK font, not as boxes
     assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"')")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "compare-chaling-hunan.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"compare-chaling-hunan.{lang}.png"), full_page=True)
     pdf = page.pdf(format="A4", print_background=True)
-    (ARTIFACTS / "compare-chaling-hunan.pdf").write_bytes(pdf)
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert boxes and all(abs(float(w) - 595.9) < 1.5 and abs(float(h) - 842.9) < 1.5 for w, h in boxes)
     assert len(boxes) >= 3  # paginates rather than clipping
     page.close()
 
 
-def test_html_check_report_has_the_matrix(browser, tmp_path):
-    run(["check", "plans", "-f", "html", "--lang", "en"], tmp_path, "check.html")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_html_check_report_has_the_heat_map(browser, tmp_path, lang):
+    run(["check", "plans", "-f", "html", "--lang", lang], tmp_path, "check.html")
     page, problems = open_page(browser, tmp_path / "check.html")
     assert problems == []
-    matrix = page.locator("#matrix tbody tr")
-    assert matrix.count() == 3
-    assert sorted(matrix.nth(i).locator("code").first.inner_text() for i in range(3)) == [
-        "chaling", "xiangjiang", "xiangtan"]
-    assert page.locator("#matrix td.v-weaker").count() >= 1
+    heat = page.locator("figure.heat-page svg")
+    assert heat.count() == 1
+    labels = heat.first.evaluate("svg => [...svg.querySelectorAll('text')].map(t => t.textContent)")
+    assert {"chaling", "xiangjiang", "xiangtan"} <= {w for t in labels for w in t.split()}
+    assert "✗" in labels  # a weaker cell carries its symbol, not only its colour
+    # the heat map fits an A4 landscape page (277 mm ≈ 1047 px at 96 dpi) at its natural size
+    view = heat.first.get_attribute("viewBox").split()
+    assert float(view[2]) <= 1047
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "check-plans.png"), full_page=False)
+    page.screenshot(path=str(ARTIFACTS / f"check-plans.{lang}.png"), full_page=False)
     page.close()
 
 
