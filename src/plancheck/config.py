@@ -65,7 +65,7 @@ def _parse(data: Any, positions: PositionMap, display: str) -> SettingsFile:
                 disabled = section == "disable"
                 why = Reason(f"{code} is a load error: a file that cannot be read is never a pass, so it can be "
                              f"neither {'disabled' if disabled else 'given another severity'}",
-                             f"{code} 是读取错误：无法读取的文件绝不算通过，因此既不能"
+                             f"{code} 是读取错误：无法读取的文件绝不算通过，因此不能"
                              f"{'停用' if disabled else '改变其严重程度'}")
             else:
                 continue

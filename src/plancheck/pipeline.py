@@ -260,10 +260,12 @@ class UpperShare:
     thousand rows, and its location and the half of the message that names it are the same in
     each (``compare_pair``)."""
 
-    heads: list[str]
+    heads: list[Reason]
     """Upper target index → the start of each message about it (``strictness.message_heads``)."""
     locations: dict[int, Location] = field(default_factory=dict)
     """Upper target index → where it is."""
+    messages: dict[tuple, Reason] = field(default_factory=dict)
+    """The whole messages made so far, for children that answer a target alike (``check_strictness``)."""
 
 
 def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
@@ -276,7 +278,7 @@ def compare_pair(lower: LoadedPlan, upper: LoadedPlan, catalog: Catalog,
     locations = share.locations
     lower_positions: dict[KeyPath, Position] = {}  # most rows point at the plan itself, or at one target twice
     findings = []
-    for finding in check_strictness(lower.plan, upper.plan, catalog, share.heads):
+    for finding in check_strictness(lower.plan, upper.plan, catalog, share.heads, share.messages):
         index = finding.row.upper_index  # type: ignore[union-attr]
         location = locations.get(index)
         if location is None:

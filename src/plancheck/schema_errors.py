@@ -203,7 +203,7 @@ _ERRORS_ZH = {
     "int_from_float": "必须是整数，不能有小数部分",
     "float_type": "必须是数字",
     "float_parsing": "必须是数字，无法把该文本读作数字",
-    "finite_number": "必须是有限的数字（不能是无穷大或 NaN）",
+    "finite_number": "必须是有限的数字，不能是无穷大或 NaN",
     "string_type": "必须是文本（字符串）",
     "bool_type": "必须是布尔值（true 或 false）",
     "bool_parsing": "必须是布尔值（true 或 false），无法解读该输入",
