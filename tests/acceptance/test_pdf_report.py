@@ -75,16 +75,19 @@ def squeezed(text: str) -> str:
 
 
 class VisibleText(html.parser.HTMLParser):
-    """Every piece of text an HTML page shows (not its <head>, styles or SVG tooltips), and the
-    names of the comparison rows and of the matrix heading."""
+    """Every piece of text an HTML page shows (not its <head>, styles or SVG tooltips): outside
+    SVG charts in reading order, in them apart (a chart places its labels where it likes); the
+    names of the comparison rows, and the heading and text of the check matrix."""
 
     HIDDEN = {"head", "style", "script", "title", "desc"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.pieces: list[str] = []
+        self.chart_pieces: list[str] = []
         self.row_names: list[str] = []
         self.matrix_heading: str | None = None
+        self.matrix_pieces: list[str] = []
         self._open: list[str] = []
         self._row_cell: int | None = None
         self._in_matrix = False
@@ -101,6 +104,8 @@ class VisibleText(html.parser.HTMLParser):
             self._row_cell = -1  # the other language's name follows the <br>
         if tag == "section" and "matrix-section" in classes:
             self._in_matrix = True
+        elif tag == "section":
+            self._in_matrix = False
         if tag not in ("br", "meta", "link", "img", "rect", "line", "path", "circle", "polygon"):
             self._open.append(tag)
 
@@ -112,7 +117,9 @@ class VisibleText(html.parser.HTMLParser):
     def handle_data(self, data):
         if any(t in self.HIDDEN for t in self._open) or not data.strip():
             return
-        self.pieces.append(data.strip())
+        (self.chart_pieces if "svg" in self._open else self.pieces).append(data.strip())
+        if self._in_matrix:
+            self.matrix_pieces.append(data.strip())
         if self._row_cell == 1:
             self.row_names[-1] += data.strip()
         if self._in_matrix and self.matrix_heading is None and self._open[-1:] == ["h2"]:
@@ -137,11 +144,16 @@ def test_the_check_matrix_is_on_landscape_pages(pdfs, name):
     heading = visible(html_file).matrix_heading
     assert heading, "the check report has a matrix section with a heading"
     sizes = page_sizes(pdf)
-    on = [i for i in range(1, len(sizes) + 1)
-          if squeezed(heading) in squeezed(poppler("pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"))]
+    pages = [squeezed(poppler("pdftotext", "-raw", "-f", str(i), "-l", str(i), str(pdf), "-"))
+             for i in range(1, len(sizes) + 1)]
+    on = [i for i, text in enumerate(pages, 1) if squeezed(heading) in text]
     assert on, heading
     assert all(sizes[i - 1][0] > sizes[i - 1][1] for i in on), (on, sizes)
     assert sizes[0][0] < sizes[0][1] and sizes[-1][0] < sizes[-1][1]  # the rest stays portrait
+    # all of the matrix is on its landscape pages: a label or cell cut off there is missing
+    landscape = "".join(text for (w, h), text in zip(sizes, pages) if w > h)
+    shown = visible(html_file).matrix_pieces
+    assert len(shown) > 40 and [p for p in shown if squeezed(p) not in landscape] == []
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -174,6 +186,7 @@ def test_the_pdf_shows_all_the_text_of_the_html_report(pdfs, name):
             at = found + len(squeezed(piece))
     assert missing == [], f"{len(missing)} of {len(shown.pieces)} pieces of text are not in the PDF in order: " \
                           f"{missing[:10]}"
+    assert [p for p in shown.chart_pieces if squeezed(p) not in text] == []
 
 
 def word_boxes(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
