@@ -21,8 +21,8 @@ from typing import NamedTuple
 import pytest
 
 from plancheck.catalog import load_catalog
-from plancheck.codes import is_load_error
 from plancheck.code_registry import all_codes
+from plancheck.codes import is_load_error
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding, sort_findings
 from plancheck.reason import Reason, in_language, zh_of
@@ -591,6 +591,26 @@ def test_configuration_errors_read_in_chinese(tmp_path, monkeypatch, name, text,
     assert [str(f.message).replace(str(tmp_path), "<root>") for f in problems] == english
     for f in problems:
         assert_reads_in_chinese(f.message, f"{name}: {text!r}")
+
+
+def test_the_readers_refusals_read_in_chinese(tmp_path, monkeypatch):
+    """What the inputs above cannot make here: a file over the size cap, a file the system
+    refuses to read (the tests run as a user who may read everything)."""
+    import errno
+
+    from plancheck import textfiles
+    from plancheck.load_messages import cannot_read
+
+    big = tmp_path / "big.yaml"
+    big.write_text("a: 1\n" * 10, encoding="utf-8")
+    monkeypatch.setattr(textfiles, "MAX_FILE_BYTES", 20)
+    _, [too_large] = textfiles.read_text(big, "big.yaml")
+    assert (too_large.code, str(too_large.message)) == ("PC006", "file is 50 bytes; the limit is 20")
+    assert_reads_in_chinese(too_large.message)
+    denied = cannot_read(PermissionError(errno.EACCES, "Permission denied"))
+    assert (str(denied), zh_of(denied)) == ("cannot read: Permission denied", "无法读取：没有读取权限")
+    odd = cannot_read(OSError(errno.EXDEV, "Invalid cross-device link"))  # not one a reader meets: the system's words
+    assert (str(odd), zh_of(odd)) == ("cannot read: Invalid cross-device link", "无法读取：Invalid cross-device link")
 
 
 # ---------------------------------------------------------------- schema errors
