@@ -268,7 +268,7 @@ def statement(target: Target, terms: Terms = NO_TERMS) -> Reason:
     if target.year is not None:
         text = Reason(f"{target.year}: ", f"{target.year}年：") + text
     if target.scope:
-        text += Reason(f" ({rendered(target.scope, terms)})", f" ({target.scope})")
+        text += Reason(f" ({rendered(target.scope, terms)})", f"（{target.scope}）")
     return text
 
 

@@ -57,7 +57,8 @@ def target_text(plan: LoadedPlan, index: int | None, row_year: int | None = None
             text += " (about)"
     if t.commitment in COMMITMENT_EN:
         words = COMMITMENT_ZH[t.commitment]
-        text = (f"{words} ({COMMITMENT_EN[t.commitment]}) " if lang == "en" else f"{words} ") + text
+        space = "" if text.startswith("（") else " "  # 基本（未量化）: a full-width bracket is its own space
+        text = (f"{words} ({COMMITMENT_EN[t.commitment]}) " if lang == "en" else f"{words}{space}") + text
     if t.scope:
         text += f"（{t.scope}）" if lang == "zh" else f" ({rendered(t.scope, terms)})"
     if t.qualifying:
