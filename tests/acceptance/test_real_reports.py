@@ -247,3 +247,41 @@ def test_hostile_text_stays_text_in_the_browser(browser, tmp_path):
     assert page.evaluate("document.querySelectorAll('script').length") == 0
     assert "<script>alert(1)</script>" in page.locator("body").inner_text()
     page.close()
+
+
+def test_a_national_html_report_is_an_index_and_pages_a_browser_opens(browser, tmp_path):
+    """A fifth of the synthetic national corpus (632 plans): every page under 5 MB, the heat map
+    on pages of its own, and the links between index and pages followed in Chromium."""
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--scale", "0.2", "--out", str(corpus)],
+                   check=True, capture_output=True)
+    (corpus / "site").mkdir()
+    done = subprocess.run([sys.executable, "-m", "plancheck", "check", "-q", "-f", "html", "-o", "site"], cwd=corpus,
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    site = corpus / "site"
+    pages = sorted(site.rglob("*.html"))
+    plan_pages = [p for p in pages if p.parent.name == "pages" and not p.name.startswith("matrix-")]
+    matrix_pages = [p for p in pages if p.name.startswith("matrix-")]
+    assert len(plan_pages) > 600 and len(matrix_pages) >= 2
+    assert max(p.stat().st_size for p in pages) < 5_000_000
+    page, problems = open_page(browser, site / "index.html")
+    links = page.locator("table.index a")
+    assert links.count() == len(plan_pages)
+    first = links.first.get_attribute("href")
+    links.first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(first) and page.locator("table.rows tr.row").count() > 10
+    page.locator("p.nav a").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/index.html")
+    page.locator("ul.matrix-links a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("figure.heat-page svg").count() == 8
+    assert problems == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "national-matrix-page.png"), full_page=False)
+    page.close()

@@ -12,6 +12,7 @@ A check of many plans is an index page and a page per compared plan
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 from plancheck.reporters.plain import CONTROL
@@ -19,6 +20,8 @@ from plancheck.reporters.report import LABELS
 
 SPLIT_ABOVE = 25
 """A check of more compared plans than this is written as an index and one page per plan."""
+HEAT_PAGES_INLINE = 8
+"""Heat-map pages (of 40 rows, about 250 KB each) an index holds; more go on pages of their own."""
 
 
 def _printable(value: object) -> object:
@@ -27,7 +30,8 @@ def _printable(value: object) -> object:
     return CONTROL.sub("", value) if isinstance(value, str) and not hasattr(value, "__html__") else value
 
 
-def _environment():  # -> jinja2.Environment
+@functools.cache
+def _environment():  # -> jinja2.Environment: one per process, so a template compiles once
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     return Environment(loader=PackageLoader("plancheck.reporters", "templates"), autoescape=True,
@@ -91,8 +95,9 @@ def render_check_html(view: dict[str, Any], lang: str, layout: PageLayout | None
     """One page; or, with a ``layout`` (the run gives one when ``-o`` names a folder, or names
     a file and more than ``SPLIT_ABOVE`` plans were compared), ``render_check_pages``."""
     if layout is None:
+        one = {**view, "heat_map": _heat_map(view, lang), "pages": [], "matrix_links": []}
         return render_html(lang=lang, title=LABELS[lang]["check_title"], comparisons=view["comparisons"],
-                           check={**view, "heat_map": _heat_map(view, lang), "pages": []}, header=view["header"])
+                           check=one, header=view["header"])
     return render_check_pages(view, lang, layout)
 
 
@@ -113,12 +118,16 @@ def page_name(layout: PageLayout, plan_id: str, upper_id: str) -> str:
 
 def render_check_pages(view: dict[str, Any], lang: str, layout: PageLayout) -> dict[str, str]:
     """``{path relative to the index's folder: page}``: the index with the counts, a table of
-    the compared plans linking their pages, the heat map and the findings of plans not compared;
-    a page per compared plan with its comparison and its own findings, linking back."""
+    the compared plans linking their pages, the heat map (on pages of its own when it is long)
+    and the findings of plans not compared; a page per compared plan with its comparison and
+    its own findings, linking back."""
     t = LABELS[lang]
     pages: dict[str, str] = {}
     index_rows = []
-    own = view["plan_findings"]
+    own: dict[str, list[dict[str, str]]] = {}
+    for finding in view["plan_findings"]:
+        own.setdefault(finding["plan"], []).append(finding)
+    back = f"../{layout.index}"
     for comparison in view["comparisons"]:
         lower, upper = comparison["lower"]["id"], comparison["upper"]["id"]
         name = page_name(layout, lower, upper)
@@ -127,12 +136,18 @@ def render_check_pages(view: dict[str, Any], lang: str, layout: PageLayout) -> d
                            "counts": [counts.get(v["verdict"], 0) for v in view["legend"]]})
         pages[name] = render_html(lang=lang, title=f"{t['title']}：{comparison['title']}" if lang == "zh"
                                   else f"{t['title']}: {comparison['title']}", comparisons=[comparison],
-                                  header=view["header"], plan_findings=[f for f in own if f["plan"] == lower],
-                                  index_link=f"../{layout.index}")
-    compared = {c["lower"]["id"] for c in view["comparisons"]}
-    index = {**view, "heat_map": _heat_map(view, lang), "pages": index_rows, "comparisons": []}
+                                  header=view["header"], plan_findings=own.pop(lower, []), index_link=back)
+    heat = _heat_map(view, lang)
+    links = []
+    if len(heat) > HEAT_PAGES_INLINE:  # a national heat map is tens of MB: pages of its own
+        for number, start in enumerate(range(0, len(heat), HEAT_PAGES_INLINE), 1):
+            name = f"{layout.pages}/matrix-{number:03d}.html"
+            links.append({"href": name, "label": f"{t['matrix']} {number}"})
+            part = {**view, "heat_map": heat[start:start + HEAT_PAGES_INLINE], "pages": [], "matrix_links": []}
+            pages[name] = render_html(lang=lang, title=f"{t['matrix']} {number}", comparisons=[], check=part,
+                                      header=view["header"], plan_findings=[], index_link=back)
+        heat = []
+    index = {**view, "heat_map": heat, "pages": index_rows, "comparisons": [], "matrix_links": links}
     pages[layout.index] = render_html(lang=lang, title=t["check_title"], comparisons=[], check=index,
-                                      header=view["header"],
-                                      plan_findings=[f for f in own if f["plan"] not in compared])
+                                      header=view["header"], plan_findings=[f for fs in own.values() for f in fs])
     return dict(sorted(pages.items()))
-
