@@ -11,6 +11,7 @@ The PDFs are left in test-artifacts/ to be looked at (``pdftoppm -r 60 -png``).
 
 from __future__ import annotations
 
+import html
 import html.parser
 import os
 import pty
@@ -354,3 +355,17 @@ def test_the_probes_see_a_page_that_is_cut(tmp_path):
     assert outside(word_boxes(pdf)) != []
     text = squeezed(poppler("pdftotext", "-raw", str(pdf), "-"))
     assert "word0" in text and "word199" not in text and "after" in text
+
+
+def test_a_parallel_check_pdf_has_every_comparison(pdfs, tmp_path, monkeypatch):
+    """With worker processes (-j 2) the PDF shows the same comparisons as the serial HTML: the
+    run keeps the compared plans for a PDF as it does for HTML."""
+    from plancheck import executor
+
+    monkeypatch.setattr(executor, "PARALLEL_MIN_FILES", 2)
+    pdf = report(["check", "--jobs", "2"], tmp_path, "parallel", "pdf")
+    headings = re.findall(r'<article class="comparison">\s*<h2>(.*?)</h2>',
+                          pdfs["check-plans.zh"][1].read_text(encoding="utf-8"), re.S)
+    assert len(headings) == 3, headings  # 茶陵, 湘江新区, 湘潭 against their provinces
+    text = squeezed(poppler("pdftotext", "-raw", str(pdf), "-"))
+    assert [h for h in headings if squeezed(html.unescape(h)) not in text] == []
