@@ -182,10 +182,12 @@ def test_compare_non_fossil_share_2025_is_weaker_in_chaling():
     assert row["lower"]["value"] == 20 and row["upper"]["value"] == 22 and row["gap"] == -2
 
 
-def test_compare_text_table_names_indicators_in_both_languages():
-    result = invoke("compare", "chaling", "hunan")
-    assert "非化石能源消费比重" in result.stdout and "Non-fossil" in result.stdout
-    assert "zhuzhou" in result.stdout  # the skipped link is named
+def test_compare_text_table_is_in_one_language_with_the_documents_words_beside_english():
+    chinese = invoke("compare", "chaling", "hunan").stdout
+    assert "非化石能源消费比重" in chinese and "Non-fossil" not in chinese
+    english = invoke("compare", "chaling", "hunan", "--lang", "en").stdout
+    assert "Non-fossil" in english and "非化石能源消费比重" in english  # the catalogue's Chinese name beside
+    assert "zhuzhou" in chinese and "zhuzhou" in english  # the skipped link is named
 
 
 def test_indicators_lists_the_catalogue():

@@ -259,7 +259,7 @@ def check(options: CheckOptions) -> int:
     inputs = given or [plans]
     if focus is not None and plans.is_dir():
         inputs = [plans, *given]
-    shows_pairs = report.output_format in (ReportFormat.markdown, ReportFormat.html) or report.summary is not None
+    shows_pairs = report.output_format.value in ("markdown", "html", "pdf") or report.summary is not None
     files, problems = discover(inputs)
     with _watched(report.listing, len(files), report.lang.value) as progress:
         result = executor.check(files, problems, setup.catalog, setup.registry, _jobs(options.jobs),
