@@ -28,7 +28,7 @@ from plancheck.findings import Finding, sort_findings
 from plancheck.reason import Reason, in_language, zh_of
 
 from helpers import MINIMAL_PLAN, REPO, SOURCE_TEXT, audit_path, check_paths, draft_plan, family_findings
-from helpers import validate_paths
+from helpers import STRICTNESS_COUNTY, STRICTNESS_PROVINCE, validate_paths
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -203,34 +203,13 @@ LOAD = [  # validate, each in a folder of its own
     Case("PC102", _PUBLISHED.replace("value: 22", "value: 25"), _SOURCE),
 ]
 
-PROVINCE = draft_plan("prov", "province", None, """\
-    targets:
-      - {indicator: non_fossil_energy_share, year: 2025, value: 22, comparator: at_least}
-      - {indicator: non_fossil_energy_share, year: 2030, value: 25, comparator: at_least}
-      - {indicator: data_center_pue, year: null, value: 1.3, comparator: at_most}
-      - {indicator: green_travel_share, year: 2025, value: 50, comparator: at_least}
-      - {indicator: energy_intensity_reduction, year: 2025, value: 14}
-      - {indicator: green_building_share_new_buildings, year: 2025, value: 100}
-      - {indicator: coal_power_retrofit_threshold, year: null, value: 300, unit: 克标准煤/千瓦时}
-      - {indicator: forest_coverage, year: 2025, value: 59, comparator: at_least}
-      - {indicator: prefab_building_share, year: 2025, value: 30, comparator: at_least,
-         condition: {text: 城市新建建筑, levels: [city]}}
-      - {indicator: fertilizer_utilization_rate, year: 2025, value: 43, comparator: at_least}
-    """)
-COUNTY = draft_plan("county", "county", "prov", """\
-    targets:
-      - {indicator: non_fossil_energy_share, year: 2025, value: 20, comparator: at_least}
-      - {indicator: non_fossil_energy_share, year: 2030, value: 24.8, approximate: true}
-      - {indicator: data_center_pue, year: null, value: 1.25, comparator: at_most}
-      - {indicator: green_travel_share, year: 2025, value: 50, comparator: at_least}
-      - {indicator: energy_intensity_reduction, year: 2025, value: null, deferred: true}
-      - {indicator: green_building_share_new_buildings, year: 2025, value: null}
-      - {indicator: forest_coverage, year: 2025, value: 40, comparator: at_least}
-      - {indicator: green_building_share_new_buildings, year: 2025, value: 100, scope: 全市新建建筑, unit: "%"}
-      - {indicator: green_building_share_new_buildings, year: 2025, value: 80, scope: 新建民用建筑, unit: "%"}
-      - {indicator: forest_coverage, year: 2025, value: 41}
-      - {indicator: forest_coverage, year: 2030, value: 39}
-    """)
+PROVINCE = STRICTNESS_PROVINCE
+COUNTY = STRICTNESS_COUNTY + """\
+  - {indicator: green_building_share_new_buildings, year: 2025, value: 100, scope: 全市新建建筑, unit: "%"}
+  - {indicator: green_building_share_new_buildings, year: 2025, value: 80, scope: 新建民用建筑, unit: "%"}
+  - {indicator: forest_coverage, year: 2025, value: 41}
+  - {indicator: forest_coverage, year: 2030, value: 39}
+"""
 SHORT = draft_plan("short", "county", "prov").replace("status: draft}",
                                                      "status: draft, horizon: {start: 2023, end: 2025}}")
 CHECK = {  # check: every verdict, the plan's own consistency and the links between plans

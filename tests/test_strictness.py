@@ -7,33 +7,8 @@ from __future__ import annotations
 from plancheck.checks import strictness
 
 from helpers import ROW, draft_plan, family_findings, position_of
-
-PROVINCE = draft_plan("prov", "province", None, """\
-    targets:
-      - {indicator: non_fossil_energy_share, year: 2025, value: 22, comparator: at_least}
-      - {indicator: non_fossil_energy_share, year: 2030, value: 25, comparator: at_least}
-      - {indicator: data_center_pue, year: null, value: 1.3, comparator: at_most}
-      - {indicator: green_travel_share, year: 2025, value: 50, comparator: at_least}
-      - {indicator: energy_intensity_reduction, year: 2025, value: 14}
-      - {indicator: green_building_share_new_buildings, year: 2025, value: 100}
-      - {indicator: coal_power_retrofit_threshold, year: null, value: 300, unit: 克标准煤/千瓦时}
-      - {indicator: forest_coverage, year: 2025, value: 59, comparator: at_least}
-      - {indicator: prefab_building_share, year: 2025, value: 30, comparator: at_least,
-         condition: {text: 城市新建建筑, levels: [city]}}
-      - {indicator: fertilizer_utilization_rate, year: 2025, value: 43, comparator: at_least}
-    """)
-
-COUNTY = draft_plan("county", "county", "prov", """\
-    targets:
-      - {indicator: non_fossil_energy_share, year: 2025, value: 20, comparator: at_least}
-      - {indicator: non_fossil_energy_share, year: 2030, value: 24.8, approximate: true}
-      - {indicator: data_center_pue, year: null, value: 1.25, comparator: at_most}
-      - {indicator: green_travel_share, year: 2025, value: 50, comparator: at_least}
-      - {indicator: energy_intensity_reduction, year: 2025, value: null, deferred: true}
-      - {indicator: green_building_share_new_buildings, year: 2025, value: null}
-      - {indicator: forest_coverage, year: 2025, value: 40, comparator: at_least}
-    """)
-
+from helpers import STRICTNESS_COUNTY as COUNTY
+from helpers import STRICTNESS_PROVINCE as PROVINCE
 
 def test_every_upper_target_gets_the_code_of_its_verdict(tmp_path):
     assert family_findings(strictness, tmp_path, {"prov": PROVINCE, "county": COUNTY}, fields=ROW) == [
