@@ -301,20 +301,26 @@ def test_a_pdf_goes_to_a_pipe_but_never_to_a_terminal(pdfs):
                            cwd=REPO, capture_output=True, timeout=300, check=False)
     assert piped.returncode == 1 and piped.stdout == pdfs["compare-chaling-hunan.zh"][0].read_bytes()
     leader, follower = pty.openpty()
+    runs = []
     try:
-        done = subprocess.run([sys.executable, "-m", "plancheck", "compare", "chaling", "hunan", "-f", "pdf"],
-                              cwd=REPO, stdout=follower, stderr=subprocess.PIPE, text=True, timeout=300, check=False)
         os.set_blocking(leader, False)
-        try:
-            shown = os.read(leader, 1 << 16)
-        except BlockingIOError:
-            shown = b""
+        # on standard output, and named with -o (a terminal is a character device, written into)
+        for extra in ([], ["-o", os.ttyname(follower)]):
+            done = subprocess.run([sys.executable, "-m", "plancheck", "compare", "chaling", "hunan", "-f", "pdf",
+                                   *extra], cwd=REPO, stdout=follower, stderr=subprocess.PIPE, text=True,
+                                  timeout=300, check=False)
+            try:
+                shown = os.read(leader, 1 << 16)
+            except BlockingIOError:
+                shown = b""
+            runs.append((done, shown))
     finally:
         os.close(leader)
         os.close(follower)
-    assert done.returncode == 2 and shown == b""
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1 and "terminal" in lines[0] and "-o report.pdf" in lines[0]
+    for done, shown in runs:
+        assert done.returncode == 2 and shown == b""
+        lines = done.stderr.splitlines()
+        assert len(lines) == 1 and "terminal" in lines[0] and "-o report.pdf" in lines[0], lines
 
 
 def tiny_png() -> bytes:
@@ -369,3 +375,21 @@ def test_a_parallel_check_pdf_has_every_comparison(pdfs, tmp_path, monkeypatch):
     assert len(headings) == 3, headings  # 茶陵, 湘江新区, 湘潭 against their provinces
     text = squeezed(poppler("pdftotext", "-raw", str(pdf), "-"))
     assert [h for h in headings if squeezed(html.unescape(h)) not in text] == []
+
+
+def test_a_pdf_is_written_into_a_fifo_and_replaces_a_file_whole(pdfs, tmp_path):
+    expected = pdfs["compare-chaling-hunan.zh"][0].read_bytes()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received = tmp_path / "received"
+    with received.open("wb") as sink:  # a file, not a pipe this process reads only later
+        reader = subprocess.Popen(["cat", str(fifo)], stdout=sink)
+        result = invoke("compare", "chaling", "hunan", "-f", "pdf", "-o", str(fifo))
+        reader.wait(timeout=120)
+    assert result.exit_code == 1 and received.read_bytes() == expected and fifo.is_fifo()
+    old = tmp_path / "old.pdf"
+    old.write_text("an older, longer report " * 100000, encoding="utf-8")
+    old.chmod(0o640)
+    assert invoke("compare", "chaling", "hunan", "-f", "pdf", "-o", str(old)).exit_code == 1
+    assert old.read_bytes() == expected and (old.stat().st_mode & 0o777) == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".plancheck-")] == []
