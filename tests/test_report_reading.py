@@ -228,3 +228,13 @@ def test_a_progress_bar_only_on_a_terminals_stderr(tmp_path):
     piped = subprocess.run(command, cwd=tmp_path, capture_output=True, env=env, timeout=120)
     assert piped.stderr == b""  # not a terminal: no bar (and JSON has no summary line)
     assert (tmp_path / "watched.json").read_bytes() == piped.stdout  # machine output untouched
+
+
+def test_a_pdf_of_many_plans_is_refused_at_once(tmp_path):
+    from plancheck.reporters.html import SPLIT_ABOVE
+
+    _many_counties(tmp_path, SPLIT_ABOVE + 1)
+    done = invoke("check", "-o", "all.pdf", cwd=tmp_path)
+    assert done.exit_code == 2 and done.stdout == "" and done.stderr.count("\n") == 1
+    assert f"a PDF of {SPLIT_ABOVE + 1} compared plans is too long" in done.stderr and "-f html -o FOLDER" in done.stderr
+    assert not (tmp_path / "all.pdf").exists()

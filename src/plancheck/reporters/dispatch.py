@@ -91,6 +91,8 @@ def render_check(result: CheckResult, catalog: Catalog, fmt: ReportFormat, fail_
                  looks: Looks = Looks(), *,
                  layout: PageLayout | None = None) -> str | Iterable[str] | bytes | dict[str, str]:
     """``layout``: an HTML report split into an index and a page per plan (``html.PageLayout``)."""
+    if fmt is ReportFormat.pdf:
+        _refuse_a_pdf_of_many(len(result.comparisons()))
     if fmt in (ReportFormat.markdown, ReportFormat.html, ReportFormat.pdf):
         from plancheck.reporters.report import check_report
         view = check_report(result.comparisons(), result.findings, catalog, looks)
@@ -103,3 +105,14 @@ def render_check(result: CheckResult, catalog: Catalog, fmt: ReportFormat, fail_
             return render_pdf(render_check_html(view, looks.lang))
         return render_check_html(view, looks.lang, layout)
     return _ci_findings(result.findings, fmt, fail_level, sorted({h.id for h in result.headers}), looks)
+
+
+def _refuse_a_pdf_of_many(compared: int) -> None:
+    """A PDF is one document laid out page by page: past the size an HTML report splits at, it
+    would take WeasyPrint many minutes and hundreds of pages no one prints. Refused at once."""
+    from plancheck.failures import Refused
+    from plancheck.reporters.html import SPLIT_ABOVE
+
+    if compared > SPLIT_ABOVE:
+        raise Refused(f"a PDF of {compared} compared plans is too long to lay out (at most {SPLIT_ABOVE}): write "
+                      "HTML pages with -f html -o FOLDER, or a PDF per plan with compare")
