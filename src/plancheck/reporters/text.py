@@ -38,6 +38,8 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
         return escape(sanitize(text))
 
     t = LABELS[lang]
+    zh = lang == "zh"
+    colon = "：" if zh else ": "  # Chinese punctuation in a Chinese report
     lower, upper = comparison.lower.plan.jurisdiction, comparison.upper.plan.jurisdiction
     out = io.StringIO()
     # The caller has decided about colour (--color, NO_COLOR, FORCE_COLOR, TERM): rich must not
@@ -47,7 +49,7 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
     console.print(f"[bold]{clean(lower.name)} ({clean(lower.id)})[/] {t['against']} [bold]{clean(upper.name)} "
                   f"({clean(upper.id)})[/]")
     if comparison.skipped_links:
-        console.print(f"{t['skipped']}: {clean(', '.join(comparison.skipped_links))}")
+        console.print(f"{t['skipped']}{colon}{clean(('、' if zh else ', ').join(comparison.skipped_links))}")
     table = Table(show_lines=False, header_style="bold")
     for name in (t["indicator"], t["year"], f"{t['upper']} {clean(upper.id)}", f"{t['lower']} {clean(lower.id)}",
                  t["verdict"], t["gap"]):
@@ -74,8 +76,9 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
                       (f"[{style}]{label}[/]" if style else label) + f"\n[dim]{clean(in_language(row.reason, lang))}[/]",
                       clean(gap_text(row, catalog)))
     console.print(table)
-    summary = ", ".join(f"{verdict_label(v, lang)} {counts[v]}" for v in VERDICT_ORDER if counts[v])
-    console.print(f"{t['summary']}: {len(comparison.findings)} ({clean(summary)})")
+    summary = ("，" if zh else ", ").join(f"{verdict_label(v, lang)} {counts[v]}" for v in VERDICT_ORDER if counts[v])
+    total = len(comparison.findings)
+    console.print(f"{t['summary']}：{total}（{clean(summary)}）" if zh else f"{t['summary']}: {total} ({clean(summary)})")
     text = out.getvalue()
     if comparison.notes:
         from plancheck.reporters.plain import render_findings
