@@ -37,7 +37,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (developers).", envvar="PLANCHECK_DEBUG")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.", envvar="PLANCHECK_DEBUG")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
@@ -72,7 +72,7 @@ ShowOption = Annotated[Show, typer.Option("--show", help=(
     "baselined findings."))]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="List info findings too (--show info).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
-TitleOption = Annotated[str | None, typer.Option("--title", help="Your own heading for the report.", show_default=False)]
+TitleOption = Annotated[str | None, typer.Option("--title", help="Your own heading on the report.", show_default=False)]
 DateOption = Annotated[str | None, typer.Option("--date", show_default=False, help=(
     "Date the report: YYYY-MM-DD or today (none unless asked, so the same inputs give the same bytes)."))]
 SarifPassesOption = Annotated[bool, typer.Option("--sarif-passes", help=(

@@ -52,9 +52,9 @@ def _charts(view: dict[str, Any], lang: str) -> dict[str, Any]:
     bar = charts.verdict_bar([(s["verdict"], s["label"], s["count"]) for s in view["summary"]],
                              title=f"{t['verdict_bar']}：{view['title']}" if lang == "zh"
                              else f"{t['verdict_bar']}: {view['title']}")
-    pairs = [charts.ValuePair(label=r["name"] if r["year"] == t["no_year"] else f"{r['name']} {r['year']}", unit=r["chart"]["unit"], upper=r["chart"]["upper"],
-                              lower=r["chart"]["lower"], verdict=r["verdict"], verdict_label=r["verdict_label"],
-                              gap_text=r["gap"])
+    pairs = [charts.ValuePair(label=r["name"] if r["year"] == t["no_year"] else f"{r['name']} {r['year']}",
+                              unit=r["chart"]["unit"], upper=r["chart"]["upper"], lower=r["chart"]["lower"],
+                              verdict=r["verdict"], verdict_label=r["verdict_label"], gap_text=r["gap"])
              for r in view["rows"] if r["chart"] is not None]
     values = charts.value_pairs(pairs, upper_label=t["upper"], lower_label=t["lower"],
                                 title=t["values"]) if pairs else ""

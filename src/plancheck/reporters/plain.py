@@ -47,7 +47,8 @@ def render_finding(finding: Finding, lang: str = "en") -> str:
     """``file:line:column: severity CODE message``, the message in ``lang`` (its Chinese reading
     under ``zh``); the severity word says at a glance what must be fixed."""
     word = SEVERITY_WORDS[lang][finding.severity] if finding.severity is not None else ""
-    line = f"{location(finding)}: {word + ' ' if word else ''}{finding.code} {sanitize(in_language(finding.message, lang))}"
+    message = sanitize(in_language(finding.message, lang))
+    line = f"{location(finding)}: {word + ' ' if word else ''}{finding.code} {message}"
     if finding.waiver is not None:
         line += f" [{'已豁免' if lang == 'zh' else 'waived'}: {sanitize(finding.waiver.reason)}]"
     if finding.baseline == "existing":
@@ -106,7 +107,8 @@ def render_summary(files: int, findings: list[Finding], fail_level: FailLevel, l
         text += (f"（{hidden} 条未列出：--show {more} 列出）" if zh
                  else f" ({hidden} not listed: --show {more} lists them)")
     if fail_level is None:
-        return text + ("；没有问题导致失败（--fail-on never）\n" if zh else "; none fails the run (--fail-on never)\n")
+        return text + ("；没有问题导致失败（--fail-on never）\n" if zh
+                       else "; none fails the run (--fail-on never)\n")
     failing = sum(n for s, n in counts.items() if reaches(s, fail_level))
     level = fail_level_name(fail_level)
     return text + (f"；{failing} 条达到或高于 {level}（--fail-on）\n" if zh

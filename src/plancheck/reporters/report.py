@@ -98,7 +98,8 @@ def _side(plan: LoadedPlan, index: int | None, row: Row, lang: str, catalog: Cat
     document = plan.plan.document_of(target.document)
     pos = plan.positions.locate(("targets", index))
     return {
-        "text": target_text(plan, index, row.year, lang, catalog.terms), "quote": target.quote or "", "section": target.section or "",
+        "text": target_text(plan, index, row.year, lang, catalog.terms), "quote": target.quote or "",
+        "section": target.section or "",
         "document": document.title if document is not None else "", "where": f"{plan.file}:{pos.line}",
     }
 
@@ -216,7 +217,8 @@ def finding_view(finding: Finding, lang: str) -> dict[str, str]:
     where = finding.file or ""
     if finding.line is not None:
         where += f":{finding.line}"
-    return {"code": finding.code, "severity": finding.severity.value, "severity_label": LABELS[lang][finding.severity.value],
+    return {"code": finding.code, "severity": finding.severity.value,
+            "severity_label": LABELS[lang][finding.severity.value],
             "where": where, "message": in_language(finding.message, lang),
             "plan": finding.plan or "", "waiver": finding.waiver.reason if finding.waiver is not None else ""}
 

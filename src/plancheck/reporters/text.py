@@ -78,7 +78,8 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
     console.print(table)
     summary = ("，" if zh else ", ").join(f"{verdict_label(v, lang)} {counts[v]}" for v in VERDICT_ORDER if counts[v])
     total = len(comparison.findings)
-    console.print(f"{t['summary']}：{total}（{clean(summary)}）" if zh else f"{t['summary']}: {total} ({clean(summary)})")
+    console.print(f"{t['summary']}：{total}（{clean(summary)}）" if zh
+                  else f"{t['summary']}: {total} ({clean(summary)})")
     text = out.getvalue()
     if comparison.notes:
         from plancheck.reporters.plain import render_findings
