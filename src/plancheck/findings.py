@@ -57,6 +57,12 @@ class Verdict(str, Enum):
     CONFLICT = "conflict"
 
 
+PASSING = frozenset({Verdict.STRICTER, Verdict.EQUAL})
+"""The verdicts of a lower target that meets its upper one: what every report counts as a pass."""
+SET_ASIDE = frozenset({Verdict.NOT_APPLICABLE, Verdict.OUT_OF_HORIZON})
+"""The verdicts of an upper target that does not bind the lower plan (its level, its horizon)."""
+
+
 @dataclass(slots=True)  # not frozen: a frozen dataclass pays per field on creation, and there is a row per target pair
 class Row:
     """One upper-level target (indicator, year, scope) and what the lower plan does about it."""

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from plancheck.catalog import Catalog
-from plancheck.findings import Finding, Row, Severity, Verdict
+from plancheck.findings import PASSING, SET_ASIDE, Finding, Row, Severity, Verdict
 from plancheck.reason import in_language
 from plancheck.reporters.comparison import VERDICT_LABELS, gap_text, row_of, target_text
 from plancheck.reporters.formats import Looks
@@ -34,8 +34,8 @@ LABELS: dict[str, dict[str, str]] = {
         "legend": "图例", "severity": "级别", "error": "错误", "warning": "警告", "info": "提示",
         "group_fails": "不达要求，导致检查失败", "group_attention": "需要关注", "group_other": "其他",
         "group_passes": "达到要求", "version": "plancheck 版本", "catalog": "指标目录指纹", "report_date": "报告日期",
-        "charts": "图示", "values": "上下级目标值对照", "verdict_bar": "结论分布", "index": "目录",
-        "back": "返回目录", "plan_pages": "各规划报告", "rows_word": "项",
+        "values": "上下级目标值对照", "verdict_bar": "结论分布",
+        "back": "返回目录", "plan_pages": "各规划报告",
     },
     "en": {
         "title": "Gap report", "against": "against", "upper": "Upper", "lower": "Lower", "indicator": "Indicator",
@@ -53,15 +53,13 @@ LABELS: dict[str, dict[str, str]] = {
         "severity": "Severity", "error": "error", "warning": "warning", "info": "info",
         "group_fails": "Fails (fails the run)", "group_attention": "Needs attention", "group_other": "Other",
         "group_passes": "Passes", "version": "plancheck version", "catalog": "Catalogue fingerprint",
-        "report_date": "Report date", "charts": "Charts", "values": "Upper and lower values side by side",
-        "verdict_bar": "Verdicts", "index": "Index", "back": "Back to the index", "plan_pages": "Reports by plan",
-        "rows_word": "rows",
+        "report_date": "Report date", "values": "Upper and lower values side by side",
+        "verdict_bar": "Verdicts", "back": "Back to the index", "plan_pages": "Reports by plan",
     },
 }
 
 GAP_VERDICTS = (Verdict.WEAKER, Verdict.MISSING, Verdict.UNQUANTIFIED, Verdict.CONDITION_UNKNOWN)
 """Rows whose sentences the report quotes: what a drafter must look at before submitting."""
-SET_ASIDE_VERDICTS = (Verdict.NOT_APPLICABLE, Verdict.OUT_OF_HORIZON)
 
 VERDICT_ORDER = (Verdict.WEAKER, Verdict.MISSING, Verdict.UNQUANTIFIED, Verdict.CONDITION_UNKNOWN,
                  Verdict.DEFERRED, Verdict.NOT_COMPARABLE, Verdict.NOT_APPLICABLE, Verdict.OUT_OF_HORIZON,
@@ -111,7 +109,6 @@ def _waiver(finding: Finding) -> dict[str, str] | None:
     return {"reason": waiver.reason, "expires": waiver.expires or ""}
 
 
-PASS_VERDICTS = frozenset({Verdict.STRICTER, Verdict.EQUAL})
 GROUPS = ("fails", "attention", "other", "passes")
 """The order a reader acts in: what fails the run, what needs attention, the rest, what passes."""
 
@@ -128,7 +125,7 @@ def reading_group(finding: Finding) -> str:
         return "fails"
     if row.verdict in GAP_VERDICTS or finding.severity is Severity.WARNING:
         return "attention"
-    return "passes" if row.verdict in PASS_VERDICTS else "other"
+    return "passes" if row.verdict in PASSING else "other"
 
 
 def reading_order(findings: list[Finding]) -> list[Finding]:
@@ -187,7 +184,7 @@ def comparison_view(comparison: Comparison, catalog: Catalog, lang: str) -> dict
         "notes": [finding_view(f, lang) for f in comparison.notes],
         "gaps": [r for r in rows if r["verdict"] in {v.value for v in GAP_VERDICTS} or r["code"] == "PC211"],
         "waived": [r for r in rows if r["waiver"] is not None],
-        "set_aside": [r for r in rows if r["verdict"] in {v.value for v in SET_ASIDE_VERDICTS}],
+        "set_aside": [r for r in rows if r["verdict"] in {v.value for v in SET_ASIDE}],
     }
 
 

@@ -20,13 +20,11 @@ from urllib.parse import quote
 
 from plancheck import __version__
 from plancheck.code_registry import all_codes
-from plancheck.findings import Finding, Severity, Verdict
+from plancheck.findings import PASSING, SET_ASIDE, Finding, Severity
 from plancheck.reporters.json import dumps
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-PASSING = frozenset({Verdict.STRICTER, Verdict.EQUAL})
-NOT_APPLICABLE = frozenset({Verdict.NOT_APPLICABLE, Verdict.OUT_OF_HORIZON})
 URL_LABELS = ("documentation", "homepage", "repository", "source")
 """The ``[project.urls]`` labels tried, in this order, for the tool's and the rules' documentation."""
 
@@ -45,7 +43,7 @@ def kind(finding: Finding) -> str:
         return "fail"
     if finding.verdict in PASSING:
         return "pass"
-    if finding.verdict in NOT_APPLICABLE:
+    if finding.verdict in SET_ASIDE:
         return "notApplicable"
     return "informational"
 

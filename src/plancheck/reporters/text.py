@@ -59,8 +59,8 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
     for finding in reading_order(comparison.findings):
         row = row_of(finding)
         counts[row.verdict] += 1
-        if reading_group(finding) != group:  # a heading row per group: what fails leads, what passes ends
-            group = reading_group(finding)
+        if (this := reading_group(finding)) != group:  # a heading per group: what fails leads, passes end
+            group = this
             if table.row_count:
                 table.add_section()
             table.add_row(f"[bold]{clean(t['group_' + group])}[/]")
