@@ -26,11 +26,9 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64,
 Year = Annotated[int, Field(ge=1949, le=2100, description="A calendar year.")]
 Text = Annotated[str, Field(min_length=1, max_length=10_000)]
 
-Level = Literal["province", "city", "county", "district", "new_area"]
-"""Administrative levels. ``new_area`` is a state-level new area such as 湖南湘江新区,
+Level = Literal["national", "province", "city", "county", "district", "new_area"]
+"""Administrative levels, from the State Council down. ``new_area`` is a state-level new area such as 湖南湘江新区,
 which sits inside a city and is treated like a county-level unit."""
-
-LEVEL_RANK: dict[str, int] = {"province": 1, "city": 2, "county": 3, "district": 3, "new_area": 3}
 
 Comparator = Literal["at_least", "above", "at_most", "below", "reach"]
 Commitment = Literal["aspirational", "gradual", "in_principle", "largely", "firm", "binding"]

@@ -23,7 +23,7 @@ COMMITMENT_ZH = {"aspirational": "力争", "gradual": "逐步", "in_principle": 
 COMMITMENT_EN = {"aspirational": "strive for", "gradual": "step by step", "in_principle": "in principle",
                  "largely": "largely"}
 """The hedging commitments in English, for the words a report shows beside the Chinese."""
-LEVEL_ZH = {"province": "省", "city": "市", "county": "县", "district": "区", "new_area": "新区"}
+LEVEL_ZH = {"national": "国家", "province": "省", "city": "市", "county": "县", "district": "区", "new_area": "新区"}
 BINDING_ZH = {"aggregate": "总体平均指标", "extensive": "总量指标", "per_jurisdiction": "逐级约束指标"}
 COMPARATOR_SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<", "reach": ""}
 
