@@ -358,7 +358,7 @@ ENGLISH = {  # code → every English message the inputs above give, sorted
         "documents[0].horizon: the range ends (2021) before it starts (2030)",
         "documents[0].title: String should have at least 1 character (got '')",
         "jurisdiction.facts[0].value: Input should be a valid number",
-        "jurisdiction.level: Input should be 'province', 'city', 'county', 'district' or 'new_area' (got 'planet')",
+        "jurisdiction.level: Input should be 'national', 'province', 'city', 'county', 'district' or 'new_area' (got 'planet')",
         "more schema errors not shown (the first 200 are listed); fix these and run again",
         "targets: Input should be a valid list",
         "targets[0].value: Input should be a finite number (got inf)",
@@ -600,7 +600,7 @@ def test_each_kind_of_schema_error_has_its_own_reading(produced):
     readings = {zh_of(f.message) for code in ("PC010", "PC011", "PC012") for _, _, f in produced[code]}
     for words in ("缺少必填字段 'documents'", "是否应为 'value'？", "它属于规划的另一层级", "必须是整数（实际为 '2025'）",
                   "这是全角数字：请写作 2025", "必须大于或等于 1949", "必须是有限的数字", "没有自己的数值；请写 value: null",
-                  "与时期的结束年份（2025）不一致", "取值必须是以下之一：'province', 'city'", "至少要有 1 个字符",
+                  "与时期的结束年份（2025）不一致", "取值必须是以下之一：'national', 'province'", "至少要有 1 个字符",
                   "至少要有 1 项，实际为 0 项", "必须是列表", "只列出前 200 条"):
         assert any(words in reading for reading in readings), words
 

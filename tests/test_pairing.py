@@ -116,6 +116,28 @@ def test_a_missing_row_names_what_the_plan_sets_on_related_indicators():
     assert row.verdict is Verdict.MISSING
     assert "it sets the related fleet 2025: aspirational (力争) 100" in row.reason
 
+    twice = plan("city", [{"indicator": "fleet", "value": 100, "commitment": "aspirational", "section": s}
+                          for s in ("一", "二")])
+    repeated = compare_plans(twice, upper, catalog)[0].reason
+    assert repeated.count("fleet 2025: aspirational (力争) 100") == 1  # the same statement, named once
+
+
+def test_an_undated_statement_dated_elsewhere_only_beyond_the_horizon_is_not_owed():
+    """全国 确保如期实现碳中和 has no year, but the plan dates neutrality only 2060: a plan that ends in
+    2030 has not left it out. Dated also within the horizon, the undated statement is still owed."""
+    late = plan("national", [{"year": None, "value": None, "commitment": "binding"}, {"year": 2060, "value": 80}])
+    silent = plan("province", [{"indicator": "pue", "value": 1}], horizon=(2021, 2030))
+    found = compare_plans(silent, late, CATALOG)
+    assert [(r.year, r.verdict) for r in found if r.indicator == "share"] == [
+        (2060, Verdict.OUT_OF_HORIZON), (None, Verdict.OUT_OF_HORIZON)]
+    undated = next(r for r in found if r.indicator == "share" and r.year is None)
+    assert "stated without a year; the upper plan dates it only 2060" in undated.reason
+    both = plan("national", [{"year": None, "value": None}, {"year": 2025, "value": 20}, {"year": 2060, "value": 80}])
+    assert [(r.year, r.verdict) for r in compare_plans(silent, both, CATALOG) if r.indicator == "share"] == [
+        (2025, Verdict.MISSING), (2060, Verdict.OUT_OF_HORIZON), (None, Verdict.MISSING)]
+    no_horizon = plan("province", [{"indicator": "pue", "value": 1}])
+    assert [r.verdict for r in compare_plans(no_horizon, late, CATALOG) if r.year is None] == [Verdict.MISSING]
+
 
 # ---------------------------------------------------------------- issue 18: rows an analyst signs
 

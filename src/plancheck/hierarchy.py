@@ -18,6 +18,7 @@ from plancheck.failures import ConfigError
 from plancheck.findings import Finding
 from plancheck.loader import load_file
 from plancheck.models import Jurisdiction
+from plancheck.project import resolve_plan
 from plancheck.reason import Reason
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import present
@@ -110,3 +111,34 @@ def parent_map(plans: list[Jurisdiction], registry: Registry) -> dict[str, str |
     parents = {j.id: j.parent for j in registry.values()}
     parents.update({j.id: j.parent for j in plans})
     return parents
+
+
+def parents_between(lower: Jurisdiction, upper: Jurisdiction, registry: Registry,
+                     plans_dir: Path | None) -> tuple[dict[str, str | None], set[str]]:
+    """The parent links from ``lower`` up to ``upper``, and which of the plans in between are in
+    ``plans_dir``. A plan's own parent wins over the registry, as in ``check``, so the plans on the
+    way are read (their headers only matter, and there are a few at most)."""
+    parents = parent_map([lower, upper], registry)
+    present: set[str] = set()
+    seen = {lower.id, upper.id}
+    current = lower.parent
+    while plans_dir is not None and current is not None and current not in seen:
+        seen.add(current)
+        own = _jurisdiction_of(resolve_plan(current, plans_dir))
+        if own is not None and own.id == current:
+            parents[current] = own.parent
+            present.add(current)
+        current = parents.get(current)
+    return parents, present
+
+
+def _jurisdiction_of(path: Path) -> Jurisdiction | None:
+    """The jurisdiction a plan file declares, or None when there is no such file or it does not say."""
+    if not path.is_file():
+        return None
+    loaded = load_file(path, str(path))
+    header = loaded.data.get("jurisdiction") if isinstance(loaded.data, dict) else None
+    try:
+        return Jurisdiction.model_validate(header)
+    except ValidationError:
+        return None

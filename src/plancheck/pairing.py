@@ -33,6 +33,7 @@ from plancheck.compare import (
 from plancheck.findings import Row, Verdict
 from plancheck.models import Plan, Target
 from plancheck.reason import EMPTY, Reason
+from plancheck.requirements import dated_years, places, requirements
 from plancheck.wording import Terms
 
 _SCAN = 24
@@ -309,59 +310,37 @@ def _preference(upper: Target, lower: Target, indicator: Indicator, original: Ta
     )
 
 
-def requirement_key(target: Target) -> tuple:
-    """What makes two upper statements one requirement: everything the verdict reads but the
-    commitment (the firmest statement leads) and the words (quote, hedge, section)."""
-    return (target.indicator, target.year, target.period, target.value, target.unit, target.comparator,
-            target.approximate, target.base_year, target.scope, target.qualifying,
-            target.condition.model_dump_json() if target.condition is not None else None, target.deferred)
-
-
-def requirements(upper: Plan) -> list[tuple[int, tuple[int, ...]]]:
-    """The upper plan's distinct requirements, in the order of their first statement: the firmest
-    statement's index, and the indexes of the others (湖南 states peaking by 2030 three times)."""
-    grouped: dict[tuple, list[int]] = {}
-    for ui, target in enumerate(upper.targets):
-        grouped.setdefault(requirement_key(target), []).append(ui)
-    answer = []
-    for indexes in grouped.values():
-        lead = max(indexes, key=lambda ui: (COMMITMENT_RANK[upper.targets[ui].commitment],
-                                            upper.targets[ui].commitment == "binding", -ui))
-        answer.append((lead, tuple(ui for ui in indexes if ui != lead)))
-    return answer
-
-
-def _places(upper: Plan, indexes: list[int]) -> list[str]:
-    """Where each statement is: its document and section."""
-    return [" ".join(x for x in (upper.targets[ui].document or upper.documents[0].id, upper.targets[ui].section) if x)
-            for ui in indexes]
-
-
 def compare_plans(lower: Plan, upper: Plan, catalog: Catalog) -> list[Row]:
     """One row per distinct upper requirement, in a stable order (indicator, year, scope)."""
     horizon_end = max((d.horizon.end for d in lower.documents if d.horizon is not None), default=None)
     facts = {f.name: f.value for f in lower.jurisdiction.facts}
     terms = catalog.terms
     grouped = _ByIndicator(lower.targets, catalog)
+    dated = dated_years(upper)
     rows: list[Row] = []
     for ui, upper_others in requirements(upper):
         up = upper.targets[ui]
         indicator = catalog.get(up.indicator)
         if indicator is None:
             continue
-        row = _row(up, ui, lower, grouped, indicator, horizon_end, facts, terms)
+        row = _row(up, ui, lower, grouped, indicator, horizon_end, facts, terms,
+                   dated.get((up.indicator, up.scope), []) if up.year is None else [])
         if upper_others:
             row.upper_others = upper_others
             row.reason = row.reason + wording.upper_also_states(
-                1 + len(upper_others), _places(upper, sorted((ui, *upper_others))))
+                1 + len(upper_others), places(upper, sorted((ui, *upper_others))))
         rows.append(row)
     rows.sort(key=lambda r: (r.indicator, r.year is None, r.year or 0, r.scope or "", r.upper_index))
     return rows
 
 
 def _row(up: Target, ui: int, lower: Plan, grouped: _ByIndicator, indicator: Indicator, horizon_end: int | None,
-         facts: dict[str, object], terms: Terms) -> Row:
-    """What the lower plan does about one upper requirement (the order of docs/comparison.md, section 1)."""
+         facts: dict[str, object], terms: Terms, dated_elsewhere: list[int]) -> Row:
+    """What the lower plan does about one upper requirement (the order of docs/comparison.md, section 1).
+
+    ``dated_elsewhere``: for an undated upper statement, the years the upper plan gives the same
+    indicator and scope elsewhere. 确保如期实现碳中和 has no year of its own, but when the plan dates
+    neutrality only 2060, a plan that ends in 2030 has not left it out: it is beyond its horizon."""
     best, others, also_stated = _candidates(up, grouped, indicator, terms)
     if best is not None:
         chosen = grouped.view(up.indicator, best)
@@ -385,6 +364,9 @@ def _row(up: Target, ui: int, lower: Plan, grouped: _ByIndicator, indicator: Ind
     if up.year is not None and horizon_end is not None and up.year > horizon_end:
         return Row(up.indicator, up.year, up.scope, Verdict.OUT_OF_HORIZON,
                    wording.beyond_horizon(up.year, horizon_end), ui, None)
+    if dated_elsewhere and horizon_end is not None and min(dated_elsewhere) > horizon_end:
+        return Row(up.indicator, up.year, up.scope, Verdict.OUT_OF_HORIZON,
+                   wording.undated_beyond_horizon(dated_elsewhere, horizon_end), ui, None)
     condition = (condition_verdict(up.condition, lower.jurisdiction.level, facts, terms)
                  or condition_verdict(indicator.applies_when, lower.jurisdiction.level, facts, terms))
     if condition is not None:

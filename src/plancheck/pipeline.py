@@ -24,7 +24,7 @@ from plancheck.catalog import Catalog
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
 from plancheck.findings import Finding, KeyPath, Location, sort_findings
-from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map
+from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map, parents_between
 from plancheck.loader import MAX_ITEMS, load_file
 from plancheck.models import Plan
 from plancheck.positions import Position
@@ -239,19 +239,21 @@ def audit_file(path: Path, catalog: Catalog) -> list[Finding]:
     return sort_findings(findings)
 
 
-def compare_files(lower_path: Path, upper_path: Path, catalog: Catalog, registry: Registry) -> CompareResult:
+def compare_files(lower_path: Path, upper_path: Path, catalog: Catalog, registry: Registry,
+                  plans_dir: Path | None = None) -> CompareResult:
     """Load two plans and compare every upper target with what the lower plan does about it;
-    or the load errors of either."""
+    or the load errors of either. A skipped link whose plan is in ``plans_dir`` is named as such."""
     loaded = [load_plan(p, catalog) for p in (lower_path, upper_path)]
     problems = [f for _, found in loaded for f in found]
     lower, upper = loaded[0][0], loaded[1][0]
     if lower is None or upper is None:
         return CompareResult(None, sort_findings(problems))
-    parents = parent_map([lower.plan.jurisdiction, upper.plan.jurisdiction], registry)
+    parents, present = parents_between(lower.plan.jurisdiction, upper.plan.jurisdiction, registry, plans_dir)
     ancestry = find_ancestor(lower.id, parents, {upper.id})
     skipped = ancestry.skipped if ancestry.ancestor == upper.id else ()
     return CompareResult(Comparison(lower, upper, compare_pair(lower, upper, catalog), skipped,
-                                    upper_is_ancestor=upper.id in ancestors(lower.id, parents)))
+                                    upper_is_ancestor=upper.id in ancestors(lower.id, parents),
+                                    skipped_present=tuple(s for s in skipped if s in present)))
 
 
 @dataclass

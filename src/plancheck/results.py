@@ -108,6 +108,9 @@ class Comparison:
     findings: list[Finding]
     skipped_links: tuple[str, ...] = ()
     upper_is_ancestor: bool = True
+    skipped_present: tuple[str, ...] = ()
+    """The skipped links whose own plan is in the plans folder: ``compare xiangtan china`` was asked
+    to reach past hunan, which ``check`` would compare in between."""
     notes: list[Finding] = field(default_factory=list)
     """Findings that belong to no row of the comparison: waivers that expired."""
 

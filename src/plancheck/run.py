@@ -209,7 +209,7 @@ def compare(options: CompareOptions) -> int:
     lower_path, upper_path = resolve_plan(options.lower, plans), resolve_plan(options.upper, plans)
     writer = Writer(here, plan_files=[lower_path, upper_path], plan_folders=[plans], rules=setup.rules_dir,
                     files=[setup.waivers_file])
-    result = compare_files(lower_path, upper_path, setup.catalog, setup.registry)
+    result = compare_files(lower_path, upper_path, setup.catalog, setup.registry, plans)
     comparison = result.comparison
     if comparison is None:
         unusable(result.problems)

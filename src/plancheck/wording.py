@@ -247,6 +247,13 @@ def beyond_horizon(year: int, horizon_end: int) -> Reason:
                   f"{year}年超出下级规划期限（至{horizon_end}年）")
 
 
+def undated_beyond_horizon(years: list[int], horizon_end: int) -> Reason:
+    shown = ", ".join(str(y) for y in years)
+    return Reason(f"stated without a year; the upper plan dates it only {shown}, beyond the lower plan's horizon "
+                  f"(ends {horizon_end})",
+                  f"未写年份；上级规划只在{'、'.join(str(y) for y in years)}年提出，超出下级规划期限（至{horizon_end}年）")
+
+
 def need_not_restate(binding: str) -> Reason:
     return Reason(f"{binding} indicator: the lower plan need not restate it", f"{BINDING_ZH[binding]}：下级不必重申")
 
@@ -300,6 +307,9 @@ def missing_other_years(same: list[Target], terms: Terms = NO_TERMS) -> Reason:
 
 
 def missing_related(related: list[Target], terms: Terms = NO_TERMS) -> Reason:
+    """Each related statement once: a plan that states peaking by 2030 three times shows it once."""
+    said = {(str(r), r.zh): r for r in (Reason(f"{t.indicator} ", f"{t.indicator} ") + statement(t, terms)
+                                        for t in related)}
     return (NOT_ADDRESSED + Reason("; it sets the related ", "；下级设有相关指标 ")
-            + join([Reason(f"{t.indicator} ", f"{t.indicator} ") + statement(t, terms) for t in related], ", ", "，")
+            + join(list(said.values()), ", ", "，")
             + Reason(", which the comparison does not equate with this indicator", "，但不与本指标等同比较"))

@@ -14,10 +14,10 @@ from helpers import validate_paths as validate
 from helpers import REPO
 
 PLAN_FILES = sorted((REPO / "plans").glob("*.yaml"))
-EXPECTED_PLANS = {"hunan", "xiangtan", "chaling", "xiangjiang"}
+EXPECTED_PLANS = {"china", "hunan", "xiangtan", "chaling", "xiangjiang"}
 
 
-def test_all_four_plans_are_committed():
+def test_all_five_plans_are_committed():
     assert {p.stem for p in PLAN_FILES} == EXPECTED_PLANS
 
 

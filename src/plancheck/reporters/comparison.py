@@ -122,7 +122,8 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
     from plancheck.reporters.json import finding_to_dict
 
     return {"schema_version": 1, "lower": plan_dict(comparison.lower), "upper": plan_dict(comparison.upper),
-            "skipped_links": list(comparison.skipped_links), "rows": rows,
+            "skipped_links": list(comparison.skipped_links),
+            "skipped_present": list(comparison.skipped_present), "rows": rows,
             "notes": [finding_to_dict(f) for f in comparison.notes]}
 
 
@@ -131,5 +132,5 @@ def unloaded_dict(problems: list[Finding]) -> dict[str, Any]:
     errors as notes, so a machine reading ``-f json`` learns why (exit 2)."""
     from plancheck.reporters.json import finding_to_dict
 
-    return {"schema_version": 1, "lower": None, "upper": None, "skipped_links": [], "rows": [],
+    return {"schema_version": 1, "lower": None, "upper": None, "skipped_links": [], "skipped_present": [], "rows": [],
             "notes": [finding_to_dict(f) for f in problems]}

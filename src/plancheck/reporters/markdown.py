@@ -59,8 +59,7 @@ def _comparison(view: dict[str, Any], lang: str, level: int) -> list[str]:
                 else f"**{t[key]}: {inline(plan['name'])} ({inline(plan['id'])})**", ""]
         out += _documents(plan, t) + [""]
     if view["skipped"]:
-        out += [f"{t['skipped']}：{inline('、'.join(view['skipped']))}" if lang == "zh"
-                else f"{t['skipped']}: {inline(', '.join(view['skipped']))}", ""]
+        out += [inline(view["skipped"]), ""]
 
     out += [f"{h}# {t['summary']}", ""]
     out += _table([t["verdict"], t["count"]], [[cell(s["label"]), str(s["count"])] for s in view["summary"]])

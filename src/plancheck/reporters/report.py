@@ -26,7 +26,8 @@ LABELS: dict[str, dict[str, str]] = {
         "year": "年份", "verdict": "结论", "gap": "差距", "reason": "理由", "summary": "结论汇总",
         "table": "逐项对照", "gaps": "差距及原文", "waived": "已豁免", "set_aside": "不适用或超出期限",
         "documents": "文件", "number": "文号", "date": "日期", "issuer": "发文机关", "none": "无",
-        "skipped": "上级规划缺失，与最近的上级对照；跳过", "quote": "原文", "no_target": "（未提出该目标）",
+        "skipped": "上级规划缺失，与最近的上级对照；跳过", "across": "按要求跨级对照，跳过",
+        "no_plan": "无规划", "plan_present": "有规划", "quote": "原文", "no_target": "（未提出该目标）",
         "section": "章节", "waiver_reason": "豁免理由", "expires": "到期", "count": "项数",
         "matrix": "总览：地区 × 指标", "plan_findings": "规划自身的问题", "check_title": "规划检查报告",
         "plans_checked": "已检查规划", "no_gaps": "没有差距。", "code": "代码", "message": "说明",
@@ -44,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "set_aside": "Not applicable or beyond the horizon", "documents": "Documents", "number": "Number",
         "date": "Date", "issuer": "Issuer", "none": "none",
         "skipped": "parent plan absent; compared with the nearest present ancestor, skipping",
+        "across": "compared across levels, as asked, skipping", "no_plan": "no plan", "plan_present": "plan present",
         "quote": "Quote", "no_target": "(no target set)", "section": "Section", "waiver_reason": "Waiver reason",
         "expires": "expires", "count": "Count", "matrix": "Overview: jurisdictions × indicators",
         "plan_findings": "Problems inside the plans", "check_title": "Plan check report",
@@ -113,6 +115,24 @@ GROUPS = ("fails", "attention", "other", "passes")
 """The order a reader acts in: what fails the run, what needs attention, the rest, what passes."""
 
 
+def skipped_note(comparison: Comparison, lang: str) -> str | None:
+    """The line that says which levels lie between the two plans, or None when they are adjacent.
+
+    A level skipped only because its plan is absent is the nearest-present-ancestor rule; a level
+    whose plan is present was skipped because the user asked for that pair, so each is named."""
+    links = comparison.skipped_links
+    if not links:
+        return None
+    t = LABELS[lang]
+    zh = lang == "zh"
+    colon, comma = ("：", "、") if zh else (": ", ", ")
+    if not comparison.skipped_present:
+        return f"{t['skipped']}{colon}{comma.join(links)}"
+    state = {link: t["plan_present"] if link in comparison.skipped_present else t["no_plan"] for link in links}
+    named = [f"{link}（{state[link]}）" if zh else f"{link} ({state[link]})" for link in links]
+    return f"{t['across']}{colon}{comma.join(named)}"
+
+
 def reading_group(finding: Finding) -> str:
     """A row's group: ``fails`` when it fails the run at error level, ``attention`` for the other
     gaps a drafter must look at (weaker, missing, unquantified, condition unknown, or any warning),
@@ -176,7 +196,7 @@ def comparison_view(comparison: Comparison, catalog: Catalog, lang: str) -> dict
     groups = [{"key": g, "label": t[f"group_{g}"], "rows": [r for r in rows if r["group"] == g]} for g in GROUPS]
     lower, upper = plan_view(comparison.lower), plan_view(comparison.upper)
     return {
-        "lower": lower, "upper": upper, "skipped": list(comparison.skipped_links),
+        "lower": lower, "upper": upper, "skipped": skipped_note(comparison, lang),
         "title": (f"{lower['name']}（{lower['id']}）{t['against']} {upper['name']}（{upper['id']}）"
                   if lang == "zh" else f"{lower['name']} ({lower['id']}) {t['against']} "
                                        f"{upper['name']} ({upper['id']})"),

@@ -20,6 +20,7 @@ from plancheck.reporters.report import (
     indicator_names,
     reading_group,
     reading_order,
+    skipped_note,
     verdict_label,
 )
 from plancheck.results import Comparison
@@ -39,7 +40,6 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
 
     t = LABELS[lang]
     zh = lang == "zh"
-    colon = "：" if zh else ": "  # Chinese punctuation in a Chinese report
     lower, upper = comparison.lower.plan.jurisdiction, comparison.upper.plan.jurisdiction
     out = io.StringIO()
     # The caller has decided about colour (--color, NO_COLOR, FORCE_COLOR, TERM): rich must not
@@ -48,8 +48,9 @@ def render_comparison(comparison: Comparison, catalog: Catalog, lang: str = "zh"
                       emoji=False, color_system="standard" if color else None)
     console.print(f"[bold]{clean(lower.name)} ({clean(lower.id)})[/] {t['against']} [bold]{clean(upper.name)} "
                   f"({clean(upper.id)})[/]")
-    if comparison.skipped_links:
-        console.print(f"{t['skipped']}{colon}{clean(('、' if zh else ', ').join(comparison.skipped_links))}")
+    note = skipped_note(comparison, lang)
+    if note is not None:
+        console.print(clean(note))
     table = Table(show_lines=False, header_style="bold")
     for name in (t["indicator"], t["year"], f"{t['upper']} {clean(upper.id)}", f"{t['lower']} {clean(lower.id)}",
                  t["verdict"], t["gap"]):
