@@ -104,6 +104,27 @@ def test_a_scaffolded_county_draft_validates_and_lists_every_binding_target_as_o
     assert not any(r["verdict"] in ("missing", "equal", "stricter", "weaker") for r in rows)
 
 
+
+def test_a_province_draft_starts_from_the_nation(tmp_path, catalog):
+    """The level above a province is the nation: its per-jurisdiction targets, none of its totals."""
+    root = copy_corpus(tmp_path)
+    result = invoke("scaffold", "--from", "china", "--level", "province", "--id", "hubei", "--name", "湖北省",
+                    "-o", "plans/hubei.yaml", cwd=root)
+    assert result.exit_code == 0, result.output
+    draft = yaml.safe_load((root / "plans" / "hubei.yaml").read_text(encoding="utf-8"))
+    assert draft["jurisdiction"] == {"id": "hubei", "name": "湖北省", "level": "province", "parent": "china"}
+    china = yaml.safe_load((REPO / "plans" / "china.yaml").read_text(encoding="utf-8"))
+    drafted = {t["indicator"] for t in draft["targets"]}
+    assert "non_fossil_energy_share" in drafted and "peak_load_response_share" in drafted
+    totals = {t["indicator"] for t in china["targets"] if catalog.get(t["indicator"]).binding == "extensive"}
+    assert {"wind_solar_installed_capacity", "hydro_capacity_added"} <= totals and not drafted & totals
+    assert invoke("validate", "plans/hubei.yaml", cwd=root).exit_code == 0
+    rows = json.loads(invoke("compare", "hubei", "china", "-f", "json", cwd=root).stdout)["rows"]
+    assert rows and not any(r["verdict"] in ("missing", "weaker") for r in rows)
+    refused = invoke("scaffold", "--from", "china", "--level", "national", "-o", "plans/x.yaml", cwd=root)
+    assert refused.exit_code == 2 and "unknown level 'national'" in refused.output
+    assert not (root / "plans" / "x.yaml").exists()
+
 def test_scaffold_never_overwrites_without_force_and_never_a_plan(tmp_path):
     root = copy_corpus(tmp_path)
     (root / "drafts").mkdir()

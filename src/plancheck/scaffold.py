@@ -52,8 +52,9 @@ def _bound(target: Target, unit: str, direction: str) -> str:
 
 def check_options(level: str, plan_id: str, parent: str | None, name: str) -> None:
     """Refuse a level, id, parent or name the draft could not hold, before anything is read."""
-    if level not in get_args(Level):
-        raise UsageError(f"unknown level {level!r} (expected one of: {', '.join(get_args(Level))})", "--level")
+    below_the_top = [x for x in get_args(Level) if x != "national"]  # the nation has no plan above it
+    if level not in below_the_top:
+        raise UsageError(f"unknown level {level!r} (expected one of: {', '.join(below_the_top)})", "--level")
     for hint, value in (("--id", plan_id), ("--parent", parent)):
         if value is not None and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", value):
             raise UsageError(f"{value!r} is not a jurisdiction id (lower-case ASCII letters, digits and "
