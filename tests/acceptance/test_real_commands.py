@@ -25,3 +25,14 @@ def test_compare_notes_when_the_upper_plan_is_not_above_the_lower_one():
     reversed_pair = invoke("compare", "hunan", "chaling")
     assert "chaling is not above hunan in the hierarchy" in reversed_pair.output
     assert "is not above" not in invoke("compare", "chaling", "hunan").output  # 株洲 is skipped, not a problem
+
+
+def test_compare_across_the_province_names_it_and_the_absent_city():
+    """湘潭 against 全国 skips 湖南 (present); 茶陵 against 全国 skips 株洲 (absent) and 湖南."""
+    xiangtan = invoke("compare", "xiangtan", "china", "--lang", "en")
+    assert "compared across levels, as asked, skipping: hunan (plan present)" in xiangtan.stdout
+    assert "is not above" not in xiangtan.output
+    chaling = json.loads(invoke("compare", "chaling", "china", "-f", "json").stdout)
+    assert (chaling["skipped_links"], chaling["skipped_present"]) == (["zhuzhou", "hunan"], ["hunan"])
+    direct = json.loads(invoke("compare", "hunan", "china", "-f", "json").stdout)
+    assert (direct["skipped_links"], direct["skipped_present"]) == ([], [])

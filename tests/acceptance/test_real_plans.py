@@ -82,10 +82,14 @@ def mutated(tmp_path: Path, plan: str, mutate) -> Path:
     return tmp_path / "plans"
 
 
-def against_hunan(plans: Path, lower: str, catalog) -> list:
-    comparison, problems = compare(plans / f"{lower}.yaml", plans / "hunan.yaml", catalog)
+def against(plans: Path, lower: str, upper: str, catalog) -> list:
+    comparison, problems = compare(plans / f"{lower}.yaml", plans / f"{upper}.yaml", catalog)
     assert problems == []
     return comparison.findings
+
+
+def against_hunan(plans: Path, lower: str, catalog) -> list:
+    return against(plans, lower, "hunan", catalog)
 
 
 def verdicts(plans: Path, lower: str, catalog, indicator: str) -> dict:
@@ -179,6 +183,47 @@ def test_signed_verdicts_on_the_real_plans(catalog, lower, indicator, year, expe
     assert verdicts(REPO / "plans", lower, catalog, indicator)[year] == expected
 
 
+# 湖南 against 全国, read off the national and provincial documents by hand (issue 20).
+NATIONAL_VERDICTS = [
+    # 全国 到2025年，非化石能源消费比重达到20%左右; 湖南 22%左右; both 25%左右 for 2030.
+    ("non_fossil_energy_share", 2025, "stricter"),
+    ("non_fossil_energy_share", 2030, "equal"),
+    # 全国 到2060年…非化石能源消费比重达到80%以上, and 确保如期实现…碳中和 (dated 2060 in its 二):
+    # beyond 湖南's 2021-2030 horizon, not missing.
+    ("non_fossil_energy_share", 2060, "out_of_horizon"),
+    ("carbon_neutrality_year", 2060, "out_of_horizon"),
+    ("carbon_neutrality_year", None, "out_of_horizon"),
+    # 全国 单位国内生产总值能源消耗比2020年下降13.5%; 湖南 确保完成国家下达目标: deferred to the allocation.
+    ("energy_intensity_reduction", 2025, "deferred"),
+    ("co2_intensity_reduction", 2030, "deferred"),
+    # 全国 风电、太阳能发电总装机容量达到12亿千瓦以上: a national total, no province's duty.
+    ("wind_solar_installed_capacity", 2030, "not_comparable"),
+    # 全国 民用运输机场场内车辆装备等; 湖南 only 场内通用车辆装备等: a narrower scope.
+    ("airport_vehicle_electrification_share", 2030, "weaker"),
+    # 全国 集装箱铁水联运量年均增长15%以上: the growth of a national total (aggregate).
+    ("container_rail_water_volume_growth", 2025, "not_comparable"),
+    # 全国 城区常住人口100万以上的城市绿色出行比例不低于70%; 湖南 the same words.
+    ("green_travel_share", 2030, "equal"),
+    # 全国 省级电网基本具备5%以上的尖峰负荷响应能力; 湖南 建立完善全省电力需求响应机制, no share.
+    ("peak_load_response_share", 2030, "unquantified"),
+    # 全国 石油消费十五五时期进入峰值平台期; 湖南 only land transport's oil (陆路交通运输石油消费).
+    ("oil_consumption_peak_year", 2030, "missing"),
+]
+
+
+@pytest.mark.parametrize(("indicator", "year", "expected"), NATIONAL_VERDICTS)
+def test_signed_verdicts_of_the_province_against_the_nation(catalog, indicator, year, expected):
+    rows = {f.year: f.verdict.value for f in against(REPO / "plans", "hunan", "china", catalog)
+            if f.indicator == indicator}
+    assert rows[year] == expected
+
+
+def test_check_compares_the_province_with_the_nation_and_the_city_with_the_province(catalog):
+    result = check([REPO / "plans"], catalog)
+    assert {(lower.id, upper.id) for lower, upper, _ in result.pairs} == {
+        ("hunan", "china"), ("xiangtan", "hunan"), ("xiangjiang", "hunan"), ("chaling", "hunan")}
+
+
 def test_a_weakened_pue_is_caught(tmp_path, catalog):
     def raise_pue(data):
         for t in data["targets"]:
@@ -262,11 +307,11 @@ def test_docs_state_the_verdict_counts_of_the_real_comparisons(catalog):
     stated = table.group(1).splitlines()[2:]
     named = ["weaker", "missing", "unquantified", "condition_unknown"]
     rows = []
-    for lower in ("chaling", "xiangtan", "xiangjiang"):
-        counts = Counter(f.verdict.value for f in against_hunan(REPO / "plans", lower, catalog))
+    for lower, upper in (("chaling", "hunan"), ("xiangtan", "hunan"), ("xiangjiang", "hunan"), ("hunan", "china")):
+        counts = Counter(f.verdict.value for f in against(REPO / "plans", lower, upper, catalog))
         both = counts["stricter"] + counts["equal"]
         other = sum(counts.values()) - sum(counts[v] for v in named) - both
-        rows.append("| " + " | ".join([lower, *(str(counts[v]) for v in named), str(both), str(other)]) + " |")
+        rows.append("| " + " | ".join([lower, upper, *(str(counts[v]) for v in named), str(both), str(other)]) + " |")
     assert stated == rows
 
 
