@@ -1,9 +1,9 @@
-"""Generate a synthetic national corpus of plans from the four real ones.
+"""Generate a synthetic national corpus of plans from the real ones.
 
-About 3,200 plans at 100 %: 31 provinces (from hunan.yaml), 330 cities (from
-xiangtan.yaml) and 2,800 counties (alternately from chaling.yaml and xiangjiang.yaml),
-each under a generated parent, so the hierarchy is complete and every plan is compared
-with its parent. Deterministic: the same scale and seed give byte-identical files.
+About 3,200 plans at 100 %: the nation (china.yaml as it is), 31 provinces under it (from
+hunan.yaml), 330 cities (from xiangtan.yaml) and 2,800 counties (alternately from
+chaling.yaml and xiangjiang.yaml), each under a generated parent, so the hierarchy is
+complete and every plan is compared with its parent. Deterministic: the same scale and seed give byte-identical files.
 
 Two plans in three keep their documents published, with quotes checked against the real
 source texts (copied once into the corpus). The others are drafts whose values are varied
@@ -55,7 +55,7 @@ def generate(scale: float, out: Path, seed: int = 20261121) -> int:
         shutil.rmtree(out)
     (out / "plans").mkdir(parents=True)
     shutil.copytree(REPO / "sources", out / "sources")
-    templates = {name: _load(name) for name in ("hunan", "xiangtan", "chaling", "xiangjiang")}
+    templates = {name: _load(name) for name in ("china", "hunan", "xiangtan", "chaling", "xiangjiang")}
     provinces = max(1, round(PROVINCES * scale))
     cities = max(1, round(CITIES * scale))
     counties = max(1, round(COUNTIES * scale))
@@ -69,8 +69,9 @@ def generate(scale: float, out: Path, seed: int = 20261121) -> int:
         path.write_text(text, encoding="utf-8")
         written += 1
 
+    write(templates["china"])
     for i in range(provinces):
-        write(_plan(templates["hunan"], f"prov{i:02d}", f"第{i:02d}省", None, rng, draft=False))
+        write(_plan(templates["hunan"], f"prov{i:02d}", f"第{i:02d}省", "china", rng, draft=False))
     for i in range(cities):
         draft = i % 3 == 2
         write(_plan(templates["xiangtan"], f"city{i:03d}", f"第{i:03d}市", f"prov{i % provinces:02d}", rng, draft))

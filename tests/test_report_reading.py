@@ -238,3 +238,33 @@ def test_a_pdf_of_many_plans_is_refused_at_once(tmp_path):
     assert done.exit_code == 2 and done.stdout == "" and done.stderr.count("\n") == 1
     assert f"a PDF of {SPLIT_ABOVE + 1} compared plans is too long" in done.stderr and "-f html -o FOLDER" in done.stderr
     assert not (tmp_path / "all.pdf").exists()
+
+
+def test_a_matrix_cell_shows_a_gap_else_a_judgement_else_what_was_set_aside(tmp_path):
+    """One indicator, several rows: the nation's undated 不断提高 (not comparable) and its 2060 figure
+    (out of horizon) must not stand for a province that is stricter for 2025; a gap always shows."""
+    upper = draft_plan("nation", "national", None, """\
+        targets:
+          - {indicator: non_fossil_energy_share, year: 2025, value: 20, comparator: at_least}
+          - {indicator: non_fossil_energy_share, year: null, value: null}
+          - {indicator: non_fossil_energy_share, year: 2060, value: 80, comparator: at_least}
+          - {indicator: green_travel_share, year: 2025, value: 50, comparator: at_least}
+          - {indicator: green_travel_share, year: 2030, value: 70, comparator: at_least}
+          - {indicator: energy_intensity_reduction, year: 2025, value: 13.5}
+        """)
+    lower = draft_plan("prov", "province", "nation", """\
+        targets:
+          - {indicator: non_fossil_energy_share, year: 2025, value: 22, comparator: at_least}
+          - {indicator: green_travel_share, year: 2025, value: 60, comparator: at_least}
+          - {indicator: green_travel_share, year: 2030, value: 65, comparator: at_least}
+          - {indicator: energy_intensity_reduction, year: 2025, value: null, deferred: true}
+        """).replace("status: draft}", "status: draft, horizon: {start: 2021, end: 2030}}")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "nation.yaml").write_text(upper, encoding="utf-8")
+    (tmp_path / "plans" / "prov.yaml").write_text(lower, encoding="utf-8")
+    text = invoke("check", "-f", "markdown", "--lang", "en", cwd=tmp_path).stdout
+    header, row = [line for line in text.splitlines() if line.startswith("| ")][:2]  # the matrix comes first
+    cells = dict(zip([c.strip() for c in header.split("|")], [c.strip() for c in row.split("|")]))
+    assert cells["Non-fossil share of energy consumption"] == "✓ stricter"  # not ≠ not comparable
+    assert cells["Share of trips made by green modes"] == "✗ weaker"  # the 2030 gap beats the 2025 pass
+    assert cells["Reduction of energy consumption per unit of GDP"] == "↑ deferred"  # nothing judged

@@ -273,9 +273,18 @@ def _by_severity(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: -f.severity.rank if f.severity is not None else 1)
 
 
+CELL_ORDER = (Verdict.WEAKER, Verdict.MISSING, Verdict.UNQUANTIFIED, Verdict.CONDITION_UNKNOWN,
+              Verdict.EQUAL, Verdict.STRICTER, Verdict.DEFERRED, Verdict.NOT_COMPARABLE, Verdict.NOT_APPLICABLE,
+              Verdict.OUT_OF_HORIZON, Verdict.CONFLICT)
+"""What a matrix cell shows of an indicator's rows: a gap first; else a judgement made (equal
+before stricter); a row set aside only when nothing was judged. 湖南's non-fossil share is
+stricter for 2025 and equal for 2030: the nation's undated 不断提高 (not comparable) and its 2060
+figure (out of horizon) must not stand for the indicator."""
+
+
 def _matrix_cell(verdicts: list[str], lang: str) -> dict[str, str]:
-    """The worst verdict of an indicator's rows (one indicator may have several years)."""
+    """The cell of one plan and one indicator, which may have several rows (years, scopes)."""
     if not verdicts:
         return {"verdict": "", "label": ""}
-    worst = min((Verdict(v) for v in verdicts), key=VERDICT_ORDER.index)
+    worst = min((Verdict(v) for v in verdicts), key=CELL_ORDER.index)
     return {"verdict": worst.value, "label": verdict_label(worst, lang)}
