@@ -13,20 +13,24 @@ from helpers import REPO, draft_plan, in_english, invoke
 SHARE = "targets:\n  - {{indicator: non_fossil_energy_share, year: 2025, value: {value}, comparator: at_least}}\n"
 
 
-def _cascade(tmp_path: Path, *, registry: str | None = None) -> Path:
+ABSENT_CITY = "jurisdictions:\n  - {id: city, name: 某市, level: city, parent: prov}\n"
+"""A registry that knows a city with no plan, between the county and its province."""
+
+
+def _cascade(tmp_path: Path, *, absent_city: bool = False) -> Path:
     """nation (20) → prov (22) → county (21): the county is stricter than the nation, weaker than
-    its province. With ``registry``, the county's parent is the absent city it names."""
+    its province. With ``absent_city``, the county's parent is a city whose plan is absent."""
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "nation.yaml").write_text(draft_plan("nation", "national", None, SHARE.format(value=20)), encoding="utf-8")
     (plans / "prov.yaml").write_text(draft_plan("prov", "province", "nation", SHARE.format(value=22)),
                                      encoding="utf-8")
-    parent = "city" if registry else "prov"
+    parent = "city" if absent_city else "prov"
     (plans / "county.yaml").write_text(draft_plan("county", "county", parent, SHARE.format(value=21)),
                                        encoding="utf-8")
-    if registry:
+    if absent_city:
         shutil.copytree(REPO / "rules", tmp_path / "rules")
-        (tmp_path / "rules" / "jurisdictions.yaml").write_text(registry, encoding="utf-8")
+        (tmp_path / "rules" / "jurisdictions.yaml").write_text(ABSENT_CITY, encoding="utf-8")
     return tmp_path
 
 
@@ -52,9 +56,7 @@ def test_compare_across_a_present_level_names_it(tmp_path):
 
 
 def test_compare_across_an_absent_and_a_present_level_tells_them_apart(tmp_path):
-    registry = ("jurisdictions:\n"
-                "  - {id: city, name: 某市, level: city, parent: prov}\n")
-    root = _cascade(tmp_path, registry=registry)
+    root = _cascade(tmp_path, absent_city=True)
     result = invoke(*in_english(["compare", "county", "nation"]), cwd=root)
     assert "skipping: city (no plan), prov (plan present)" in result.stdout
     markdown = invoke(*in_english(["compare", "county", "nation", "-f", "markdown"]), cwd=root).stdout
@@ -62,10 +64,9 @@ def test_compare_across_an_absent_and_a_present_level_tells_them_apart(tmp_path)
 
 
 def test_the_nearest_present_ancestor_keeps_its_own_words(tmp_path):
-    """Only an absent level skipped: the line says the parent's plan is absent, as before."""
-    registry = ("jurisdictions:\n"
-                "  - {id: city, name: 某市, level: city, parent: prov}\n")
-    root = _cascade(tmp_path, registry=registry)
+    """Only an absent level skipped: the line says the parent's plan is absent and the nearest
+    present ancestor stands in."""
+    root = _cascade(tmp_path, absent_city=True)
     result = invoke(*in_english(["compare", "county", "prov"]), cwd=root)
     assert "parent plan absent; compared with the nearest present ancestor, skipping: city" in result.stdout
     document = json.loads(invoke("compare", "county", "prov", "-f", "json", cwd=root).stdout)

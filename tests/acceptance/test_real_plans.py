@@ -208,6 +208,12 @@ NATIONAL_VERDICTS = [
     ("peak_load_response_share", 2030, "unquantified"),
     # 全国 石油消费十五五时期进入峰值平台期; 湖南 only land transport's oil (陆路交通运输石油消费).
     ("oil_consumption_peak_year", 2030, "missing"),
+    # 全国 覆盖全社会的生活垃圾收运处置体系，全面实现分类投放…; 湖南 copies it for 城市 only.
+    ("household_waste_sorting_coverage", None, "missing"),
+    # 全国 工业领域…力争率先实现碳达峰, no year; 湖南 has its 工业领域碳达峰行动, no year either.
+    ("industry_co2_peak_year", None, "not_comparable"),
+    # 全国 十五五时期逐步减少 coal; 湖南 leaves that out, but coal use is a national total.
+    ("coal_consumption", 2030, "not_comparable"),
 ]
 
 
