@@ -246,7 +246,7 @@ def test_rows_are_split_every_forty_into_pages_that_fit_a4_landscape():
         _, _, width, height = view_box(parse(page))
         assert width == PAGE_W and height <= PAGE_H
     names = [own_text(t) for p in pages for t in by_class(parse(p), "row")]
-    assert names == [f"县{i} plan{i}" for i in range(85)]
+    assert names == [f"县{i} plan{i} / hunan" for i in range(85)]  # each row names what it is compared with
 
 
 def test_many_columns_are_split_so_no_cell_is_narrower_than_the_minimum():

@@ -211,8 +211,8 @@ def schema(output: OutputOption = None, rules: RulesOption = None) -> int:
 @_runs
 def scaffold(
     upper: Annotated[list[str], typer.Option("--from", help="Upper plan(s): ids or files.", show_default=False)],
-    level: Annotated[str, typer.Option("--level", help="Level of the new plan: province, city, county, district or new_area.",
-                                       show_default=False)],
+    level: Annotated[str, typer.Option("--level", show_default=False,
+                                       help="Level of the new plan: province, city, county, district or new_area.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The draft plan file to create.", dir_okay=False,
                                          show_default=False)],
     plan_id: Annotated[str, typer.Option("--id", help="Jurisdiction id of the draft.")] = "draft",

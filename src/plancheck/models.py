@@ -27,8 +27,8 @@ Year = Annotated[int, Field(ge=1949, le=2100, description="A calendar year.")]
 Text = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 Level = Literal["national", "province", "city", "county", "district", "new_area"]
-"""Administrative levels, from the State Council down. ``new_area`` is a state-level new area such as 湖南湘江新区,
-which sits inside a city and is treated like a county-level unit."""
+"""Administrative levels, from the State Council down. ``new_area`` is a state-level new area
+such as 湖南湘江新区, which sits inside a city and is treated like a county-level unit."""
 
 Comparator = Literal["at_least", "above", "at_most", "below", "reach"]
 Commitment = Literal["aspirational", "gradual", "in_principle", "largely", "firm", "binding"]

@@ -370,21 +370,22 @@ def relatives_of(result: CheckResult, files: list[Path], registry: Registry) -> 
 
     A change to one plan can open a gap in its children (a parent got stricter) or close one
     in itself; checking the whole folder but reporting on the family keeps pre-commit and
-    ``--changed-only`` fast to read without missing those.
+    ``--changed-only`` fast to read without missing those. The ancestors are what the family
+    is compared against: their problems as plans are reported, their own comparisons with the
+    levels above are not (a county's commit does not answer for the province's gaps).
     """
     headers = result.headers
     wanted = {os.path.realpath(p) for p in files}
     focus = {h.id for h in headers if os.path.realpath(h.path) in wanted}
     parents = parent_map([h.jurisdiction for h in headers], registry)
-    family = set(focus)
-    for plan_id in focus:
-        family.update(ancestors(plan_id, parents))
-    family.update(h.id for h in headers if not focus.isdisjoint(ancestors(h.id, parents)))
+    below = set(focus) | {h.id for h in headers if not focus.isdisjoint(ancestors(h.id, parents))}
+    above = {a for plan_id in focus for a in ancestors(plan_id, parents)} - below
     wanted_files = {str(p) for p in files}
     findings = [f for f in result.findings
-                if (f.plan in family) or (f.file is not None and (f.file in wanted_files or
-                                                                  os.path.realpath(f.file) in wanted))]
+                if f.plan in below or (f.plan in above and f.row is None)
+                or (f.file is not None and (f.file in wanted_files or os.path.realpath(f.file) in wanted))]
+    family = below | above
     kept = [h for h in headers if h.id in family]
     return CheckResult(findings=findings, files=len(kept), headers=kept,
                        plans=[p for p in result.plans if p.id in family],
-                       pairs=[pair for pair in result.pairs if pair[0].id in family])
+                       pairs=[pair for pair in result.pairs if pair[0].id in below])

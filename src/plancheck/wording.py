@@ -23,7 +23,8 @@ COMMITMENT_ZH = {"aspirational": "力争", "gradual": "逐步", "in_principle": 
 COMMITMENT_EN = {"aspirational": "strive for", "gradual": "step by step", "in_principle": "in principle",
                  "largely": "largely"}
 """The hedging commitments in English, for the words a report shows beside the Chinese."""
-LEVEL_ZH = {"national": "国家", "province": "省", "city": "市", "county": "县", "district": "区", "new_area": "新区"}
+LEVEL_ZH = {"national": "国家", "province": "省", "city": "市", "county": "县", "district": "区",
+            "new_area": "新区"}
 BINDING_ZH = {"aggregate": "总体平均指标", "extensive": "总量指标", "per_jurisdiction": "逐级约束指标"}
 COMPARATOR_SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<", "reach": ""}
 
@@ -248,10 +249,9 @@ def beyond_horizon(year: int, horizon_end: int) -> Reason:
 
 
 def undated_beyond_horizon(years: list[int], horizon_end: int) -> Reason:
-    shown = ", ".join(str(y) for y in years)
+    shown, shown_zh = ", ".join(str(y) for y in years), "、".join(str(y) for y in years)
     return Reason(f"stated without a year; the upper plan dates it only {shown}, beyond the lower plan's horizon "
-                  f"(ends {horizon_end})",
-                  f"未写年份；上级规划只在{'、'.join(str(y) for y in years)}年提出，超出下级规划期限（至{horizon_end}年）")
+                  f"(ends {horizon_end})", f"未写年份；上级规划只在{shown_zh}年提出，超出下级规划期限（至{horizon_end}年）")
 
 
 def need_not_restate(binding: str) -> Reason:

@@ -157,12 +157,13 @@ def test_github_annotations_on_the_real_plans_by_default_and_as_asked():
     total = sum(counts.values())
     assert lines[-1].startswith(f"::notice title=plancheck::50 of {total} findings annotated")
     assert f"left out: {counts['info']} below --show warning ({counts['info']} info)" in lines[-1]
-    assert f"{listed - 50} over the cap of 50 ({listed - 50} warning" in lines[-1]
+    assert f"{listed - 50} over the cap of 50 ({listed - 50} warning" in lines[-1]  # warning or warnings
     assert '--summary "$GITHUB_STEP_SUMMARY"' in lines[-1]
     # --show info asks for every finding; GitHub shows at most 50 a job, so 50 are printed, errors first
     every = invoke("check", "plans", "-f", "github", "--show", "info").output.splitlines()
     assert len(every) == 51 and every[0].startswith("::error ") and every[49].startswith("::warning ")
-    assert f"over the cap of 50 ({listed - 50} warning, {counts['info']} info)" in every[-1]
+    over = listed - 50
+    assert f"over the cap of 50 ({over} warning{'s' if over > 1 else ''}, {counts['info']} info)" in every[-1]
     # the repository's own workflow: every finding is in the baseline, so nothing is annotated
     baseline = invoke("check", "plans", "-f", "github", "--baseline", "plancheck-baseline.json").output.splitlines()
     assert len(baseline) == 1 and f"left out: {total} below --show warning ({total} in the baseline)" in baseline[0]

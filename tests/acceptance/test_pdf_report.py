@@ -374,7 +374,7 @@ def test_a_parallel_check_pdf_has_every_comparison(pdfs, tmp_path, monkeypatch):
     pdf = report(["check", "--jobs", "2"], tmp_path, "parallel", "pdf")
     headings = re.findall(r'<article class="comparison">\s*<h2>(.*?)</h2>',
                           pdfs["check-plans.zh"][1].read_text(encoding="utf-8"), re.S)
-    assert len(headings) == 3, headings  # 茶陵, 湘江新区, 湘潭 against their provinces
+    assert len(headings) == 4, headings  # 湖南 against the nation; 茶陵, 湘江新区, 湘潭 against 湖南
     text = squeezed(poppler("pdftotext", "-raw", str(pdf), "-"))
     assert [h for h in headings if squeezed(html.unescape(h)) not in text] == []
 

@@ -226,13 +226,15 @@ def test_html_check_report_has_the_heat_map(browser, tmp_path, lang):
     page, problems = open_page(browser, tmp_path / "check.html")
     assert problems == []
     heat = page.locator("figure.heat-page svg")
-    assert heat.count() == 1
-    labels = heat.first.evaluate("svg => [...svg.querySelectorAll('text')].map(t => t.textContent)")
-    assert {"chaling", "xiangjiang", "xiangtan"} <= {w for t in labels for w in t.split()}
-    assert "✗" in labels  # a weaker cell carries its symbol, not only its colour
-    # the heat map fits an A4 landscape page (277 mm ≈ 1047 px at 96 dpi) at its natural size
-    view = heat.first.get_attribute("viewBox").split()
-    assert float(view[2]) <= 1047
+    assert heat.count() == 2  # four compared plans; the catalogue's columns run onto a second page
+    for i in range(heat.count()):
+        labels = heat.nth(i).evaluate("svg => [...svg.querySelectorAll('text')].map(t => t.textContent)")
+        # every page names its rows: the province against the nation, the others against the province
+        assert {"chaling", "hunan", "xiangjiang", "xiangtan"} <= {w for t in labels for w in t.split()}
+        # each page fits an A4 landscape page (277 mm ≈ 1047 px at 96 dpi) at its natural size
+        assert float(heat.nth(i).get_attribute("viewBox").split()[2]) <= 1047
+    first = heat.first.evaluate("svg => [...svg.querySelectorAll('text')].map(t => t.textContent)")
+    assert "✗" in first  # a weaker cell carries its symbol, not only its colour
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"check-plans.{lang}.png"), full_page=False)
     page.close()

@@ -364,7 +364,12 @@ def _heat_grid(rows: list[HeatRow], columns: list[HeatColumn], first: int,
     cells = []
     for i, row in enumerate(rows):
         y, baseline = top + i * row_h, top + (i + 0.5) * row_h + size * 0.36
-        plan, _ = _fit(row.plan, size, left - 12 - min(_width(row.name, size), 6 * size))  # 6 characters of name
+        room = left - 12 - min(_width(row.name, size), 6 * size)  # 6 characters of name
+        plan, _ = _fit(row.plan, size, room)
+        # and the plan it is compared with, where it fits: with three levels a row is not always
+        # against the same upper plan (湖南 against the nation, 湘潭 against 湖南)
+        if row.upper and _width(f"{plan} / {row.upper}", size) <= room:
+            plan = f"{plan} / {row.upper}"
         name, _ = _fit(row.name, size, left - 12 - _width(plan, size))
         full = f"{row.name} ({row.plan}) / {row.upper}" if row.upper else f"{row.name} ({row.plan})"
         marks.append(f"<text {_a(x=2.0, y=baseline, font_size=_n(size), class_='row')}><title>{_t(full)}</title>"
