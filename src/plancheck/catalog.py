@@ -69,6 +69,10 @@ class Indicator(BaseModel):
     related: list[Id] = Field(default_factory=list, description=(
         "Indicators that measure something close but not the same (a bus fleet's share against the share "
         "among new buses). Never compared; a missing row names what the lower plan sets on them."))
+    keywords: list[Text] = Field(default_factory=list, description=(
+        "The words a plan uses for the indicator, for ``plancheck extract`` to place a number: each is "
+        "a span the sentence holds before the number, with … where other words may stand between "
+        "(单位…生产总值…能耗…下降 matches 单位国内生产总值能源消耗比2020年下降). The longest nearest match wins."))
     applies_when: Condition | None = Field(None, description=(
         "Which jurisdictions the indicator binds at all, e.g. only those with a civil transport airport "
         "(fact civil_transport_airport: true). A lower plan silent on it is then missing it only where the "

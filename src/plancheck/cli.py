@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from plancheck import __version__, options, run
+from plancheck import __version__, drafting, options, run
 from plancheck.policy import EXIT_OK
 from plancheck.reporters.formats import ColorChoice, Language, ReportFormat, Show, TextOrJson
 
@@ -207,24 +207,42 @@ def schema(output: OutputOption = None, rules: RulesOption = None) -> int:
     return run.schema(options.SchemaOptions(output, rules))
 
 
+LevelOption = Annotated[str, typer.Option("--level", show_default=False,
+                                          help="Level of the new plan: province, city, county, district or new_area.")]
+DraftOption = Annotated[Path, typer.Option("--output", "-o", help="The draft plan file to create.", dir_okay=False,
+                                           show_default=False)]
+NameOption = Annotated[str, typer.Option("--name", help="Official name, e.g. 某某县.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists (never a plan, "
+                                                           "source, rules, waiver or settings file).")]
+
+
 @app.command()
 @_runs
 def scaffold(
     upper: Annotated[list[str], typer.Option("--from", help="Upper plan(s): ids or files.", show_default=False)],
-    level: Annotated[str, typer.Option("--level", show_default=False,
-                                       help="Level of the new plan: province, city, county, district or new_area.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The draft plan file to create.", dir_okay=False,
-                                         show_default=False)],
+    level: LevelOption, output: DraftOption,
     plan_id: Annotated[str, typer.Option("--id", help="Jurisdiction id of the draft.")] = "draft",
-    name: Annotated[str, typer.Option("--name", help="Official name, e.g. 某某县.")] = "某地",
+    name: NameOption = "某地",
     parent: Annotated[str | None, typer.Option("--parent", help="Parent (default: the first --from).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists (never a plan, "
-                                                        "source, rules, waiver or settings file).")] = False,
-    plans_dir: PlansOption = None,
-    rules: RulesOption = None,
+    force: ForceOption = False, plans_dir: PlansOption = None, rules: RulesOption = None,
 ) -> int:
     """Start a draft plan from every upper target that binds the given level, values left to fill in."""
-    return run.scaffold(options.ScaffoldOptions(upper, level, output, plan_id, name, parent, force, plans_dir, rules))
+    return drafting.scaffold(options.ScaffoldOptions(upper, level, output, plan_id, name, parent, force, plans_dir, rules))
+
+
+@app.command()
+@_runs
+def extract(
+    source: Annotated[Path, typer.Argument(help="The document: .txt, .docx or a PDF with a text layer.",
+                                           dir_okay=False, show_default=False)],
+    output: DraftOption,
+    plan_id: Annotated[str, typer.Option("--id", help="Jurisdiction id of the plan.", show_default=False)],
+    name: NameOption, level: LevelOption,
+    parent: Annotated[str | None, typer.Option("--parent", help="The jurisdiction directly above.")] = None,
+    force: ForceOption = False, rules: RulesOption = None,
+) -> int:
+    """Draft a transcription from a document: its text into sources/, every target with its quote."""
+    return drafting.extract(options.ExtractOptions(source, output, plan_id, name, level, parent, force, rules))
 
 
 @app.command()

@@ -124,6 +124,17 @@ class ScaffoldOptions(NamedTuple):
     rules: Path | None = None
 
 
+class ExtractOptions(NamedTuple):
+    source: Path
+    output: Path
+    plan_id: str
+    name: str
+    level: str
+    parent: str | None = None
+    force: bool = False
+    rules: Path | None = None
+
+
 class IndicatorsOptions(NamedTuple):
     output_format: ReportFormat = ReportFormat.text
     """text or json."""

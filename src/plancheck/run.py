@@ -33,7 +33,6 @@ from plancheck.options import (
     CheckOptions,
     CompareOptions,
     IndicatorsOptions,
-    ScaffoldOptions,
     SchemaOptions,
     ValidateOptions,
 )
@@ -108,7 +107,7 @@ def project() -> Project:
     return Project.discover(Path(here))
 
 
-def _setup(*args, **kwargs) -> Setup:
+def setup_of(*args, **kwargs) -> Setup:
     """``setup.load_setup``, imported when a command runs (it brings pydantic)."""
     from plancheck.setup import load_setup
 
@@ -145,7 +144,7 @@ def validate(options: ValidateOptions) -> int:
     from plancheck.pipeline import discover
 
     here = project()
-    setup = _setup(here, options.rules, options.fail_on)
+    setup = setup_of(here, options.rules, options.fail_on)
     files, problems = discover(options.paths or [here.plans])
     with _watched(options.listing, len(files), options.lang.value) as progress:
         result = executor.validate(files, problems, setup.catalog, _jobs(options.jobs), keep_plans=False,
@@ -164,7 +163,7 @@ def audit(options: AuditOptions) -> int:
     from plancheck.results import AuditResult
 
     here = project()
-    setup = _setup(here, options.rules, options.fail_on)
+    setup = setup_of(here, options.rules, options.fail_on)
     plans_dir = options.plans_dir or here.plans
     result = AuditResult(files=len(options.plans))
     for arg in options.plans:
@@ -204,7 +203,7 @@ def compare(options: CompareOptions) -> int:
     report = options.report
     distinct(output=report.output, summary=report.summary)
     here = project()
-    setup = _setup(here, options.rules, options.fail_on, waivers=True, waivers_file=options.waivers, registry=True)
+    setup = setup_of(here, options.rules, options.fail_on, waivers=True, waivers_file=options.waivers, registry=True)
     plans = options.plans_dir or here.plans
     lower_path, upper_path = resolve_plan(options.lower, plans), resolve_plan(options.upper, plans)
     writer = Writer(here, plan_files=[lower_path, upper_path], plan_folders=[plans], rules=setup.rules_dir,
@@ -247,14 +246,15 @@ def check(options: CheckOptions) -> int:
     from plancheck.output import Writer, distinct
     from plancheck.pipeline import discover, relatives_of
     from plancheck.reporters.dispatch import render_check
+    from plancheck.vcs import focus_files
 
     report = options.report
     distinct(output=report.output, summary=report.summary, baseline_create=options.baseline_create)
     here = project()
     plans = options.plans_dir or here.plans
     given = list(options.paths)
-    focus = _focus(given, options.with_relatives, options.changed_only, plans)
-    setup = _setup(here, options.rules, options.fail_on, waivers=True, waivers_file=options.waivers,
+    focus = focus_files(given, options.with_relatives, options.changed_only, plans)
+    setup = setup_of(here, options.rules, options.fail_on, waivers=True, waivers_file=options.waivers,
                    registry=True, baseline=options.baseline)
     inputs = given or [plans]
     if focus is not None and plans.is_dir():
@@ -320,24 +320,8 @@ def _emit_html_check(writer: Writer, result: CheckResult, setup: Setup, looks: L
         writer.emit(page, folder / name)
 
 
-def _focus(paths: list[Path], with_relatives: bool, changed_only: str | None, plans_dir: Path) -> list[Path] | None:
-    """The plan files a run reports on (with their family), or None for every plan under PATHS."""
-    if changed_only is not None:
-        from plancheck.vcs import VcsError, changed_files
-
-        try:
-            changed = changed_files(changed_only, plans_dir)
-        except VcsError as exc:
-            raise Refused(f"--changed-only {changed_only}: {exc}") from None
-        named = [p for p in paths if not p.is_dir()]  # files named beside --changed-only are reported on too
-        return [p for p in changed if p.suffix in (".yaml", ".yml")] + named
-    files = [p for p in paths if not p.is_dir()]
-    if with_relatives and not files:
-        raise UsageError("name the plan files to report on", "--with-relatives")
-    return files or None
-
-
-# ---------------------------------------------------------------- schema, scaffold, indicators, explain
+# ---------------------------------------------------------------- schema, indicators, explain
+# (scaffold and extract, the runs that write a draft plan, are in plancheck.drafting)
 
 
 @owned
@@ -346,34 +330,9 @@ def schema(options: SchemaOptions) -> int:
     from plancheck.plan_schema import render_schema
 
     here = project()
-    setup = _setup(here, options.rules, None, settings=False)
+    setup = setup_of(here, options.rules, None, settings=False)
     Writer(here, plan_folders=[here.plans], rules=setup.rules_dir, files=[here.waivers]).emit(
         render_schema(setup.catalog), options.output)
-    return EXIT_OK
-
-
-@owned
-def scaffold(options: ScaffoldOptions) -> int:
-    from plancheck.output import Writer
-    from plancheck.pipeline import load_plan
-    from plancheck.scaffold import check_options, scaffold_text
-
-    check_options(options.level, options.plan_id, options.parent, options.name)
-    here = project()
-    setup = _setup(here, options.rules, None, settings=False)
-    plans_dir = options.plans_dir or here.plans
-    uppers = []
-    for arg in options.upper:
-        loaded, problems = load_plan(resolve_plan(arg, plans_dir), setup.catalog)
-        if loaded is None:
-            return unusable(problems)
-        uppers.append(loaded)
-    if options.output.exists() and not options.force:
-        raise Refused(f"{options.output} exists; use --force to overwrite it")
-    text = scaffold_text(uppers, setup.catalog, level=options.level, plan_id=options.plan_id, name=options.name,
-                         parent=options.parent or uppers[0].id)
-    Writer(here, plan_files=[u.path for u in uppers], plan_folders=[plans_dir], rules=setup.rules_dir,
-           files=[here.waivers]).emit(text, options.output)
     return EXIT_OK
 
 
@@ -381,7 +340,7 @@ def scaffold(options: ScaffoldOptions) -> int:
 def indicators(options: IndicatorsOptions) -> int:
     from plancheck.reporters.listing import render_indicators
 
-    setup = _setup(project(), options.rules, None, settings=False)
+    setup = setup_of(project(), options.rules, None, settings=False)
     sys.stdout.write(render_indicators(setup.catalog, json=options.output_format is ReportFormat.json))
     return EXIT_OK
 

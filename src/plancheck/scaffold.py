@@ -14,6 +14,7 @@ import re
 from typing import get_args
 
 from plancheck.catalog import Catalog
+from plancheck.extraction import Draft
 from plancheck.failures import UsageError
 from plancheck.models import Level, Target
 from plancheck.results import LoadedPlan
@@ -114,4 +115,72 @@ def scaffold_text(uppers: list[LoadedPlan], catalog: Catalog, *, level: str, pla
             count += 1
     if count == 0:
         lines[-1] = "targets: []"
+    return "\n".join(lines) + "\n"
+
+
+def extract_text(draft: Draft, catalog: Catalog, *, plan_id: str, name: str, level: str, parent: str | None,
+                 source: str, document_file: str) -> str:
+    """The YAML of a drafted transcription: what the text states, and a ``# review:`` comment
+    wherever the rules could not read something (docs/extraction.md)."""
+    header = draft.header
+    lines = [
+        "# yaml-language-server: $schema=../schema/plan.schema.json",
+        f"# Draft written by `plancheck extract` from {_comment(document_file)}: every target below was",
+        "# read by rules from the text, with its verbatim quote. Review each one against the source",
+        "# (the `# review:` lines say where the rules were unsure), then set status: published.",
+        "# Conventions: docs/transcribing.md.",
+        "jurisdiction:",
+        f"  id: {plan_id}",
+        f"  name: {_quoted(name)}",
+        f"  level: {level}",
+        f"  parent: {parent or 'null'}",
+        "documents:",
+        f"  - id: {plan_id}_plan",
+    ]
+    for key, value, missing in (("title", header.title, name + "的方案（标题待核）"), ("issuer", header.issuer, None),
+                                ("number", header.number, None), ("date", header.date, None)):
+        if value is None:
+            lines.append(f"    # review: the text states no {key} the rules recognise")
+        lines.append(f"    {key}: {_quoted(value or missing) if (value or missing) else 'null'}")
+    lines += [f"    level: {level}", "    status: draft", f"    source: {_quoted(source)}", "targets:"]
+    for target in draft.targets:
+        indicator = catalog.indicators[target.indicator]
+        lines.append("")
+        lines.append(f"  # {_comment(indicator.name_zh)} / {_comment(indicator.name_en)}")
+        lines += [f"  # review: {_comment(note)}" for note in target.review]
+        lines.append(f"  - indicator: {target.indicator}")
+        lines.append(f"    year: {target.year if target.year is not None else 'null'}")
+        if target.period is not None:
+            lines.append(f"    period: {{start: {target.period[0]}, end: {target.period[1]}}}")
+        lines.append(f"    value: {format_number(target.value) if target.value is not None else 'null'}")
+        if target.unit:
+            lines.append(f"    unit: {_quoted(target.unit)}")
+        for key, value, default in (("comparator", target.comparator, "reach"),
+                                    ("commitment", target.commitment, "firm")):
+            if value != default:
+                lines.append(f"    {key}: {value}")
+        if target.approximate:
+            lines.append("    approximate: true")
+        for key, text in (("hedge", target.hedge), ("scope", target.scope)):
+            if text:
+                lines.append(f"    {key}: {_quoted(text)}")
+        if target.base_year is not None:
+            lines.append(f"    base_year: {target.base_year}")
+        if target.deferred:
+            lines.append("    deferred: true")
+        if target.condition is not None:
+            lines.append("    condition: " + json.dumps(target.condition, ensure_ascii=False))
+        lines.append(f"    quote: {_quoted(target.quote)}")
+        if target.section:
+            lines.append(f"    section: {_quoted(target.section)}")
+    if not draft.targets:
+        lines[-1] = "targets: []"
+    if draft.skipped:
+        lines.append("")
+        lines.append("skipped:")
+        for skip in draft.skipped:
+            lines.append(f"  - quote: {_quoted(skip.quote)}")
+            lines.append(f"    reason: {_quoted(skip.reason)}")
+            if skip.section:
+                lines.append(f"    section: {_quoted(skip.section)}")
     return "\n".join(lines) + "\n"

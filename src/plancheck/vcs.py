@@ -1,10 +1,13 @@
-"""The plan files git sees as changed: for ``check --changed-only REF``."""
+"""The plan files git sees as changed: for ``check --changed-only REF``; and which files a
+check reports on."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 from pathlib import Path
+
+from plancheck.failures import Refused, UsageError
 
 
 class VcsError(Exception):
@@ -43,3 +46,18 @@ def changed_files(ref: str, folder: Path) -> list[Path]:
         if path.exists():
             found.append(path)
     return found
+
+
+def focus_files(paths: list[Path], with_relatives: bool, changed_only: str | None, plans_dir: Path) -> list[Path] | None:
+    """The plan files a run reports on (with their family), or None for every plan under PATHS."""
+    if changed_only is not None:
+        try:
+            changed = changed_files(changed_only, plans_dir)
+        except VcsError as exc:
+            raise Refused(f"--changed-only {changed_only}: {exc}") from None
+        named = [p for p in paths if not p.is_dir()]  # files named beside --changed-only are reported on too
+        return [p for p in changed if p.suffix in (".yaml", ".yml")] + named
+    files = [p for p in paths if not p.is_dir()]
+    if with_relatives and not files:
+        raise UsageError("name the plan files to report on", "--with-relatives")
+    return files or None

@@ -16,7 +16,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
 from plancheck.codes import CodeDoc
 from plancheck.findings import Finding, Severity
@@ -73,32 +74,56 @@ def audit_plan(plan: Plan, sources: Mapping[str, SourceText]) -> Iterator[Findin
         yield from _audit_text(plan.jurisdiction.id, sources[doc_id], quotes[doc_id])
 
 
-def _audit_text(plan_id: str, source: SourceText, quotes: list[str]) -> Iterator[Finding]:
-    """Each step is bisected or done once per text or per sentence, never walked per number:
+@dataclass(frozen=True, slots=True)
+class TargetNumber:
+    """A target-like number in a normalised text: the digits' span, the whole match (with its
+    unit or the word that bounds it) and the sentence it stands in."""
+
+    start: int
+    end: int
+    match: re.Match[str]
+    sentence: tuple[int, int]
+
+
+def target_like_numbers(source: NormalizedText, skip: Callable[[int, int], bool] = lambda s, e: False,
+                        *, timeless: bool = False) -> Iterator[TargetNumber]:
+    """Every target-like number near a year or period, in text order; ``plancheck extract`` drafts
+    a target or a skipped entry from each, so the audit of a draft finds nothing left over.
+    ``skip(start, end)`` is asked first, in order of ``start``: a number it covers costs nothing more.
+    ``timeless``: also the numbers with no year or period near them (a PUE cap stated once for all
+    years), which ``extract`` drafts and the audit does not ask for.
+
+    Each step is bisected or done once per text or per sentence, never walked per number:
     walking from each number to the ends of its sentence and the start of its line, searching
     its whole sentence for a time marker and testing it against every quoted span made a long
     sentence or line (PDF text), or a short quote found thousands of times, quadratic."""
-    text = source.text.text
-    covered = _Coverage(text, quotes)
-    layout: _Layout | None = None  # built for the first number that needs it
+    text = source.text
+    layout: Layout | None = None  # built for the first number that needs it
     marked: dict[tuple[int, int], bool] = {}  # sentence -> whether a time marker stands in it
-    by_sentence: dict[tuple[int, int], list[str]] = {}
     for match in _TARGET_NUMBER.finditer(text):
         group = "a" if match.group("a") is not None else "b"
         start, end = match.span(group)
-        if _is_year(text, start, end) or covered.covers(start, end):
+        if _is_year(text, start, end) or skip(start, end):
             continue
         if layout is None:
-            layout = _Layout(source.text)
+            layout = Layout(source)
         sentence = layout.sentence_around(start)
         in_sentence = marked.get(sentence)
         if in_sentence is None:
             in_sentence = marked[sentence] = _TIME_MARKER.search(text, sentence[0], sentence[1]) is not None
-        if not in_sentence:
+        if not in_sentence and not timeless:
             window = max(start - _LOOKBACK, layout.paragraph_start(start))
             if not _TIME_MARKER.search(text, window, start):
                 continue
-        by_sentence.setdefault(sentence, []).append(match.group())
+        yield TargetNumber(start, end, match, sentence)
+
+
+def _audit_text(plan_id: str, source: SourceText, quotes: list[str]) -> Iterator[Finding]:
+    text = source.text.text
+    covered = _Coverage(text, quotes)
+    by_sentence: dict[tuple[int, int], list[str]] = {}
+    for number in target_like_numbers(source.text, covered.covers):
+        by_sentence.setdefault(number.sentence, []).append(number.match.group())
     for (s_start, s_end), numbers in sorted(by_sentence.items()):
         sentence = text[s_start:s_end]
         shown = sentence if len(sentence) <= 160 else sentence[:159] + "…"
@@ -147,7 +172,7 @@ def _is_year(text: str, start: int, end: int) -> bool:
     return end - start == 4 and text[start:start + 2] in ("19", "20") and text[end:end + 1] == "年"
 
 
-class _Layout:
+class Layout:
     """Where a text's sentences break and its original lines start, found once and bisected."""
 
     def __init__(self, source: NormalizedText) -> None:
