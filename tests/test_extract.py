@@ -93,3 +93,15 @@ def test_bad_documents_are_one_line_and_exit_2(tmp_path):
     level = invoke("extract", "drafts/mouxian.txt", "-o", "plans/x.yaml", "--id", "x", "--name", "某县",
                    "--level", "national", cwd=root)
     assert level.exit_code == 2 and "unknown level 'national'" in level.output
+
+
+def test_a_document_that_states_no_title_gets_a_placeholder_marked_for_review(tmp_path):
+    root = _project(tmp_path)
+    (root / "drafts" / "untitled.txt").write_text("到2025年，非化石能源消费比重达到18%左右。\n", encoding="utf-8")
+    result = invoke("extract", "drafts/untitled.txt", "-o", "plans/untitled.yaml", "--id", "untitled", "--name",
+                    "某县", "--level", "county", "--parent", "hunan", cwd=root)
+    assert result.exit_code == 0, result.output
+    draft = (root / "plans" / "untitled.yaml").read_text(encoding="utf-8")
+    assert '# review: the text states no title the rules recognise\n    title: "（待核：文本未写明标题）"' in draft
+    assert "某县" not in draft.split("title:", 1)[1].splitlines()[0]  # no title made up from the name
+

@@ -137,7 +137,7 @@ def extract_text(draft: Draft, catalog: Catalog, *, plan_id: str, name: str, lev
         "documents:",
         f"  - id: {plan_id}_plan",
     ]
-    for key, value, missing in (("title", header.title, name + "的方案（标题待核）"), ("issuer", header.issuer, None),
+    for key, value, missing in (("title", header.title, "（待核：文本未写明标题）"), ("issuer", header.issuer, None),
                                 ("number", header.number, None), ("date", header.date, None)):
         if value is None:
             lines.append(f"    # review: the text states no {key} the rules recognise")
