@@ -92,11 +92,11 @@ class _Reader:
         self.norm, self.text, self.catalog = norm, norm.text, catalog
         self.layout = Layout(norm)
         self.sections = sections(norm)
-        self.patterns = [(ind, re.compile(_keyword_pattern(k))) for ind in catalog.indicators.values()
-                         for k in dict.fromkeys([words.NAME_NOTE.sub("", ind.name_zh), *ind.keywords])]
-        self.literal = {pattern.pattern: len(normalize(k).replace("…", "")) for ind in catalog.indicators.values()
-                        for k in [words.NAME_NOTE.sub("", ind.name_zh), *ind.keywords]
-                        for pattern in [re.compile(_keyword_pattern(k))]}
+        keywords = [(ind, k) for ind in catalog.indicators.values()
+                    for k in dict.fromkeys([words.NAME_NOTE.sub("", ind.name_zh), *ind.keywords])]
+        self.patterns = [(ind, re.compile(_keyword_pattern(k))) for ind, k in keywords]
+        self.literal = [len(normalize(k).replace("…", "")) for _, k in keywords]
+        """How many characters of each pattern's keyword are its own words (not gaps)."""
         self.targets: list[DraftTarget] = []
         self.skipped: list[DraftSkip] = []
         self.numbers_by_sentence: dict[tuple[int, int], list[TargetNumber]] = {}
@@ -146,12 +146,9 @@ class _Reader:
         text, start, end = self.text, number.start, number.end
         s0 = number.sentence[0]
         after = text[end:end + 8]
-        if unit is not None and unit != indicator.unit:
-            if conversion_factor(unit, indicator.unit) is None:
-                target.review.append(f"the unit {unit} does not convert to {indicator.unit or 'a pure number'}")
-            target.unit = unit
-        elif unit is not None:
-            target.unit = unit
+        target.unit = unit
+        if unit is not None and unit != indicator.unit and conversion_factor(unit, indicator.unit) is None:
+            target.review.append(f"the unit {unit} does not convert to {indicator.unit or 'a pure number'}")
         rest = after[len(unit or ""):]
         hedges: list[str] = []
         # 力争/确保 may open the sentence and govern it; 基本/逐步/原则上 qualify their own clause
@@ -170,12 +167,14 @@ class _Reader:
         bound = _nearest(words.BEFORE_RE, text, max(lo, _clause_start(text, s0, start)), start)
         if bound is not None and not rest.startswith("的"):  # 超过1.5的数据中心: which ones, not how many
             target.comparator = dict(words.BEFORE)[bound]
-        if rest.startswith(words.AT_LEAST_AFTER) or rest.startswith(("左右以上",)):
+        bounded = rest.removeprefix("左右")
+        if bounded.startswith(words.AT_LEAST_AFTER):
             target.comparator = "at_least"
-            hedges.append("以上") if hedges else None
-        elif rest.startswith(words.AT_MOST_AFTER):
+            if hedges:  # 力争…以上, as transcribing.md writes a hedge with its bound
+                hedges.append("以上")
+        elif bounded.startswith(words.AT_MOST_AFTER):
             target.comparator = "at_most"
-        if hedges and not (hedges == ["以上"]):
+        if hedges:
             target.hedge = "…".join(dict.fromkeys(hedges))
         base = None
         for match in words.BASE.finditer(text, q0, start):
@@ -197,10 +196,9 @@ class _Reader:
         s0, start = number.sentence[0], number.start
         unit = _unit_after(self.text, number.end)
         found = []
-        for indicator, pattern in self.patterns:
+        for (indicator, pattern), literal in zip(self.patterns, self.literal):
             if unit is not None and unit != indicator.unit and conversion_factor(unit, indicator.unit) is None:
                 continue  # 100个 is no year, 30万千瓦 no share
-            literal = self.literal[pattern.pattern]
             for match in pattern.finditer(self.text, s0, start):
                 # nearest first; then the tighter match: 能耗年均下降 names the annual cut more
                 # closely than 单位…生产总值…能耗…下降 spread over the same words
