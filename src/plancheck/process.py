@@ -72,9 +72,15 @@ def run_process(app: typer.Typer, argv: list[str] | None = None) -> NoReturn:
                          "(this is a bug; run with --debug for the traceback)\n")
         code = EXIT_ERROR
     code = code if isinstance(code, int) else EXIT_OK
-    if run.KEEP_UNTIL_EXIT:
+    if run.KEEP_UNTIL_EXIT and not _watched():
         _exit_without_teardown(code)
     sys.exit(code)
+
+
+def _watched() -> bool:
+    """A profiler or a tracer runs this process (``python -m cProfile -o FILE -m plancheck …``,
+    coverage): it writes its results as the interpreter ends, so the run ends the ordinary way."""
+    return sys.getprofile() is not None or sys.gettrace() is not None
 
 
 def _exit_without_teardown(code: int) -> NoReturn:

@@ -36,3 +36,21 @@ def test_compare_across_the_province_names_it_and_the_absent_city():
     assert (chaling["skipped_links"], chaling["skipped_present"]) == (["zhuzhou", "hunan"], ["hunan"])
     direct = json.loads(invoke("compare", "hunan", "china", "-f", "json").stdout)
     assert (direct["skipped_links"], direct["skipped_present"]) == ([], [])
+
+
+def test_a_profiler_gets_its_output(tmp_path):
+    """python -m cProfile -o FILE -m plancheck …: the run ends the ordinary way under a profiler
+    (not by os._exit), so the profile is written; the report is the run's own (cProfile's runner
+    itself swallows the exit code, docs/performance.md)."""
+    import pstats
+    import subprocess
+    import sys
+
+    from helpers import REPO
+
+    profile = tmp_path / "check.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "plancheck", "check", "plans",
+                           "-q"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert "条达到或高于 error" in done.stderr and "Traceback" not in done.stderr, done.stderr  # the summary
+    functions = {name for _, _, name in pstats.Stats(str(profile)).stats}
+    assert {"check", "compare_plans"} <= functions
