@@ -300,3 +300,56 @@ def test_packed_findings_keep_both_readings_of_their_reasons():
     back = _unpack(pickle.loads(pickle.dumps(packed)), {})
     assert [f.row.reason.zh for f in back] == ["较宽松", "较弱", "较宽松"]
     assert back == original and [f.row for f in back] == [f.row for f in original]
+
+
+def test_a_check_of_one_file_reads_its_family_and_reports_what_a_full_check_does_on_it(tmp_path, monkeypatch):
+    """check FILE reads the family only (the nation, its province, its city, itself, and any
+    file whose header it cannot read), and its report is the full check's findings on that
+    family: the plan and those below it, and the problems as plans of those above (docs/design.md,
+    "Checking one file"). The family is found here from the files, independently of the code."""
+    import json
+
+    import yaml
+
+    root = tmp_path / "corpus"
+    generate(0.03, root)
+    broken = root / "plans" / "zz_broken.yaml"
+    broken.write_text("jurisdiction: [unclosed\n", encoding="utf-8")  # a header no one can read
+    rules = str(REPO / "rules")
+    full = json.loads(invoke("check", "plans", "--rules", rules, "-f", "json", cwd=root).stdout)["findings"]
+    parents = {}
+    for path in (root / "plans").glob("*.yaml"):
+        if path != broken:
+            j = yaml.safe_load(path.read_text(encoding="utf-8"))["jurisdiction"]
+            parents[j["id"]] = j["parent"]
+    county = "county0007"
+    above, up = [], parents[county]
+    while up is not None:
+        above.append(up)
+        up = parents.get(up)
+    expected = [f for f in full if f["plan"] == county or (f["plan"] in above and f["verdict"] is None)]
+    family = invoke("check", f"plans/{county}.yaml", "--rules", rules, "-f", "json", cwd=root)
+    assert json.loads(family.stdout)["findings"] == expected and len(expected) > 10
+    assert len(above) == 3 and above[0].startswith("city") and above[-1] == "china"  # city, province, nation
+    city = above[0]  # a plan with plans below it: they are its family too
+    below = {plan for plan in parents if city in _chain(plan, parents)}
+    expected = [f for f in full if f["plan"] == city or f["plan"] in below
+                or (f["plan"] in above[1:] and f["verdict"] is None)]
+    family = invoke("check", f"plans/{city}.yaml", "--rules", rules, "-f", "json", cwd=root)
+    assert json.loads(family.stdout)["findings"] == expected and below and county in below
+    from plancheck import executor
+
+    read, validate_file = [], executor.validate_file
+    monkeypatch.setattr(executor, "validate_file", lambda path, *a: read.append(path.name) or validate_file(path, *a))
+    invoke("check", f"plans/{county}.yaml", "--rules", rules, "-q", "-j", "1", cwd=root)
+    assert sorted(read) == sorted([f"{county}.yaml", *(f"{a}.yaml" for a in above), "zz_broken.yaml"])
+
+
+def _chain(plan: str, parents: dict) -> list[str]:
+    """Every id above ``plan``, nearest first."""
+    chain, up = [], parents.get(plan)
+    while up is not None and up not in chain:
+        chain.append(up)
+        up = parents.get(up)
+    return chain
+

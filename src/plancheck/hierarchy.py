@@ -8,9 +8,12 @@ knows that chaling was compared with hunan because zhuzhou's plan is absent.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from plancheck.catalog import default_rules_dir
@@ -21,7 +24,7 @@ from plancheck.models import Jurisdiction
 from plancheck.project import resolve_plan
 from plancheck.reason import Reason
 from plancheck.schema_errors import findings_from_validation_error
-from plancheck.textfiles import present
+from plancheck.textfiles import present, read_text
 
 REGISTRY_FILE = "jurisdictions.yaml"
 
@@ -141,4 +144,42 @@ def _jurisdiction_of(path: Path) -> Jurisdiction | None:
     try:
         return Jurisdiction.model_validate(header)
     except ValidationError:
+        return None
+
+
+_JURISDICTION = re.compile(r"(?m)^jurisdiction[ \t]*:")
+_TOP_KEY = re.compile(r"(?m)^[A-Za-z_][\w-]*[ \t]*:")
+
+
+def family_files(files: list[Path], focus: list[Path], registry: Registry) -> list[Path]:
+    """The files a check reporting on ``focus`` needs: the focus, the plans above it and below
+    it, any plan claiming one of their ids, and any file whose header is not read here (it may
+    be any of them; the check reads it). A pre-commit run on one county then compares a family,
+    not the country, and reports what a full check would on that family.
+
+    A header is read from the ``jurisdiction:`` block alone (libyaml on a few lines, not the
+    whole file), so finding the family costs a fraction of reading every plan."""
+    wanted = {os.path.realpath(p) for p in focus}
+    headers = {path: _header_of(path) for path in files}
+    known = [j for j in headers.values() if j is not None]
+    parents = parent_map(known, registry)
+    focus_ids = {j.id for path, j in headers.items() if j is not None and os.path.realpath(path) in wanted}
+    family = set(focus_ids)
+    for plan_id in focus_ids:
+        family.update(ancestors(plan_id, parents))
+    family.update(j.id for j in known if not focus_ids.isdisjoint(ancestors(j.id, parents)))
+    return [path for path, j in headers.items()
+            if j is None or j.id in family or os.path.realpath(path) in wanted]
+
+
+def _header_of(path: Path) -> Jurisdiction | None:
+    text, problems = read_text(path, str(path))
+    start = _JURISDICTION.search(text) if text is not None else None
+    if text is None or start is None:
+        return None
+    end = _TOP_KEY.search(text, start.end())
+    try:
+        data = yaml.load(text[start.start():end.start() if end else len(text)], Loader=yaml.CSafeLoader)
+        return Jurisdiction.model_validate(data["jurisdiction"]) if isinstance(data, dict) else None
+    except (yaml.YAMLError, ValidationError, KeyError, TypeError, RecursionError):
         return None

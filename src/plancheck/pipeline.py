@@ -9,6 +9,7 @@ grades a finding; every problem becomes a ``Finding`` located in its file.
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -381,9 +382,9 @@ def relatives_of(result: CheckResult, files: list[Path], registry: Registry) -> 
     below = set(focus) | {h.id for h in headers if not focus.isdisjoint(ancestors(h.id, parents))}
     above = {a for plan_id in focus for a in ancestors(plan_id, parents)} - below
     wanted_files = {str(p) for p in files}
+    named = functools.cache(lambda file: file in wanted_files or os.path.realpath(file) in wanted)  # once a file
     findings = [f for f in result.findings
-                if f.plan in below or (f.plan in above and f.row is None)
-                or (f.file is not None and (f.file in wanted_files or os.path.realpath(f.file) in wanted))]
+                if f.plan in below or (f.plan in above and f.row is None) or (f.file is not None and named(f.file))]
     family = below | above
     kept = [h for h in headers if h.id in family]
     return CheckResult(findings=findings, files=len(kept), headers=kept,

@@ -261,6 +261,10 @@ def check(options: CheckOptions) -> int:
         inputs = [plans, *given]
     shows_pairs = report.output_format.value in ("markdown", "html", "pdf") or report.summary is not None
     files, problems = discover(inputs)
+    if focus is not None:  # only the family is read and compared: the rest is not reported on
+        from plancheck.hierarchy import family_files
+
+        files = family_files(files, focus, setup.registry)
     with _watched(report.listing, len(files), report.lang.value) as progress:
         result = executor.check(files, problems, setup.catalog, setup.registry, _jobs(options.jobs),
                                 keep_plans=shows_pairs, progress=progress)
