@@ -365,9 +365,16 @@ def _clause_start(text: str, lo: int, index: int) -> int:
 
 
 def _quote_end(text: str, end: int, hi: int) -> int:
-    """Past the number, its unit and the word that bounds it, up to the clause's end."""
+    """The end of the number's clause when it is near (the words after the number usually
+    finish its meaning: 按100%配建比例预留电动汽车充电桩安装条件), else past the number, its unit
+    and the word that bounds it: a quote is the shortest span that carries the target."""
     at = min([i for i in (text.find(ch, end, hi) for ch in words.BREAK) if i >= 0] or [hi])
-    return min(at, end + 12)
+    if at - end <= 30:
+        return at
+    unit = words.UNIT_AFTER.match(text, end)
+    past = unit.end() if unit is not None else end
+    bound = re.match(r"左右|以上|以下|以内", text[past:past + 2])
+    return past + (bound.end() if bound else 0)
 
 
 def _unit_after(text: str, end: int) -> str | None:
