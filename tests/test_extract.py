@@ -93,6 +93,9 @@ def test_bad_documents_are_one_line_and_exit_2(tmp_path):
     level = invoke("extract", "drafts/mouxian.txt", "-o", "plans/x.yaml", "--id", "x", "--name", "某县",
                    "--level", "national", cwd=root)
     assert level.exit_code == 2 and "unknown level 'national'" in level.output
+    nowhere = invoke(*ARGS[:3], "nowhere/mouxian.yaml", *ARGS[4:], cwd=root)
+    assert nowhere.exit_code == 2 and "does not exist" in nowhere.output
+    assert not (root / "sources" / "mouxian.txt").exists()  # nothing written for a draft that cannot be
 
 
 def test_a_document_that_states_no_title_gets_a_placeholder_marked_for_review(tmp_path):

@@ -56,6 +56,8 @@ def extract(options: ExtractOptions) -> int:
     setup = setup_of(here, options.rules, None, settings=False)
     text = read_document(options.source)
     folder = options.output.absolute().parent
+    if not folder.is_dir():  # said before the source text is written, so nothing is left behind
+        raise Refused(f"{options.output}: the folder {folder} does not exist")
     source = folder.parent / "sources" / f"{options.source.stem}.txt"
     same = source.is_file() and source.read_bytes() == text.encode("utf-8")
     writer = Writer(here, plan_folders=[here.plans, folder], rules=setup.rules_dir, files=[here.waivers])
