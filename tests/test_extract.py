@@ -82,7 +82,10 @@ def test_bad_documents_are_one_line_and_exit_2(tmp_path):
     (root / "drafts" / "plan.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     (root / "drafts" / "broken.docx").write_bytes(b"not a zip")
     (root / "drafts" / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    with (root / "drafts" / "huge.pdf").open("wb") as huge:  # sparse: no disk, and no reader opens it
+        huge.truncate(17 * 1024 * 1024)
     cases = {"drafts/plan.doc": "expected .txt, .docx or .pdf", "drafts/broken.docx": "not a readable .docx",
+             "drafts/huge.pdf": "larger than 16 MB",
              "drafts/broken.pdf": "not a readable PDF", "drafts/missing.txt": "no such file"}
     for source, words in cases.items():
         result = invoke("extract", source, "-o", "plans/x.yaml", "--id", "x", "--name", "某县", "--level", "county",

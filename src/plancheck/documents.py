@@ -1,10 +1,13 @@
 """Reading a plan's document as text: a ``.txt`` as it is, a ``.docx`` with python-docx, a
-text-based ``.pdf`` with pdfminer.six (the ``plancheck[extract]`` extra).
+text-based ``.pdf`` with pdfminer.six (the ``plancheck[extract]`` extra); and what the text
+says of itself: its header (title, issuer, number, date) and where its sections start.
 
 The text read is what ``extract`` writes into ``sources/`` and what the draft's quotes are
 verified against, so it is kept as extracted: paragraphs one per line, a table's cells one
-row per line, PDF text as pdfminer lays it out. A PDF without a text layer (a scan) has no
-text to quote; that is said in one line rather than drafted empty.
+row per line, a PDF's paragraphs joined across the page's wraps. A PDF without a text layer
+(a scan) has no text to quote; that is said in one line rather than drafted empty. A file
+larger than the plans' own cap (``textfiles.MAX_FILE_BYTES``) is refused before a reader
+unpacks it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plancheck.failures import ConfigError, Refused
-from plancheck.textfiles import read_text
+from plancheck.textfiles import MAX_FILE_BYTES, read_text
 from plancheck.textnorm import NormalizedText
 
 SUFFIXES = (".txt", ".docx", ".pdf")
@@ -31,6 +34,8 @@ def read_document(path: Path) -> str:
         raise Refused(f"{path}: cannot draft from a {suffix or 'suffix-less'} file (expected .txt, .docx or .pdf)")
     if not path.is_file():
         raise Refused(f"{path}: no such file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise Refused(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most plancheck reads")
     if suffix == ".txt":
         text, problems = read_text(path, str(path))
         if text is None:
