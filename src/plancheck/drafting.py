@@ -63,9 +63,12 @@ def extract(options: ExtractOptions) -> int:
     writer = Writer(here, plan_folders=[here.plans, folder], rules=setup.rules_dir, files=[here.waivers])
     guard = writer.protected()
     for path in ([options.output] if same else [options.output, source]):
-        if path.exists() and not options.force:
+        if not path.exists():
+            continue
+        if not options.force:
             raise Refused(f"{path} exists; use --force to overwrite it")
-        if path.exists() and guard.holds(path, (path.stat().st_dev, path.stat().st_ino)):
+        st = path.stat()
+        if guard.holds(path, (st.st_dev, st.st_ino)):
             raise Refused(f"{path}: refusing to write over a plan or a source text a plan names")
     draft = extract_draft(text, setup.catalog)
     if not same:

@@ -152,8 +152,7 @@ class _Reader:
         rest = after[len(unit or ""):]
         hedges: list[str] = []
         # 力争/确保 may open the sentence and govern it; 基本/逐步/原则上 qualify their own clause
-        earlier = [n.end for n in self.numbers_by_sentence.get(number.sentence, []) if n.end <= start]
-        lo = max([s0, *earlier])
+        lo = self._after_numbers(number.sentence, start)
         commitment = _nearest(words.COMMITMENT_RE, text, max(lo, _clause_start(text, s0, q0)), start)
         if commitment is None:
             opening = _nearest(words.COMMITMENT_RE, text, lo, start)
@@ -207,8 +206,7 @@ class _Reader:
             return self._carried(number)
         respectively = self.text.rfind("分别", s0, start)
         if respectively >= 0:
-            earlier = [n.end for n in self.numbers_by_sentence.get(number.sentence, []) if n.end <= respectively]
-            lo = max([s0, *earlier])
+            lo = self._after_numbers(number.sentence, respectively)
             named = _distinct_in_order([f for f in found if lo <= f[2] and f[0] <= respectively])
             after = [n for n in self.numbers_by_sentence.get(number.sentence, []) if n.start > respectively]
             index = len(after) - 1
@@ -231,6 +229,13 @@ class _Reader:
             if len(named) > 1:
                 return [f[3] for f in named], min(f[2] for f in named)
         return [best[3]], best[2]
+
+    def _after_numbers(self, sentence: tuple[int, int], index: int) -> int:
+        """Where the words about what stands at ``index`` may begin: after the last number read
+        before it in its sentence (the words before that number are that number's), else the
+        sentence's start."""
+        ends = [n.end for n in self.numbers_by_sentence.get(sentence, []) if n.end <= index]
+        return max([sentence[0], *ends])
 
     def _carried(self, number: TargetNumber) -> tuple[list[Indicator], int]:
         """到2030年，年利用量达到45亿吨: a sentence that names nothing new carries on the indicator
@@ -309,8 +314,7 @@ class _Reader:
         """完成(上级)下达(的)目标 with no number of its own: a deferred target on each indicator named."""
         for match in words.DEFERRAL.finditer(self.text):
             s0, s1 = self.layout.sentence_around(match.start())
-            before = [n.end for n in self.numbers_by_sentence.get((s0, s1), []) if n.end <= match.start()]
-            lo = max([s0, *before])
+            lo = self._after_numbers((s0, s1), match.start())
             seen: set[str] = set()
             for indicator, pattern in self.patterns:
                 hit = pattern.search(self.text, lo, match.start())
@@ -371,8 +375,7 @@ def _quote_end(text: str, end: int, hi: int) -> int:
     at = min([i for i in (text.find(ch, end, hi) for ch in words.BREAK) if i >= 0] or [hi])
     if at - end <= 30:
         return at
-    unit = words.UNIT_AFTER.match(text, end)
-    past = unit.end() if unit is not None else end
+    past = end + len(_unit_after(text, end) or "")
     bound = re.match(r"左右|以上|以下|以内", text[past:past + 2])
     return past + (bound.end() if bound else 0)
 

@@ -127,7 +127,7 @@ def parents_between(lower: Jurisdiction, upper: Jurisdiction, registry: Registry
     current = lower.parent
     while plans_dir is not None and current is not None and current not in seen:
         seen.add(current)
-        own = _jurisdiction_of(resolve_plan(current, plans_dir))
+        own = _header_of(resolve_plan(current, plans_dir))
         if own is not None and own.id == current:
             parents[current] = own.parent
             present.add(current)
@@ -135,20 +135,15 @@ def parents_between(lower: Jurisdiction, upper: Jurisdiction, registry: Registry
     return parents, present
 
 
-def _jurisdiction_of(path: Path) -> Jurisdiction | None:
-    """The jurisdiction a plan file declares, or None when there is no such file or it does not say."""
-    if not path.is_file():
-        return None
-    loaded = load_file(path, str(path))
-    header = loaded.data.get("jurisdiction") if isinstance(loaded.data, dict) else None
-    try:
-        return Jurisdiction.model_validate(header)
-    except ValidationError:
-        return None
-
-
 _JURISDICTION = re.compile(r"(?m)^jurisdiction[ \t]*:")
 _TOP_KEY = re.compile(r"(?m)^[A-Za-z_][\w-]*[ \t]*:")
+
+
+def relatives(focus: set[str], ids: list[str], parents: dict[str, str | None]) -> tuple[set[str], set[str]]:
+    """The family of ``focus`` among ``ids``: ``below``, the focus and every plan under one of
+    them; ``above``, their ancestors (what the family is compared against)."""
+    below = set(focus) | {i for i in ids if not focus.isdisjoint(ancestors(i, parents))}
+    return below, {a for plan_id in focus for a in ancestors(plan_id, parents)} - below
 
 
 def family_files(files: list[Path], focus: list[Path], registry: Registry) -> list[Path]:
@@ -164,16 +159,16 @@ def family_files(files: list[Path], focus: list[Path], registry: Registry) -> li
     known = [j for j in headers.values() if j is not None]
     parents = parent_map(known, registry)
     focus_ids = {j.id for path, j in headers.items() if j is not None and os.path.realpath(path) in wanted}
-    family = set(focus_ids)
-    for plan_id in focus_ids:
-        family.update(ancestors(plan_id, parents))
-    family.update(j.id for j in known if not focus_ids.isdisjoint(ancestors(j.id, parents)))
+    below, above = relatives(focus_ids, [j.id for j in known], parents)
+    family = below | above
     return [path for path, j in headers.items()
             if j is None or j.id in family or os.path.realpath(path) in wanted]
 
 
 def _header_of(path: Path) -> Jurisdiction | None:
-    text, problems = read_text(path, str(path))
+    """The jurisdiction a plan file declares, read from its ``jurisdiction:`` block; None when there
+    is no such file, or the block does not say (the file's own check reports why)."""
+    text, _ = read_text(path, str(path))
     start = _JURISDICTION.search(text) if text is not None else None
     if text is None or start is None:
         return None

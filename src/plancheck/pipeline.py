@@ -25,7 +25,7 @@ from plancheck.catalog import Catalog
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
 from plancheck.findings import Finding, KeyPath, Location, sort_findings
-from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map, parents_between
+from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map, parents_between, relatives
 from plancheck.loader import MAX_ITEMS, load_file
 from plancheck.models import Plan
 from plancheck.positions import Position
@@ -379,8 +379,7 @@ def relatives_of(result: CheckResult, files: list[Path], registry: Registry) -> 
     wanted = {os.path.realpath(p) for p in files}
     focus = {h.id for h in headers if os.path.realpath(h.path) in wanted}
     parents = parent_map([h.jurisdiction for h in headers], registry)
-    below = set(focus) | {h.id for h in headers if not focus.isdisjoint(ancestors(h.id, parents))}
-    above = {a for plan_id in focus for a in ancestors(plan_id, parents)} - below
+    below, above = relatives(focus, [h.id for h in headers], parents)
     wanted_files = {str(p) for p in files}
     named = functools.cache(lambda file: file in wanted_files or os.path.realpath(file) in wanted)  # once a file
     findings = [f for f in result.findings

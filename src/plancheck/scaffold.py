@@ -30,6 +30,12 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
+def _jurisdiction_lines(plan_id: str, name: str, level: str, parent: str | None) -> list[str]:
+    """The ``jurisdiction:`` block every draft starts with."""
+    return ["jurisdiction:", f"  id: {plan_id}", f"  name: {_quoted(name)}", f"  level: {level}",
+            f"  parent: {parent or 'null'}"]
+
+
 def binds_level(target: Target, catalog: Catalog, level: str) -> bool:
     """Per-jurisdiction targets whose own condition does not exclude the level."""
     indicator = catalog.get(target.indicator)
@@ -73,11 +79,7 @@ def scaffold_text(uppers: list[LoadedPlan], catalog: Catalog, *, level: str, pla
         "# sentence in `quote` once the text exists); `plancheck compare` lists what is still open.",
         "# Delete a target only if the plan truly does not take it on; the comparison will then say",
         "# `missing`. Conventions: docs/transcribing.md.",
-        "jurisdiction:",
-        f"  id: {plan_id}",
-        f"  name: {_quoted(name)}",
-        f"  level: {level}",
-        f"  parent: {parent}",
+        *_jurisdiction_lines(plan_id, name, level, parent),
         "documents:",
         f"  - id: {plan_id}_draft",
         f"    title: {_quoted(name + '碳达峰实施方案（草案）')}",
@@ -129,11 +131,7 @@ def extract_text(draft: Draft, catalog: Catalog, *, plan_id: str, name: str, lev
         "# read by rules from the text, with its verbatim quote. Review each one against the source",
         "# (the `# review:` lines say where the rules were unsure), then set status: published.",
         "# Conventions: docs/transcribing.md.",
-        "jurisdiction:",
-        f"  id: {plan_id}",
-        f"  name: {_quoted(name)}",
-        f"  level: {level}",
-        f"  parent: {parent or 'null'}",
+        *_jurisdiction_lines(plan_id, name, level, parent),
         "documents:",
         f"  - id: {plan_id}_plan",
     ]
