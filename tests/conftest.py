@@ -11,6 +11,14 @@ from plancheck.catalog import Catalog, load_catalog
 
 from helpers import REPO, SOURCE_TEXT
 
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory, monkeypatch):
+    """Every test starts with an empty result cache of its own (docs/performance.md, "The cache"):
+    runs inside one test reuse what that test's earlier runs stored, as a user's runs do, and no
+    test sees another's, or the repository's."""
+    monkeypatch.setenv("PLANCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache") / "plancheck"))
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog(REPO / "rules")

@@ -285,8 +285,9 @@ def test_packed_findings_keep_both_readings_of_their_reasons():
 
     from plancheck.findings import Finding, Row, Severity, Verdict
     from plancheck.reason import Reason
-    from plancheck import workers
-    from plancheck.workers import _pack, _unpack
+    from plancheck import packing
+    from plancheck.packing import pack as _pack
+    from plancheck.packing import unpack as _unpack
 
     def finding(reason):
         row = Row("pue", 2025, None, Verdict.WEAKER, reason, 3, 1, 0.1)
@@ -295,7 +296,7 @@ def test_packed_findings_keep_both_readings_of_their_reasons():
 
     original = [finding(Reason("weaker", "较宽松")), finding(Reason("weaker", "较弱")), finding(Reason("weaker", "较宽松"))]
     packed = _pack(original, {})
-    row_at, reason_at = workers._ROW_AT, workers._REASON_AT
+    row_at, reason_at = packing._ROW_AT, packing._REASON_AT
     assert packed[0][row_at][reason_at] is packed[2][row_at][reason_at]  # one tuple for the repeated reason
     back = _unpack(pickle.loads(pickle.dumps(packed)), {})
     assert [f.row.reason.zh for f in back] == ["较宽松", "较弱", "较宽松"]

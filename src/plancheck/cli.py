@@ -56,6 +56,8 @@ FailOnOption = Annotated[str | None, typer.Option(
 JobsOption = Annotated[int, typer.Option(
     "--jobs", "-j", help="Processes that read and compare plan files; 0 (default) uses every available core "
                          "when there are 64 files or more. The output is the same as with 1.", min=0)]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help=(
+    "Neither reuse nor store results of unchanged files (the cache: .plancheck_cache/ at the project root)."))]
 WaiversOption = Annotated[Path | None, typer.Option("--waivers", dir_okay=False, show_default=False, help=(
     "Waiver file; used when it exists (default: waivers.yaml at the project root)."))]
 PlansOption = Annotated[Path | None, typer.Option(
@@ -120,10 +122,11 @@ def validate(
     show: ShowOption = Show.warning,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
+    no_cache: NoCacheOption = False,
 ) -> int:
     """Check plan files against the schema: keys, types, references and quotes."""
     return run.validate(options.ValidateOptions(list(paths or []), ReportFormat(output_format.value), rules, fail_on,
-                                            jobs, lang, options.listing(show, verbose, quiet)))
+                                            jobs, lang, options.listing(show, verbose, quiet), not no_cache))
 
 
 @app.command()
@@ -183,6 +186,7 @@ def check(
         "Report on the plans changed since this git ref (and not yet committed), with their family."))] = None,
     plans_dir: PlansOption = None,
     jobs: JobsOption = 0,
+    no_cache: NoCacheOption = False,
     show: ShowOption = Show.warning,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
@@ -197,7 +201,7 @@ def check(
                             options.listing(show, verbose, quiet), options.Header(title, date),
                             options.CiOptions(sarif_passes))
     return run.check(options.CheckOptions(list(paths or []), report, rules, fail_on, waivers, baseline, baseline_create,
-                                          with_relatives, changed_only, plans_dir, jobs))
+                                          with_relatives, changed_only, plans_dir, jobs, not no_cache))
 
 
 @app.command()
@@ -259,6 +263,17 @@ def explain(code: Annotated[str | None, typer.Argument(
 ) -> int:
     """Print the documentation of a diagnostic code, or list every code."""
     return run.explain(code)
+
+
+cache_app = typer.Typer(help="The result cache: what earlier runs found for unchanged files.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+@_runs
+def cache_clear() -> int:
+    """Remove the cache folder of this project (or $PLANCHECK_CACHE_DIR)."""
+    return run.cache_clear()
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

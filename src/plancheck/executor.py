@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from plancheck.cache import Cache
 from plancheck.catalog import Catalog
 from plancheck.findings import Finding, sort_findings
 from plancheck.hierarchy import Registry
@@ -39,26 +40,45 @@ def _in_parallel(files: list[Path], jobs: int) -> bool:
 
 
 def validate(files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int = 1,
-             keep_plans: bool = True, progress: Progress = UNWATCHED) -> ValidationResult:
+             keep_plans: bool = True, progress: Progress = UNWATCHED, cache: Cache | None = None) -> ValidationResult:
     """Every file's own findings (``problems``: those found before, listing the files). The
-    plans are in the result only if ``keep_plans``; their headers always are."""
-    if _in_parallel(files, jobs):
+    plans are in the result only if ``keep_plans``; their headers always are. ``cache``: where
+    results of unchanged files are reused and new ones stored (never when the plans are kept).
+    The workers start only for many files still to read."""
+    if keep_plans:
+        return _validate_here(files, problems, catalog, progress)
+    from plancheck.incremental import Known
+    from plancheck.incremental import validate as validate_known
+
+    known = Known(files, catalog, cache, progress)
+    if _in_parallel(files, jobs) and known.misses >= PARALLEL_MIN_FILES:
         from plancheck.workers import Workers
 
-        with Workers(files, problems, catalog, jobs, progress) as workers:
+        with Workers(files, problems, catalog, jobs, progress, record=known.record_own) as workers:
             return workers.validation(keep_plans)
-    return _validate_here(files, problems, catalog, progress)
+    return validate_known(known, problems)
 
 
 def check(files: list[Path], problems: list[Finding], catalog: Catalog, registry: Registry, jobs: int = 1,
-          keep_plans: bool = True, progress: Progress = UNWATCHED) -> CheckResult:
+          keep_plans: bool = True, progress: Progress = UNWATCHED, cache: Cache | None = None) -> CheckResult:
     """``validate``, then each plan's consistency, its way up the hierarchy and the comparison
-    with its nearest present ancestor. ``pairs`` is filled only when the plans are kept."""
-    if _in_parallel(files, jobs):
+    with its nearest present ancestor. ``pairs`` is filled only when the plans are kept: a
+    serial run that keeps none holds only the plans others are compared with
+    (``plancheck.incremental``)."""
+    known = None
+    if not keep_plans:
+        from plancheck.incremental import Known
+        from plancheck.incremental import check as check_known
+
+        known = Known(files, catalog, cache, progress)
+        if not _in_parallel(files, jobs) or known.misses < PARALLEL_MIN_FILES:
+            return check_known(known, problems, registry)
+    if _in_parallel(files, jobs):  # the workers, storing what they find where the run keeps no plans
         from plancheck.workers import Workers
 
-        with Workers(files, problems, catalog, jobs, progress) as workers:
-            return workers.check(registry, keep_plans)
+        own, tasks = (known.record_own, known.record_task) if known is not None else (None, None)
+        with Workers(files, problems, catalog, jobs, progress, record=own) as workers:
+            return workers.check(registry, keep_plans, record=tasks)
     validation = _validate_here(files, problems, catalog, progress)
     with bulk_work():
         tasks = hierarchy_tasks(validation.headers, registry)

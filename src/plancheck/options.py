@@ -43,6 +43,8 @@ class ValidateOptions(NamedTuple):
     jobs: int = 0
     lang: Language = Language.zh
     listing: Listing = Listing()
+    cache: bool = True
+    """Reuse and store results of unchanged files (``--no-cache``: neither)."""
 
 
 class AuditOptions(NamedTuple):
@@ -105,6 +107,7 @@ class CheckOptions(NamedTuple):
     changed_only: str | None = None
     plans_dir: Path | None = None
     jobs: int = 0
+    cache: bool = True
 
 
 class SchemaOptions(NamedTuple):

@@ -68,6 +68,8 @@ class Protected:
     reserved: list[Path] = field(default_factory=list)
     """Names no report may take even when nothing is there yet: the settings and waiver
     files, whose next reading would fail on a report (``--baseline-create .plancheck.yaml``)."""
+    known_sources: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    """The sources of the plans the run read, by the plan's absolute name: not read again."""
 
     def plan_files(self) -> Iterator[Path]:
         yield from self.plans
@@ -80,6 +82,10 @@ class Protected:
     def sources_of(self, plan_file: Path) -> Iterator[Path]:
         """The source texts a plan file names: from its YAML when it parses (anchors, quotes,
         escapes, values on the next line), else from its lines."""
+        known = self.known_sources.get(os.path.abspath(plan_file))
+        if known is not None:
+            yield from known
+            return
         text = _regular_text(plan_file)
         if text is None:
             return
@@ -169,6 +175,7 @@ class Writer:
     plan_folders: list[Path] = field(default_factory=list)
     rules: Path | None = None
     files: list[Path | None] = field(default_factory=list)
+    known_sources: dict[str, tuple[Path, ...]] = field(default_factory=dict)
 
     def emit(self, text: str | Iterable[str] | bytes, output: Path | None, append: bool = False,
              may_replace: Path | None = None) -> None:
@@ -186,7 +193,7 @@ class Writer:
     def protected(self) -> Protected:
         guard = Protected(plans=list(self.plan_files), files=[f for f in self.files if f is not None],
                           plan_folders=list(self.plan_folders),
-                          folders=[self.rules] if self.rules is not None else [])
+                          folders=[self.rules] if self.rules is not None else [], known_sources=self.known_sources)
         add_projects(guard, [self.project.root, *self.plan_folders,  # type: ignore[attr-defined]
                              *(p.parent for p in self.plan_files)])
         return guard

@@ -328,14 +328,16 @@ def hierarchy_tasks(headers: list[PlanHeader], registry: Registry) -> list[Hiera
 
 
 def task_findings(tasks: list[HierarchyTask], plans: Sequence[LoadedPlan] | Mapping[int, LoadedPlan],
-                  catalog: Catalog) -> Iterator[tuple[int, list[Finding]]]:
+                  catalog: Catalog, shares: dict[int, UpperShare] | None = None) -> Iterator[tuple[int, list[Finding]]]:
     """Each task's findings, task by task, with the index of its plan. ``plans`` holds every plan
-    and upper plan the tasks name (a worker's is a dict: its own plans and the uppers it was handed)."""
+    and upper plan the tasks name (a worker's is a dict: its own plans and the uppers it was handed).
+    ``shares``: what each upper plan's children share, kept across calls by a caller that hands
+    the tasks over a few at a time."""
     from plancheck.checks.consistency import check_consistency
     from plancheck.checks.hierarchy import check_ancestry, check_duplicate
     from plancheck.checks.strictness import message_heads
 
-    shares: dict[int, UpperShare] = {}
+    shares = {} if shares is None else shares
     for task in tasks:
         plan = plans[task.plan]
         if task.duplicate_of is not None:

@@ -70,13 +70,16 @@ class Project:
     relative to the working folder, so reports name ``plans/chaling.yaml`` at the root and
     ``chaling.yaml`` when run from ``plans/``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, found: bool = True) -> None:
         self.root = root
+        self.found = found
+        """Whether ``root`` is a project root, not just the folder the run started in."""
 
     @classmethod
     def discover(cls, cwd: Path | None = None) -> Project:
         here = Path.cwd() if cwd is None else cwd
-        return cls(find_root(here) or Path(os.path.abspath(here)))
+        root = find_root(here)
+        return cls(root, True) if root is not None else cls(Path(os.path.abspath(here)), False)
 
     def path(self, name: str) -> Path:
         return Path(os.path.relpath(self.root / name))

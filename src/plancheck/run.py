@@ -43,6 +43,7 @@ from plancheck.reporters.formats import ReportFormat, Show
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from plancheck.cache import Cache
     from plancheck.options import Listing
     from plancheck.output import Writer
     from plancheck.reporters.formats import Looks
@@ -130,6 +131,31 @@ def _watched(listing: Listing, files: int, lang: str) -> AbstractContextManager[
     return contextlib.nullcontext(UNWATCHED)
 
 
+def _cache(here: Project, setup: Setup, wanted: bool) -> Cache | None:
+    """The project's result cache for this catalogue and this plancheck (docs/performance.md, "The cache")."""
+    if not wanted:
+        return None
+    from plancheck.cache import Cache, cache_dir, code_stamp
+
+    return Cache(cache_dir(here.root, here.found), setup.catalog.fingerprint + code_stamp())
+
+
+def cache_clear() -> int:
+    from plancheck.cache import NotACache, cache_dir, clear
+
+    here = project()
+    folder = cache_dir(here.root, here.found)
+    try:
+        removed = clear(folder)
+    except NotACache as exc:
+        raise Refused(str(exc)) from None
+    except OSError as exc:
+        raise Refused(f"{folder}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"plancheck: removed {folder} ({removed} entries)\n" if removed else
+                     f"plancheck: no cache at {folder}\n")
+    return EXIT_OK
+
+
 def _keep(result: object) -> None:
     if KEEP_UNTIL_EXIT is not None:
         KEEP_UNTIL_EXIT.append(result)
@@ -148,7 +174,7 @@ def validate(options: ValidateOptions) -> int:
     files, problems = discover(options.paths or [here.plans])
     with _watched(options.listing, len(files), options.lang.value) as progress:
         result = executor.validate(files, problems, setup.catalog, _jobs(options.jobs), keep_plans=False,
-                                   progress=progress)
+                                   progress=progress, cache=_cache(here, setup, options.cache))
     result.findings = setup.policy.apply(result.findings)
     text = options.output_format is ReportFormat.text
     if not (text and options.listing.quiet):
@@ -267,7 +293,8 @@ def check(options: CheckOptions) -> int:
         files = family_files(files, focus, setup.registry)
     with _watched(report.listing, len(files), report.lang.value) as progress:
         result = executor.check(files, problems, setup.catalog, setup.registry, _jobs(options.jobs),
-                                keep_plans=shows_pairs, progress=progress)
+                                keep_plans=shows_pairs, progress=progress,
+                                cache=None if shows_pairs else _cache(here, setup, options.cache))
     if focus is not None:
         result = relatives_of(result, focus, setup.registry)
     # A full check judges every waiver (one for a plan that no longer exists matches nothing);
@@ -275,7 +302,8 @@ def check(options: CheckOptions) -> int:
     judged = {h.id for h in result.headers} if focus is not None else None
     writer = Writer(here, plan_files=[p for p in inputs if not p.is_dir()],
                     plan_folders=[plans, *(p for p in inputs if p.is_dir())], rules=setup.rules_dir,
-                    files=[setup.waivers_file, *(p for p in (options.baseline,) if p is not None)])
+                    files=[setup.waivers_file, *(p for p in (options.baseline,) if p is not None)],
+                    known_sources={os.path.abspath(h.path): h.sources for h in result.headers})
     if options.baseline_create is not None:
         from plancheck.baseline import is_baseline, render_baseline
 

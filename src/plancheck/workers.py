@@ -3,11 +3,11 @@ the plans it read.
 
 Sending every plan back to one process costs about as much as reading it (pydantic models
 pickle slowly and a national corpus has thousands), and comparing the plans in that one
-process leaves the other cores idle (docs/performance.md, "What was done"). So plans stay where they were read. The parent learns each
-plan's header (id, parent, files) and its own findings, works out every plan's ancestor from
-the headers (``pipeline.hierarchy_tasks``), hands each worker the few hundred upper plans it
-lacks, and the workers run consistency, ancestry and the comparison for their own plans.
-Findings travel back as plain tuples (``_pack``), which pickle in C. Only
+process leaves the other cores idle (docs/performance.md, "What was done"). So plans stay
+where they were read. The parent learns each plan's header (id, parent, files) and its own
+findings, works out every plan's ancestor from the headers (``pipeline.hierarchy_tasks``),
+hands each worker the few hundred upper plans it lacks, and the workers run consistency, ancestry and the comparison for their own plans.
+Findings travel back as plain tuples (``packing.pack``), which pickle in C. Only
 ``plancheck.executor`` uses this module.
 
 The parent is worker 0: with ``--jobs 2`` it reads and compares half the plans itself while
@@ -26,15 +26,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import operator
 import os
 import queue
 import signal
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
@@ -43,8 +42,9 @@ from typing import Any
 
 from plancheck.catalog import Catalog
 from plancheck.failures import RunFailure
-from plancheck.findings import Finding, Location, Row, sort_findings
+from plancheck.findings import Finding, sort_findings
 from plancheck.hierarchy import Registry
+from plancheck.packing import Packed, pack, unpack
 from plancheck.pipeline import (
     HierarchyTask,
     bulk_work,
@@ -109,8 +109,11 @@ class Workers:
     stopped on its exit, or as soon as this process needs nothing more from them."""
 
     def __init__(self, files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int,
-                 progress: Progress = UNWATCHED) -> None:
+                 progress: Progress = UNWATCHED, record: Callable[[int, PlanHeader | None, list[Finding]], None]
+                 | None = None) -> None:
         self.files, self.problems, self.catalog, self.progress = files, problems, catalog, progress
+        self.record = record
+        """Told each file's own result as it arrives (``incremental.Known.record_own``: the cache)."""
         jobs = max(1, min(jobs, -(-len(self.files) // BATCH)))
         self.owner = [(i // BATCH) % jobs for i in range(len(self.files))]
         """File index → the worker that reads it and keeps its plan (0: this process)."""
@@ -235,10 +238,12 @@ class Workers:
             for read in _gather(list(self.connections.values())):
                 self.progress.advance(len(read))
                 for index, header, found in read:
-                    by_file[index] = (header, _unpack(found, reasons))
+                    by_file[index] = (header, unpack(found, reasons))
         findings = list(self.problems)
         for index in range(len(self.files)):
             header, found = by_file[index]
+            if self.record is not None:
+                self.record(index, header, found)
             findings.extend(found)
             if header is not None:
                 self.headers.append(header)
@@ -255,8 +260,10 @@ class Workers:
         self._stop()
         return result
 
-    def check(self, registry: Registry, keep_plans: bool) -> CheckResult:
-        """What a serial check returns, the comparisons made where the lower plans are."""
+    def check(self, registry: Registry, keep_plans: bool,
+              record: Callable[[HierarchyTask, list[Finding]], None] | None = None) -> CheckResult:
+        """What a serial check returns, the comparisons made where the lower plans are; ``record``
+        is told each task (in file-index terms) and its findings (``incremental.Known.record_task``)."""
         tasks = hierarchy_tasks(self.headers, registry)
         at = self.plan_files
         workers = range(len(self.connections) + 1)
@@ -283,6 +290,9 @@ class Workers:
                         self._take(found, _arrived(comparing, reasons, block=False))
                 while comparing:
                     self._take(found, _arrived(comparing, reasons, block=True))
+        if record is not None:
+            for task in (t for share in assigned for t in share):
+                record(task, found[task.plan])
         validation = self.validation(keep_plans)
         return check_result(validation, (found[at[task.plan]] for task in tasks),
                             pairs_of(tasks, validation.plans) if keep_plans else [])
@@ -346,13 +356,13 @@ def _arrived(comparing: list[Connection], reasons: dict[tuple[str, str], Reason]
              ) -> Iterator[tuple[int, list[Finding]]]:
     """The findings, by plan, in the slices the comparing workers have sent (with ``block``, at
     least one slice); a worker that sent its last slice leaves ``comparing``. ``reasons`` as
-    for ``_unpack``."""
+    for ``packing.unpack``."""
     for connection in wait(comparing, timeout=None if block else 0):
         last, part = _receive(connection)  # type: ignore[arg-type]
         if last:
             comparing.remove(connection)  # type: ignore[arg-type]
         for index, packed in part.items():
-            yield index, _unpack(packed, reasons)
+            yield index, unpack(packed, reasons)
 
 
 def _receive(connection: Connection) -> Any:
@@ -422,7 +432,7 @@ def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catal
     try:
         plans: dict[int, LoadedPlan] = {}
         reasons: dict[tuple[str, str], tuple[str, str]] = {}
-        read = [(index, header, _pack(found, reasons))
+        read = [(index, header, pack(found, reasons))
                 for index, header, found in _read_share(share, catalog, plans, parent)]
         sender.send(("ok", read))
         while True:
@@ -475,19 +485,6 @@ def _read_share(share: list[tuple[int, Path]], catalog: Catalog, plans: dict[int
     return read
 
 
-Packed = list
-"""A finding as the list of its fields (``_FINDING_FIELDS``), its row a list too (``_ROW_FIELDS``)
-with the reason as its two readings, its upper target's location a tuple."""
-
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
-_ROW_FIELDS = tuple(f.name for f in fields(Row))
-_ROW_AT = _FINDING_FIELDS.index("row")
-_UPPER_AT = _FINDING_FIELDS.index("upper")
-_REASON_AT = _ROW_FIELDS.index("reason")
-_finding_values = operator.attrgetter(*_FINDING_FIELDS)
-_row_values = operator.attrgetter(*_ROW_FIELDS)
-
-
 def _compare(sender: _Sender, tasks: list[HierarchyTask], plans: dict[int, LoadedPlan], catalog: Catalog) -> None:
     """Run a worker's comparisons and send their findings in slices as they are done.
 
@@ -498,7 +495,7 @@ def _compare(sender: _Sender, tasks: list[HierarchyTask], plans: dict[int, Loade
     reasons: dict[tuple[str, str], tuple[str, str]] = {}
     part: dict[int, list[Packed]] = {}
     for done, (index, findings) in enumerate(task_findings(tasks, plans, catalog), 1):
-        part[index] = _pack(findings, reasons)
+        part[index] = pack(findings, reasons)
         if done % SLICE == 0:
             sender.send(("ok", (False, part)))
             part = {}
@@ -535,58 +532,3 @@ class _Sender:
         """Wait until every message is written."""
         self.queue.put(None)
         self.thread.join()
-
-
-def _pack(findings: list[Finding], reasons: dict[tuple[str, str], tuple[str, str]]) -> list[Packed]:
-    """Findings as lists of strings, numbers and enum members, in the order of their fields:
-    the pickler writes those in C, where a dataclass (a ``Row``, a ``Location``) or a ``Reason``
-    costs a Python call each, on both sides of the pipe.
-
-    A national check's rows have only a few hundred distinct reasons, each built anew per row;
-    one tuple per distinct reason lets the pickler write it once and refer to it after.
-    ``reasons`` keeps those tuples, for one message or for a worker's whole run. The upper
-    target of a row is shared by the rows of every child of its plan; one tuple per location
-    object keeps it shared in the message."""
-    packed = []
-    locations: dict[int, tuple] = {}  # id of a Location (all alive while packing) → its tuple
-    for f in findings:
-        values = list(_finding_values(f))
-        row = f.row
-        if row is not None:
-            readings = (str(row.reason), row.reason.zh)  # the key has both: equal English, other Chinese is possible
-            row_values = list(_row_values(row))
-            row_values[_REASON_AT] = reasons.setdefault(readings, readings)
-            values[_ROW_AT] = row_values
-        upper = f.upper
-        if upper is not None:
-            location = locations.get(id(upper))
-            if location is None:
-                location = locations[id(upper)] = (upper.plan, upper.file, upper.line, upper.column)
-            values[_UPPER_AT] = location
-        packed.append(values)
-    return packed
-
-
-def _unpack(packed: list[Packed], reasons: dict[tuple[str, str], Reason]) -> list[Finding]:
-    """The findings ``_pack`` packed; rows that shared a reason share one ``Reason`` again
-    (``reasons``: those made so far, by their two readings), and rows that shared an upper
-    target one ``Location``."""
-    findings = []
-    locations: dict[tuple, Location] = {}
-    for values in packed:
-        row = values[_ROW_AT]
-        if row is not None:
-            readings = row[_REASON_AT]
-            reason = reasons.get(readings)
-            if reason is None:
-                reason = reasons[readings] = Reason(*readings)
-            row[_REASON_AT] = reason
-            values[_ROW_AT] = Row(*row)
-        upper = values[_UPPER_AT]
-        if upper is not None:
-            location = locations.get(upper)
-            if location is None:
-                location = locations[upper] = Location(*upper)
-            values[_UPPER_AT] = location
-        findings.append(Finding(*values))
-    return findings

@@ -1,0 +1,163 @@
+"""The result cache: what an earlier run found for the same bytes, kept on disk (docs/performance.md,
+"The cache").
+
+An entry is what a plan file's own checks found (its header and findings) and what its
+comparison with its ancestor found, stored under a key that is a SHA-256 over everything the
+result depends on: the plan's bytes and name, the bytes of each source text it cites, the
+catalogue, the registry, the plan the comparison was made with, and the plancheck version.
+Nothing else can change a result, so a hit is the result; settings, waivers and baselines
+are applied after, on every run.
+
+Entries are written whole to a temporary file and renamed into place, so two runs sharing a
+cache never see half an entry. Each is a pickle of plain values (strings, numbers, tuples,
+lists, dicts: ``_PlainUnpickler`` refuses anything else, so a planted file cannot run code)
+carrying the format and its own key; an entry that cannot be read, is of another format or
+answers another key is ignored and rebuilt. Where the cache cannot be written (a read-only
+checkout) the run goes on without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from plancheck import __version__
+
+FORMAT = 1
+"""Raised whenever what an entry holds changes shape; entries of another format are ignored."""
+
+FOLDER = ".plancheck_cache"
+ENV = "PLANCHECK_CACHE_DIR"
+_MARK = "plancheck-cache"
+_README = ("# Created by plancheck: results of earlier runs, keyed by content (docs/performance.md).\n"
+           "# Safe to delete at any time, or with `plancheck cache clear`.\n")
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file marks a cache folder (bford.org/cachedir).\n"
+
+
+def cache_dir(project_root: Path, has_root: bool) -> Path:
+    """``$PLANCHECK_CACHE_DIR``; else ``.plancheck_cache/`` at the project root; outside a project,
+    ``plancheck/`` in ``$XDG_CACHE_HOME`` (``~/.cache`` when unset)."""
+    named = os.environ.get(ENV)
+    if named:
+        return Path(named)
+    if has_root:
+        return project_root / FOLDER
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "plancheck"
+
+
+def digest(*parts: str | bytes) -> str:
+    """A key over ``parts``, each length-prefixed so that no two lists of parts collide."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(b"%d:" % len(data))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_stamp() -> str:
+    """A digest of plancheck's own modules (names, sizes, times): an entry made by other code,
+    an edited checkout say, is another key, even under the same version number."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    stamps = []
+    for folder, _, names in os.walk(package):
+        for name in names:
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                stamps.append(f"{os.path.relpath(os.path.join(folder, name), package)}:{info.st_size}:{info.st_mtime_ns}")
+    return digest(*sorted(stamps))
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads plain values only: every class or function a pickle names is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not a plain value")
+
+
+class Cache:
+    """One cache folder, for one context (the catalogue and registry a run uses)."""
+
+    def __init__(self, folder: Path, context: str) -> None:
+        self.folder = folder
+        self.context = digest(_MARK, str(FORMAT), __version__, context)
+        self.writable = True
+        self.written = 0
+
+    def key(self, *parts: str | bytes) -> str:
+        return digest(self.context, *parts)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key[2:]
+
+    def get(self, key: str) -> Any:
+        """The value stored under ``key``, or None (absent, unreadable, foreign or another format)."""
+        try:
+            with open(self._path(key), "rb") as handle:
+                data = handle.read()
+            mark, form, stored, value = _PlainUnpickler(io.BytesIO(data)).load()
+        except Exception:  # noqa: BLE001 - any entry that cannot be read is rebuilt, whatever broke it
+            return None
+        if mark != _MARK or form != FORMAT or stored != key:
+            return None
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key``, atomically; a cache that cannot be written is let be."""
+        if not self.writable:
+            return
+        path = self._path(key)
+        try:
+            self._prepare(path.parent)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump((_MARK, FORMAT, key, value), handle, protocol=5)
+                os.replace(temporary, path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            self.writable = False
+            return
+        self.written += 1
+
+    def _prepare(self, shard: Path) -> None:
+        if shard.is_dir():
+            return
+        if not self.folder.is_dir():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # never committed, never backed up: as ruff's and pytest's caches
+            (self.folder / ".gitignore").write_text("# Created by plancheck.\n*\n", encoding="utf-8")
+            (self.folder / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
+            (self.folder / "README").write_text(_README, encoding="utf-8")
+        shard.mkdir(exist_ok=True)
+
+
+def clear(folder: Path) -> int:
+    """Remove a cache folder; the number of entries it held. A folder that is not plancheck's
+    (no ``CACHEDIR.TAG`` of ours) is refused, so a mistyped ``$PLANCHECK_CACHE_DIR`` deletes nothing."""
+    if not folder.exists():
+        return 0
+    tag = folder / "CACHEDIR.TAG"
+    readme = folder / "README"
+    if not (tag.is_file() and readme.is_file() and readme.read_text(encoding="utf-8", errors="replace") == _README):
+        raise NotACache(folder)
+    entries = sum(1 for shard in folder.iterdir() if shard.is_dir() for _ in shard.iterdir())
+    shutil.rmtree(folder)
+    return entries
+
+
+class NotACache(Exception):
+    """A folder named as the cache that plancheck did not make."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"{folder} is not a plancheck cache (no CACHEDIR.TAG and README of plancheck's); "
+                         "nothing was removed")

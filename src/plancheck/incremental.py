@@ -1,0 +1,289 @@
+"""The serial check and validation: only the plans others are compared with stay in memory, and
+what the cache holds for unchanged files is reused (docs/performance.md, "Memory" and "The cache").
+
+A national repository is a few hundred provinces and cities and thousands of counties; a county
+is compared once, with its ancestor, and then nothing needs it again. So the run first learns
+which plans are ancestors of some plan (from each file's ``jurisdiction:`` block, or the cache),
+reads and keeps those, then reads each of the others in file order, compares it at once and lets
+it go. What a plan was compared with is worked out from the headers known at that point; once
+every header is known the run works out every task the ordinary way
+(``pipeline.hierarchy_tasks``) and keeps a comparison only where its task is the same, so a
+header that read differently from the file (a layout the block reader does not follow) costs
+a second comparison, never a wrong one. Findings are gathered in the order the all-in-memory
+run gathers them, so the report is byte-identical (tests/test_cache.py).
+
+With a cache (``plancheck.cache``), a plan file's own result is stored under a key over its
+bytes, name and folder, and is reused while the source texts it cites are unchanged; a
+comparison's findings under a key over both plans' results and the way up between them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import ChainMap
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from plancheck.cache import Cache
+from plancheck.catalog import Catalog
+from plancheck.findings import Finding, sort_findings
+from plancheck.hierarchy import Registry, _header_of, ancestors, find_ancestor, parent_map
+from plancheck.models import Jurisdiction
+from plancheck.packing import pack, unpack
+from plancheck.pipeline import (
+    HierarchyTask,
+    UpperShare,
+    bulk_work,
+    check_result,
+    hierarchy_tasks,
+    task_findings,
+    validate_file,
+)
+from plancheck.project import source_root
+from plancheck.reason import Reason
+from plancheck.results import UNWATCHED, CheckResult, LoadedPlan, PlanHeader, Progress, ValidationResult
+
+SOURCE_TEXTS_KEPT = 256
+"""Normalised source texts kept for the plans that cite them too; past this the store starts
+again, so a repository of thousands of distinct sources does not hold them all."""
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One plan file in the run."""
+
+    path: Path
+    key: str | None = None
+    """Where its own result is stored; None without a cache, or when its bytes cannot be read."""
+    result: str | None = None
+    """What its own result was computed from (the key and its sources' state), for comparison keys."""
+    header: PlanHeader | None = None
+    findings: list[Finding] | None = None
+    plan: LoadedPlan | None = None
+
+
+class Known:
+    """The files of a run and what is known of each: a plan's own result, its plan while it is
+    needed, and the cache they are stored in. The parallel run (``plancheck.workers``) stores
+    its results here too (``record_own``, ``record_task``), so a cache warms whichever run made it."""
+
+    def __init__(self, files: list[Path], catalog: Catalog, cache: Cache | None, progress: Progress = UNWATCHED
+                 ) -> None:
+        self.slots = [_Slot(path) for path in files]
+        self.catalog = catalog
+        self.cache = cache
+        self.progress = progress
+        self.texts: dict[str, tuple] = {}
+        self.reasons: dict[tuple[str, str], Reason] = {}
+        self.states: dict[str, str] = {}
+        self.shares: dict[int, UpperShare] = {}
+        if cache is not None:
+            for i in range(len(files)):
+                self.cached_own(i)
+
+    @property
+    def misses(self) -> int:
+        """Files whose own result is not known yet."""
+        return sum(1 for slot in self.slots if slot.findings is None)
+
+    # ------------------------------------------------------------ a plan's own result
+
+    def cached_own(self, i: int) -> None:
+        """Slot ``i``'s own result from the cache, when its bytes and sources are unchanged."""
+        slot = self.slots[i]
+        try:
+            with open(slot.path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        absolute = os.path.abspath(slot.path)
+        assert self.cache is not None
+        slot.key = self.cache.key("plan", data, str(slot.path), absolute, source_root(os.path.dirname(absolute)))
+        entry = self.cache.get(slot.key)
+        if entry is None:
+            return
+        try:
+            header, packed, sources = entry
+            state = [self.source_state(path) for path, _ in sources]
+            if state != [s for _, s in sources]:
+                return
+            found = unpack(packed, self.reasons, plain=True)
+            slot.header = None if header is None else _header(header, slot.path)
+        except (ValueError, TypeError, KeyError, ValidationError):  # an entry of another shape
+            return
+        slot.findings = found
+        slot.result = self.cache.key(slot.key, *state)
+
+    def validate(self, i: int, keep: bool) -> LoadedPlan | None:
+        """Read and check slot ``i``; store its own result; keep the plan if ``keep``."""
+        slot = self.slots[i]
+        if len(self.texts) > SOURCE_TEXTS_KEPT:
+            self.texts.clear()
+        plan, found = validate_file(slot.path, self.catalog, self.texts)
+        if slot.findings is None:
+            self.record_own(i, None if plan is None else plan.header, found)
+            self.progress.advance()
+        if keep:
+            slot.plan = plan
+        return plan
+
+    def record_own(self, i: int, header: PlanHeader | None, findings: list[Finding]) -> None:
+        """Slot ``i``'s own result, worked out: kept, and stored. A plan that failed is not
+        stored: it may have failed on a source it names, so it is read again next time."""
+        slot = self.slots[i]
+        slot.findings, slot.header = findings, header
+        if slot.key is not None and self.cache is not None and header is not None:
+            sources = [(str(p), self.source_state(str(p))) for p in header.sources]
+            self.cache.put(slot.key, (_plain_header(header), pack(findings, {}, plain=True), sources))
+            slot.result = self.cache.key(slot.key, *(s for _, s in sources))
+
+    def source_state(self, path: str) -> str:
+        """What a source text is, for a key: where it leads and a digest of its bytes."""
+        state = self.states.get(path)
+        if state is None:
+            real = os.path.realpath(path)
+            try:
+                with open(path, "rb") as handle:
+                    state = real + "\0" + hashlib.sha256(handle.read()).hexdigest()
+            except OSError as exc:
+                state = real + "\0" + type(exc).__name__
+            self.states[path] = state
+        return state
+
+    def plan(self, i: int) -> LoadedPlan:
+        slot = self.slots[i]
+        plan = slot.plan if slot.plan is not None else self.validate(i, keep=True)
+        assert plan is not None, "a plan with a task has been read without errors"
+        return plan
+
+    # ------------------------------------------------------------ a comparison
+
+    def task(self, task: HierarchyTask) -> list[Finding]:
+        """A task's findings (in file-index terms), from the cache or worked out."""
+        key = self._task_key(task)
+        if key is not None:
+            packed = self.cache.get(key)  # type: ignore[union-attr]
+            if packed is not None:
+                try:
+                    return unpack(packed, self.reasons, plain=True)
+                except (ValueError, TypeError, KeyError):
+                    pass
+        plans = {task.plan: self.plan(task.plan)}
+        if task.upper is not None:
+            plans[task.upper] = self.plan(task.upper)
+        findings = next(task_findings([task], plans, self.catalog, self.shares))[1]
+        self.record_task(task, findings, key)
+        return findings
+
+    def record_task(self, task: HierarchyTask, findings: list[Finding], key: str | None = None) -> None:
+        """A task's findings (in file-index terms), stored."""
+        key = self._task_key(task) if key is None else key
+        if key is not None:
+            self.cache.put(key, pack(findings, {}, plain=True))  # type: ignore[union-attr]
+
+    def _task_key(self, task: HierarchyTask) -> str | None:
+        """Where a task's findings are stored: by both plans' results and the way between them."""
+        if self.cache is None:
+            return None
+        lower = self.slots[task.plan].result
+        upper = "" if task.upper is None else self.slots[task.upper].result
+        if lower is None or upper is None:
+            return None
+        return self.cache.key("task", lower, upper, task.duplicate_of or "", repr(task.ancestry))
+
+
+def _plain_header(header: PlanHeader | None) -> tuple | None:
+    if header is None:
+        return None
+    return (header.id, header.file, header.jurisdiction.model_dump(mode="json"), tuple(str(s) for s in header.sources))
+
+
+def _header(plain: tuple, path: Path) -> PlanHeader:
+    plan_id, file, jurisdiction, sources = plain
+    return PlanHeader(plan_id, file, path, Jurisdiction.model_validate(jurisdiction), tuple(Path(s) for s in sources))
+
+
+def validate(run: Known, problems: list[Finding]) -> ValidationResult:
+    """Every file's own findings, no plan kept."""
+    _read_known(run)
+    with bulk_work():
+        for i, slot in enumerate(run.slots):
+            if slot.findings is None:
+                run.validate(i, keep=False)
+        return _validation(run, problems)
+
+
+def check(run: Known, problems: list[Finding], registry: Registry) -> CheckResult:
+    """``validate``, then every plan's task, keeping in memory only the plans that are compared with."""
+    progress = run.progress
+    _read_known(run)
+    with bulk_work():
+        # who is declared where: from the cache, else the jurisdiction block (None: not read there)
+        declared = [_header_of(s.path) if s.findings is None else s.header.jurisdiction if s.header else None
+                    for s in run.slots]
+        known = [j for j in declared if j is not None]
+        parents = parent_map(known, registry)
+        above = {a for j in known for a in ancestors(j.id, parents)}
+        # kept: every plan some plan is below, and every file whose block could not be read
+        upper = [j.id in above if j is not None else run.slots[i].findings is None for i, j in enumerate(declared)]
+        for i, is_upper in enumerate(upper):
+            if is_upper and run.slots[i].findings is None:
+                run.validate(i, keep=True)
+        first: dict[str, int] = {}  # id → the first file of it so far, among those read
+        for i, slot in enumerate(run.slots):
+            if upper[i] and slot.header is not None:
+                first.setdefault(slot.header.id, i)
+        base = parent_map([run.slots[i].header.jurisdiction for i in first.values()], registry)  # type: ignore[union-attr]
+        present = set(first)
+        early: dict[int, tuple[HierarchyTask, list[Finding]]] = {}
+        for i, slot in enumerate(run.slots):
+            if upper[i]:
+                continue
+            if slot.findings is None:
+                run.validate(i, keep=True)
+            header = slot.header
+            if header is not None:
+                task = _early_task(i, header, first, base, present, run)
+                if header.id not in first or first[header.id] > i:
+                    first[header.id] = i
+                early[i] = (task, run.task(task))
+            slot.plan = None
+        validation = _validation(run, problems)
+        at = [i for i, slot in enumerate(run.slots) if slot.header is not None]
+        tasks = hierarchy_tasks(validation.headers, registry)
+        progress.phase("compare", len(tasks))
+        found = []
+        for task in tasks:
+            in_files = replace(task, plan=at[task.plan], upper=None if task.upper is None else at[task.upper])
+            made = early.get(in_files.plan)
+            found.append(made[1] if made is not None and made[0] == in_files else run.task(in_files))
+            progress.advance()
+        return check_result(validation, found, [])
+
+
+def _early_task(i: int, header: PlanHeader, first: dict[str, int], base: dict[str, str | None],
+                present: set[str], run: Known) -> HierarchyTask:
+    """Slot ``i``'s task as the headers read so far give it: those of every plan compared with
+    and of the files before it."""
+    earlier = first.get(header.id)
+    if earlier is not None and earlier < i:
+        return HierarchyTask(i, duplicate_of=run.slots[earlier].header.file)  # type: ignore[union-attr]
+    ancestry = find_ancestor(header.id, ChainMap({header.id: header.jurisdiction.parent}, base), present)
+    upper = first.get(ancestry.ancestor) if ancestry.problem is None and ancestry.ancestor is not None else None
+    return HierarchyTask(i, ancestry=ancestry, upper=upper)
+
+
+def _read_known(run: Known) -> None:
+    run.progress.phase("read", len(run.slots))
+    run.progress.advance(len(run.slots) - run.misses)
+
+
+def _validation(run: Known, problems: list[Finding]) -> ValidationResult:
+    findings = list(problems)
+    for slot in run.slots:
+        findings.extend(slot.findings or ())
+    return ValidationResult(findings=sort_findings(findings), files=len(run.slots),
+                            headers=[s.header for s in run.slots if s.header is not None])
