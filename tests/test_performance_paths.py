@@ -338,11 +338,11 @@ def test_a_check_of_one_file_reads_its_family_and_reports_what_a_full_check_does
                 or (f["plan"] in above[1:] and f["verdict"] is None)]
     family = invoke("check", f"plans/{city}.yaml", "--rules", rules, "-f", "json", cwd=root)
     assert json.loads(family.stdout)["findings"] == expected and below and county in below
-    from plancheck import executor
+    from plancheck import incremental
 
-    read, validate_file = [], executor.validate_file
-    monkeypatch.setattr(executor, "validate_file", lambda path, *a: read.append(path.name) or validate_file(path, *a))
-    invoke("check", f"plans/{county}.yaml", "--rules", rules, "-q", "-j", "1", cwd=root)
+    read, validate_file = [], incremental.validate_file
+    monkeypatch.setattr(incremental, "validate_file", lambda path, *a: read.append(path.name) or validate_file(path, *a))
+    invoke("check", f"plans/{county}.yaml", "--rules", rules, "-q", "-j", "1", "--no-cache", cwd=root)
     assert sorted(read) == sorted([f"{county}.yaml", *(f"{a}.yaml" for a in above), "zz_broken.yaml"])
 
 

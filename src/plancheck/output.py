@@ -68,8 +68,7 @@ class Protected:
     reserved: list[Path] = field(default_factory=list)
     """Names no report may take even when nothing is there yet: the settings and waiver
     files, whose next reading would fail on a report (``--baseline-create .plancheck.yaml``)."""
-    known_sources: dict[str, tuple[Path, ...]] = field(default_factory=dict)
-    """The sources of the plans the run read, by the plan's absolute name: not read again."""
+    known_sources: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # plan's absolute name → sources
 
     def plan_files(self) -> Iterator[Path]:
         yield from self.plans
@@ -81,13 +80,11 @@ class Protected:
 
     def sources_of(self, plan_file: Path) -> Iterator[Path]:
         """The source texts a plan file names: from its YAML when it parses (anchors, quotes,
-        escapes, values on the next line), else from its lines."""
-        known = self.known_sources.get(os.path.abspath(plan_file))
-        if known is not None:
+        escapes, values on the next line), else from its lines; as the run read them, if it did."""
+        if (known := self.known_sources.get(os.path.abspath(plan_file))) is not None:
             yield from known
             return
-        text = _regular_text(plan_file)
-        if text is None:
+        if (text := _regular_text(plan_file)) is None:
             return
         from plancheck.loader import load_text
 
@@ -160,14 +157,11 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 @dataclass
 class Writer:
-    """Where one run's reports go: standard output, or files by ``write_report``'s rule.
-
-    It knows what the run reads, so that it can build ``Protected`` when a file is written
-    (and only then: finding every plan and source costs a walk of the plans folders): the
-    plans the run was pointed at and every plan in its folders, their sources, the rules,
-    waivers, baseline and settings; and the same of every project those plans sit in, and of
-    the project the report is written into (so a run pointed at another folder, or a report
-    aimed at another copy of the repository, protects that repository's files all the same)."""
+    """Where one run's reports go: standard output, or files by ``write_report``'s rule. It
+    builds ``Protected`` only when a file is written (it walks the plans folders): the plans and
+    every plan in their folders, their sources (``known_sources``: those the run read), the
+    rules, waivers, baseline and settings, of every project those plans sit in and of the one
+    the report goes into (a report aimed at another copy of the repository protects it too)."""
 
     project: object
     """``project.Project``: the project the run works in."""

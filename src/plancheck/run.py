@@ -141,16 +141,16 @@ def _cache(here: Project, setup: Setup, wanted: bool) -> Cache | None:
 
 
 def cache_clear() -> int:
+    """``plancheck cache clear``: the cache folder removed, or why not (one line, exit 2)."""
     from plancheck.cache import NotACache, cache_dir, clear
 
     here = project()
     folder = cache_dir(here.root, here.found)
     try:
         removed = clear(folder)
-    except NotACache as exc:
-        raise Refused(str(exc)) from None
-    except OSError as exc:
-        raise Refused(f"{folder}: {exc.strerror or exc}") from None
+    except (NotACache, OSError) as exc:
+        sys.stderr.write(f"plancheck: {exc if isinstance(exc, NotACache) else f'{folder}: {exc.strerror or exc}'}\n")
+        return EXIT_ERROR
     sys.stderr.write(f"plancheck: removed {folder} ({removed} entries)\n" if removed else
                      f"plancheck: no cache at {folder}\n")
     return EXIT_OK
