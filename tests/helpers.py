@@ -184,7 +184,7 @@ def graded(findings: list[Finding]) -> list[Finding]:
 def validate_paths(paths: list[Path], catalog: Catalog, jobs: int = 1, keep_plans: bool = True):
     """``validate`` in-process: a ``ValidationResult`` with graded findings."""
     from plancheck import executor
-    from plancheck.pipeline import discover
+    from plancheck.discovery import discover
 
     files, problems = discover(paths)
     result = executor.validate(files, problems, catalog, jobs, keep_plans)
@@ -198,7 +198,7 @@ def check_paths(paths: list[Path], catalog: Catalog, rules_dir: Path | None = No
     ``CheckResult`` with graded findings."""
     from plancheck import executor
     from plancheck.hierarchy import load_registry
-    from plancheck.pipeline import discover
+    from plancheck.discovery import discover
 
     files, problems = discover(paths)
     result = executor.check(files, problems, catalog, load_registry(rules_dir or REPO / "rules"), jobs, keep_plans)

@@ -111,7 +111,7 @@ import sys, time
 from pathlib import Path
 from plancheck import workers
 from plancheck.catalog import load_catalog
-from plancheck.pipeline import discover
+from plancheck.discovery import discover
 
 deaf = sys.argv[3] == "deaf"
 real_serve = workers._serve

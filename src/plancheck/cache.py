@@ -23,7 +23,6 @@ import io
 import os
 import pickle
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +61,15 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def rules_digest(rules_dir: Path) -> str:
+    """A digest of every file of the rules folder (catalogue, registry, settings), read as bytes:
+    a run that finds its results in the cache never parses the catalogue."""
+    parts: list[str | bytes] = []
+    for path in sorted(p for p in rules_dir.rglob("*") if p.is_file()):
+        parts += [str(path.relative_to(rules_dir)), path.read_bytes()]
+    return digest(*parts)
+
+
 def code_stamp() -> str:
     """A digest of plancheck's own modules (names, sizes, times): an entry made by other code,
     an edited checkout say, is another key, even under the same version number."""
@@ -90,6 +98,7 @@ class Cache:
         self.context = digest(_MARK, str(FORMAT), __version__, context)
         self.writable = True
         self.written = 0
+        self.shards: set[str] = set()  # the shard folders known to exist
 
     def key(self, *parts: str | bytes) -> str:
         return digest(self.context, *parts)
@@ -114,9 +123,10 @@ class Cache:
         if not self.writable:
             return
         path = self._path(key)
+        temporary = f"{path.parent}{os.sep}.tmp-{os.getpid()}-{key}"  # one writer per name: this process
         try:
             self._prepare(path.parent)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     pickle.dump((_MARK, FORMAT, key, value), handle, protocol=5)
@@ -130,7 +140,7 @@ class Cache:
         self.written += 1
 
     def _prepare(self, shard: Path) -> None:
-        if shard.is_dir():
+        if shard.name in self.shards:
             return
         if not self.folder.is_dir():
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -139,6 +149,7 @@ class Cache:
             (self.folder / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
             (self.folder / "README").write_text(_README, encoding="utf-8")
         shard.mkdir(exist_ok=True)
+        self.shards.add(shard.name)
 
 
 def clear(folder: Path) -> int:

@@ -17,10 +17,9 @@ from plancheck.failures import ConfigError
 from plancheck.findings import Finding
 from plancheck.loader import load_file
 from plancheck.models import Condition, Id, Text
+from plancheck.project import CATALOG_FILE, default_rules_dir
 from plancheck.reason import Reason
 from plancheck.schema_errors import findings_from_validation_error
-
-CATALOG_FILE = "indicators.yaml"
 
 Direction = Literal["higher", "lower"]
 Binding = Literal["per_jurisdiction", "aggregate", "extensive"]
@@ -103,22 +102,6 @@ class Catalog:
 
     def get(self, indicator_id: str) -> Indicator | None:
         return self.indicators.get(indicator_id)
-
-
-def default_rules_dir(local: Path = Path("rules")) -> Path:
-    """The project's ``rules/`` (``local``: the run passes the one at the project root) if it
-    has a catalogue, else the packaged copy.
-
-    The packaged copy (``plancheck/_rules`` in a wheel) keeps an installed tool
-    usable anywhere; a project's own ``rules/`` wins so analysts can extend it.
-    """
-    if (local / CATALOG_FILE).is_file():
-        return local
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_rules", here.parents[1] / "rules"):
-        if (candidate / CATALOG_FILE).is_file():
-            return candidate
-    return local
 
 
 def load_catalog(rules_dir: Path | None = None) -> Catalog:

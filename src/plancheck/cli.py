@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from plancheck import __version__, drafting, options, run
+from plancheck import __version__, options, run
 from plancheck.policy import EXIT_OK
 from plancheck.reporters.formats import ColorChoice, Language, ReportFormat, Show, TextOrJson
 
@@ -231,6 +231,8 @@ def scaffold(
     force: ForceOption = False, plans_dir: PlansOption = None, rules: RulesOption = None,
 ) -> int:
     """Start a draft plan from every upper target that binds the given level, values left to fill in."""
+    from plancheck import drafting
+
     return drafting.scaffold(options.ScaffoldOptions(upper, level, output, plan_id, name, parent, force, plans_dir, rules))
 
 
@@ -246,6 +248,8 @@ def extract(
     force: ForceOption = False, rules: RulesOption = None,
 ) -> int:
     """Draft a transcription from a document: its text into sources/, every target with its quote."""
+    from plancheck import drafting
+
     return drafting.extract(options.ExtractOptions(source, output, plan_id, name, level, parent, force, rules))
 
 

@@ -14,14 +14,17 @@ findings travel (``plancheck.workers``; docs/performance.md, "What was done").
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from plancheck.cache import Cache
-from plancheck.catalog import Catalog
 from plancheck.findings import Finding, sort_findings
-from plancheck.hierarchy import Registry
-from plancheck.pipeline import bulk_work, check_result, hierarchy_tasks, pairs_of, task_findings, validate_file
 from plancheck.results import UNWATCHED, CheckResult, Progress, ValidationResult
+
+if TYPE_CHECKING:  # the pipeline and the models are imported when a file has to be read
+    from plancheck.cache import Cache
+    from plancheck.catalog import Catalog
+    from plancheck.hierarchy import Registry
 
 PARALLEL_MIN_FILES = 64
 """Below this, starting processes costs more than it saves."""
@@ -35,18 +38,23 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def resolved(catalog: Catalog | Callable[[], Catalog]) -> Catalog:
+    return catalog() if callable(catalog) else catalog
+
+
 def _in_parallel(files: list[Path], jobs: int) -> bool:
     return jobs > 1 and len(files) >= PARALLEL_MIN_FILES
 
 
-def validate(files: list[Path], problems: list[Finding], catalog: Catalog, jobs: int = 1,
+def validate(files: list[Path], problems: list[Finding], catalog: Catalog | Callable[[], Catalog], jobs: int = 1,
              keep_plans: bool = True, progress: Progress = UNWATCHED, cache: Cache | None = None) -> ValidationResult:
     """Every file's own findings (``problems``: those found before, listing the files). The
     plans are in the result only if ``keep_plans``; their headers always are. ``cache``: where
     results of unchanged files are reused and new ones stored (never when the plans are kept).
-    The workers start only for many files still to read."""
+    The workers start only for many files still to read. ``catalog`` may be a function that
+    loads it: it is called only if a file has to be read."""
     if keep_plans:
-        return _validate_here(files, problems, catalog, progress)
+        return _validate_here(files, problems, resolved(catalog), progress)
     from plancheck.incremental import Known
     from plancheck.incremental import validate as validate_known
 
@@ -54,7 +62,7 @@ def validate(files: list[Path], problems: list[Finding], catalog: Catalog, jobs:
     if _in_parallel(files, jobs) and known.misses >= PARALLEL_MIN_FILES:
         from plancheck.workers import Workers
 
-        with Workers(files, problems, catalog, jobs, progress, record=known.record_own) as workers:
+        with Workers(files, problems, resolved(catalog), jobs, progress, record=known.record_own) as workers:
             return workers.validation(keep_plans)
     return validate_known(known, problems)
 
@@ -79,6 +87,8 @@ def check(files: list[Path], problems: list[Finding], catalog: Catalog, registry
         own, tasks = (known.record_own, known.record_task) if known is not None else (None, None)
         with Workers(files, problems, catalog, jobs, progress, record=own) as workers:
             return workers.check(registry, keep_plans, record=tasks)
+    from plancheck.pipeline import bulk_work, check_result, hierarchy_tasks, pairs_of, task_findings
+
     validation = _validate_here(files, problems, catalog, progress)
     with bulk_work():
         tasks = hierarchy_tasks(validation.headers, registry)
@@ -92,6 +102,8 @@ def check(files: list[Path], problems: list[Finding], catalog: Catalog, registry
 
 def _validate_here(files: list[Path], problems: list[Finding], catalog: Catalog,
                    progress: Progress) -> ValidationResult:
+    from plancheck.pipeline import bulk_work, validate_file
+
     result = ValidationResult(findings=list(problems), files=len(files))
     progress.phase("read", len(files))
     with bulk_work():

@@ -16,12 +16,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from plancheck.catalog import default_rules_dir
 from plancheck.failures import ConfigError
 from plancheck.findings import Finding
 from plancheck.loader import load_file
 from plancheck.models import Jurisdiction
-from plancheck.project import resolve_plan
+from plancheck.project import default_rules_dir, resolve_plan
 from plancheck.reason import Reason
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import present, read_text

@@ -22,29 +22,48 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import ChainMap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from plancheck.cache import Cache
-from plancheck.catalog import Catalog
 from plancheck.findings import Finding, sort_findings
-from plancheck.hierarchy import Registry, _header_of, ancestors, find_ancestor, parent_map
-from plancheck.models import Jurisdiction
 from plancheck.packing import pack, unpack
-from plancheck.pipeline import (
-    HierarchyTask,
-    UpperShare,
-    bulk_work,
-    check_result,
-    hierarchy_tasks,
-    task_findings,
-    validate_file,
-)
 from plancheck.project import source_root
 from plancheck.reason import Reason
 from plancheck.results import UNWATCHED, CheckResult, LoadedPlan, PlanHeader, Progress, ValidationResult
+
+if TYPE_CHECKING:
+    from plancheck.catalog import Catalog
+    from plancheck.hierarchy import Registry
+    from plancheck.models import Jurisdiction
+    from plancheck.pipeline import HierarchyTask, UpperShare
+
+# The pipeline, the hierarchy and the plan models are imported only when a file has to be read or
+# a check compares plans: a validate whose every result is cached never builds the models.
+
+
+def validate_file(path: Path, catalog: Catalog, texts: dict[str, tuple]) -> tuple[LoadedPlan | None, list[Finding]]:
+    from plancheck.pipeline import validate_file as read
+
+    return read(path, catalog, texts)
+
+
+def _header_of(path: Path) -> Jurisdiction | None:
+    from plancheck.hierarchy import _header_of as declared
+
+    return declared(path)
+
+
+@contextmanager
+def _bulk_work() -> Iterator[None]:
+    from plancheck.pipeline import bulk_work
+
+    with bulk_work():
+        yield
+
 
 SOURCE_TEXTS_KEPT = 256
 """Normalised source texts kept for the plans that cite them too; past this the store starts
@@ -61,6 +80,8 @@ class _Slot:
     result: str | None = None
     """What its own result was computed from (the key and its sources' state), for comparison keys."""
     header: PlanHeader | None = None
+    plain_header: tuple | None = None
+    """A cached result's header as stored, made a ``PlanHeader`` only by a check (``_headers``)."""
     findings: list[Finding] | None = None
     plan: LoadedPlan | None = None
 
@@ -70,10 +91,10 @@ class Known:
     needed, and the cache they are stored in. The parallel run (``plancheck.workers``) stores
     its results here too (``record_own``, ``record_task``), so a cache warms whichever run made it."""
 
-    def __init__(self, files: list[Path], catalog: Catalog, cache: Cache | None, progress: Progress = UNWATCHED
-                 ) -> None:
+    def __init__(self, files: list[Path], catalog: Catalog | Callable[[], Catalog], cache: Cache | None,
+                 progress: Progress = UNWATCHED) -> None:
         self.slots = [_Slot(path) for path in files]
-        self.catalog = catalog
+        self._catalog = catalog
         self.cache = cache
         self.progress = progress
         self.texts: dict[str, tuple] = {}
@@ -83,6 +104,13 @@ class Known:
         if cache is not None:
             for i in range(len(files)):
                 self.cached_own(i)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalogue, loaded when a file is first read (``executor.resolved``)."""
+        if callable(self._catalog):
+            self._catalog = self._catalog()
+        return self._catalog
 
     @property
     def misses(self) -> int:
@@ -111,10 +139,9 @@ class Known:
             if state != [s for _, s in sources]:
                 return
             found = unpack(packed, self.reasons, plain=True)
-            slot.header = None if header is None else _header(header, slot.path)
-        except (ValueError, TypeError, KeyError, ValidationError):  # an entry of another shape
+        except (ValueError, TypeError, KeyError):  # an entry of another shape
             return
-        slot.findings = found
+        slot.findings, slot.plain_header = found, header
         slot.result = self.cache.key(slot.key, *state)
 
     def validate(self, i: int, keep: bool) -> LoadedPlan | None:
@@ -174,6 +201,8 @@ class Known:
         plans = {task.plan: self.plan(task.plan)}
         if task.upper is not None:
             plans[task.upper] = self.plan(task.upper)
+        from plancheck.pipeline import task_findings
+
         findings = next(task_findings([task], plans, self.catalog, self.shares))[1]
         self.record_task(task, findings, key)
         return findings
@@ -201,26 +230,42 @@ def _plain_header(header: PlanHeader | None) -> tuple | None:
     return (header.id, header.file, header.jurisdiction.model_dump(mode="json"), tuple(str(s) for s in header.sources))
 
 
-def _header(plain: tuple, path: Path) -> PlanHeader:
-    plan_id, file, jurisdiction, sources = plain
-    return PlanHeader(plan_id, file, path, Jurisdiction.model_validate(jurisdiction), tuple(Path(s) for s in sources))
+def _headers(run: Known) -> None:
+    """Every cached result's header made whole; an entry whose header does not read is a miss."""
+    from pydantic import ValidationError
+
+    from plancheck.models import Jurisdiction
+
+    for slot in run.slots:
+        if slot.findings is not None and slot.header is None and slot.plain_header is not None:
+            plan_id, file, jurisdiction, sources = slot.plain_header
+            try:
+                slot.header = PlanHeader(plan_id, file, slot.path, Jurisdiction.model_validate(jurisdiction),
+                                         tuple(Path(s) for s in sources))
+            except (ValidationError, TypeError, ValueError):
+                slot.findings = slot.result = None
 
 
 def validate(run: Known, problems: list[Finding]) -> ValidationResult:
     """Every file's own findings, no plan kept."""
     _read_known(run)
-    with bulk_work():
-        for i, slot in enumerate(run.slots):
-            if slot.findings is None:
-                run.validate(i, keep=False)
-        return _validation(run, problems)
+    if run.misses:
+        with _bulk_work():
+            for i, slot in enumerate(run.slots):
+                if slot.findings is None:
+                    run.validate(i, keep=False)
+    return _validation(run, problems)
 
 
 def check(run: Known, problems: list[Finding], registry: Registry) -> CheckResult:
     """``validate``, then every plan's task, keeping in memory only the plans that are compared with."""
+    from plancheck.hierarchy import ancestors, parent_map
+    from plancheck.pipeline import check_result, hierarchy_tasks
+
     progress = run.progress
+    _headers(run)
     _read_known(run)
-    with bulk_work():
+    with _bulk_work():
         # who is declared where: from the cache, else the jurisdiction block (None: not read there)
         declared = [_header_of(s.path) if s.findings is None else s.header.jurisdiction if s.header else None
                     for s in run.slots]
@@ -229,6 +274,7 @@ def check(run: Known, problems: list[Finding], registry: Registry) -> CheckResul
         above = {a for j in known for a in ancestors(j.id, parents)}
         # kept: every plan some plan is below, and every file whose block could not be read
         upper = [j.id in above if j is not None else run.slots[i].findings is None for i, j in enumerate(declared)]
+        del declared, known  # a national run's worth of jurisdictions with their facts
         for i, is_upper in enumerate(upper):
             if is_upper and run.slots[i].findings is None:
                 run.validate(i, keep=True)
@@ -268,6 +314,9 @@ def _early_task(i: int, header: PlanHeader, first: dict[str, int], base: dict[st
                 present: set[str], run: Known) -> HierarchyTask:
     """Slot ``i``'s task as the headers read so far give it: those of every plan compared with
     and of the files before it."""
+    from plancheck.hierarchy import find_ancestor
+    from plancheck.pipeline import HierarchyTask
+
     earlier = first.get(header.id)
     if earlier is not None and earlier < i:
         return HierarchyTask(i, duplicate_of=run.slots[earlier].header.file)  # type: ignore[union-attr]

@@ -8,7 +8,6 @@ grades a finding; every problem becomes a ``Finding`` located in its file.
 
 from __future__ import annotations
 
-import errno
 import functools
 import gc
 import os
@@ -24,12 +23,13 @@ from plancheck import load_messages as words
 from plancheck.catalog import Catalog
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
+from plancheck.discovery import _unusable_path
 from plancheck.findings import Finding, KeyPath, Location, sort_findings
 from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map, parents_between, relatives
 from plancheck.loader import MAX_ITEMS, load_file
 from plancheck.models import Plan
 from plancheck.positions import Position
-from plancheck.project import PLAN_SUFFIXES, inside, source_root
+from plancheck.project import inside, source_root
 from plancheck.results import CheckResult, CompareResult, Comparison, LoadedPlan, Pair, PlanHeader, ValidationResult
 from plancheck.schema_errors import findings_from_validation_error
 from plancheck.textfiles import read_text
@@ -38,45 +38,6 @@ from plancheck.textnorm import SourceText, normalize_with_origin
 if TYPE_CHECKING:
     from plancheck.hierarchy import Ancestry
     from plancheck.reason import Reason
-
-
-def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
-    """Expand folders into their plan files (recursively, sorted); missing paths become PC001."""
-    files: list[Path] = []
-    problems: list[Finding] = []
-    for p in paths:
-        unusable = _unusable_path(p)
-        if unusable is not None:
-            problems.append(Finding("PC001", words.cannot_be_read(unusable), file=str(p)))
-            continue
-        if p.is_dir():
-            try:
-                found = sorted(q for q in p.rglob("*") if q.suffix in PLAN_SUFFIXES and q.is_file())
-            except OSError as exc:
-                problems.append(Finding("PC001", words.cannot_list_folder(exc), file=str(p)))
-                continue
-            if not found:
-                problems.append(Finding("PC001", words.NO_PLAN_FILES, file=str(p)))
-            root = source_root(str(p))
-            for q in found:
-                if inside(q, root):
-                    files.append(q)
-                else:  # a link out of the repository: reading it would echo another file's text
-                    problems.append(Finding("PC018", words.plan_file_outside(root), file=str(q), line=1, column=1))
-        elif p.exists():
-            files.append(p)
-        else:
-            problems.append(Finding("PC001", words.NO_SUCH_PATH, file=str(p)))
-    # One file named twice (a folder and a file in it, two spellings, a link) is read once, under
-    # the first name it was given.
-    seen: set[str] = set()
-    unique = []
-    for f in files:
-        real = os.path.realpath(f)
-        if real not in seen:
-            seen.add(real)
-            unique.append(f)
-    return unique, problems
 
 
 def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Finding]]:
@@ -129,21 +90,6 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
     if problems:
         return None, problems
     return result, []
-
-
-def _unusable_path(path: Path) -> Reason | None:
-    """Why ``path`` cannot name a file at all (a NUL byte, a name too long, a loop of links),
-    or None: the file system's refusal, said once, instead of an error from deep inside."""
-    if "\0" in str(path):
-        return words.NUL_IN_NAME
-    try:
-        os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
-            return words.os_error(exc)
-    return None
 
 
 def _with_plan(findings: list[Finding], plan_id: str) -> list[Finding]:
@@ -267,7 +213,7 @@ class UpperShare:
     """Upper target index → the start of each message about it (``strictness.message_heads``)."""
     locations: dict[int, Location] = field(default_factory=dict)
     """Upper target index → where it is."""
-    messages: dict[tuple, Reason] = field(default_factory=dict)
+    messages: dict[tuple, tuple[Reason, Reason]] = field(default_factory=dict)
     """The whole messages made so far, for children that answer a target alike (``check_strictness``)."""
 
 

@@ -102,6 +102,7 @@ class Project:
 
 
 PLAN_SUFFIXES = (".yaml", ".yml")
+CATALOG_FILE = "indicators.yaml"
 
 
 def resolve_plan(arg: str, plans_dir: Path) -> Path:
@@ -113,3 +114,19 @@ def resolve_plan(arg: str, plans_dir: Path) -> Path:
         if candidate.is_file():
             return candidate
     return plans_dir / f"{arg}.yaml"
+
+
+def default_rules_dir(local: Path = Path("rules")) -> Path:
+    """The project's ``rules/`` (``local``: the run passes the one at the project root) if it
+    has a catalogue, else the packaged copy.
+
+    The packaged copy (``plancheck/_rules`` in a wheel) keeps an installed tool
+    usable anywhere; a project's own ``rules/`` wins so analysts can extend it.
+    """
+    if (local / CATALOG_FILE).is_file():
+        return local
+    here = Path(__file__).resolve().parent  # the package: its _rules, or the checkout's rules/
+    for candidate in (here / "_rules", here.parents[1] / "rules"):
+        if (candidate / CATALOG_FILE).is_file():
+            return candidate
+    return local

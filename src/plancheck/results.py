@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from plancheck.codes import is_load_error
 from plancheck.findings import Finding
-from plancheck.models import Jurisdiction, Plan
-from plancheck.positions import PositionMap
+
+if TYPE_CHECKING:  # a run that only reuses cached results never builds the plan models
+    from plancheck.models import Jurisdiction, Plan
+    from plancheck.positions import PositionMap
 
 
 class Progress(Protocol):

@@ -135,9 +135,9 @@ def _cache(here: Project, setup: Setup, wanted: bool) -> Cache | None:
     """The project's result cache for this catalogue and this plancheck (docs/performance.md, "The cache")."""
     if not wanted:
         return None
-    from plancheck.cache import Cache, cache_dir, code_stamp
+    from plancheck.cache import Cache, cache_dir, code_stamp, rules_digest
 
-    return Cache(cache_dir(here.root, here.found), setup.catalog.fingerprint + code_stamp())
+    return Cache(cache_dir(here.root, here.found), rules_digest(setup.rules_dir) + code_stamp())
 
 
 def cache_clear() -> int:
@@ -167,13 +167,13 @@ def _keep(result: object) -> None:
 @owned
 def validate(options: ValidateOptions) -> int:
     from plancheck import executor
-    from plancheck.pipeline import discover
+    from plancheck.discovery import discover
 
     here = project()
-    setup = setup_of(here, options.rules, options.fail_on)
+    setup = setup_of(here, options.rules, options.fail_on, catalog_when_needed=options.cache)
     files, problems = discover(options.paths or [here.plans])
     with _watched(options.listing, len(files), options.lang.value) as progress:
-        result = executor.validate(files, problems, setup.catalog, _jobs(options.jobs), keep_plans=False,
+        result = executor.validate(files, problems, lambda: setup.catalog, _jobs(options.jobs), keep_plans=False,
                                    progress=progress, cache=_cache(here, setup, options.cache))
     result.findings = setup.policy.apply(result.findings)
     text = options.output_format is ReportFormat.text
@@ -269,8 +269,9 @@ def check(options: CheckOptions) -> int:
     folder is read too, so each file is compared with its ancestor and its children with it,
     and the report covers that family (docs/design.md, "Checking one file")."""
     from plancheck import executor
+    from plancheck.discovery import discover
     from plancheck.output import Writer, distinct
-    from plancheck.pipeline import discover, relatives_of
+    from plancheck.pipeline import relatives_of
     from plancheck.reporters.dispatch import render_check
     from plancheck.vcs import focus_files
 

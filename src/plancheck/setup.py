@@ -7,31 +7,43 @@ that the pipeline below never reads a configuration file itself.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from plancheck.catalog import Catalog, default_rules_dir, load_catalog
 from plancheck.failures import UsageError
-from plancheck.hierarchy import Registry
 from plancheck.policy import Policy
-from plancheck.project import Project
+from plancheck.project import Project, default_rules_dir
+
+if TYPE_CHECKING:
+    from plancheck.catalog import Catalog
+    from plancheck.hierarchy import Registry
 
 
-@dataclass(frozen=True)
+@dataclass
 class Setup:
     """A run's configuration, loaded."""
 
-    catalog: Catalog
     rules_dir: Path
     policy: Policy
     registry: Registry = field(default_factory=dict)
     waivers_file: Path | None = None
     """The waiver file this run applies (whether or not it exists), for the writer to protect."""
 
+    @functools.cached_property
+    def catalog(self) -> Catalog:
+        """The catalogue of ``rules_dir``. Loaded by ``load_setup`` before any plan is read, unless
+        the run asked for it later (a ``validate`` that may find every result in the cache and
+        then never needs it: its key holds the catalogue's bytes, so it changes with them)."""
+        from plancheck.catalog import load_catalog
+
+        return load_catalog(self.rules_dir)
+
 
 def load_setup(project: Project, rules: Path | None, fail_on: str | None, *, settings: bool = True,
                waivers: bool = False, waivers_file: Path | None = None, registry: bool = False,
-               baseline: Path | None = None) -> Setup:
+               baseline: Path | None = None, catalog_when_needed: bool = False) -> Setup:
     """What the command needs, in a fixed order: settings (and ``--fail-on`` over them), the
     catalogue, the registry, the waivers, the baseline.
 
@@ -43,7 +55,11 @@ def load_setup(project: Project, rules: Path | None, fail_on: str | None, *, set
     rules_dir = rules if rules is not None else default_rules_dir(project.rules)
     loaded_settings = load_settings(rules_dir, project.path(".")) if settings else Settings()
     fail_level = _fail_level(fail_on, loaded_settings.fail_on)
-    catalog = load_catalog(rules_dir)
+    catalog = None
+    if not catalog_when_needed:  # loaded now: an unusable catalogue stops the run first
+        from plancheck.catalog import load_catalog
+
+        catalog = load_catalog(rules_dir)
     parents: Registry = {}
     if registry:
         from plancheck.hierarchy import load_registry
@@ -64,7 +80,10 @@ def load_setup(project: Project, rules: Path | None, fail_on: str | None, *, set
 
         entries = load_baseline(baseline)
     policy = Policy(loaded_settings, fail_level, loaded_waivers, today, entries)
-    return Setup(catalog, rules_dir, policy, parents, waiver_path)
+    setup = Setup(rules_dir, policy, parents, waiver_path)
+    if catalog is not None:
+        setup.__dict__["catalog"] = catalog  # what the cached property would load
+    return setup
 
 
 def _fail_level(text: str | None, configured):  # -> FailLevel; the command line wins over settings

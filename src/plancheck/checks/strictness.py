@@ -99,11 +99,12 @@ def _message_head(upper: Plan, index: int) -> Reason:
 
 
 def check_strictness(lower: Plan, upper: Plan, catalog: Catalog, heads: list[Reason] | None = None,
-                     messages: dict[tuple, Reason] | None = None) -> Iterator[Finding]:
+                     messages: dict[tuple, tuple[Reason, Reason]] | None = None) -> Iterator[Finding]:
     """One finding per row, located (by key path) at the lower target or, if none, the lower plan.
 
     ``heads``: ``message_heads(upper)``, when the caller has it already. ``messages``: the
-    messages made for other children of ``upper``, by upper target and reason (both readings):
+    messages made for other children of ``upper`` and their reasons, by upper target and reason
+    (both readings):
     most children that miss a target, or meet it alike, say the same, and one message with its
     Chinese reading then serves them all (about six rows each in the generated corpus)."""
     heads = message_heads(upper) if heads is None else heads
@@ -114,9 +115,12 @@ def check_strictness(lower: Plan, upper: Plan, catalog: Catalog, heads: list[Rea
         path = ("targets", row.lower_index) if row.lower_index is not None else _PLAN_PATH
         reason = row.reason
         key = (row.upper_index, reason, reason.zh)  # equal English with another reading is another message
-        message = messages.get(key)
-        if message is None:
-            message = messages[key] = heads[row.upper_index] + reason
+        known = messages.get(key)
+        if known is None:
+            known = messages[key] = (heads[row.upper_index] + reason, reason)
+        else:  # rows that say the same share one reason: a national check holds a few hundred, not 190,000
+            row.reason = known[1]
+        message = known[0]
         yield Finding(code, message, plan=lower_id, path=path,
                       indicator=row.indicator, year=row.year, verdict=row.verdict, row=row)
 
