@@ -256,3 +256,29 @@ def test_plain_packing_round_trips_every_field(catalog):
     assert back == original
     assert back[0].message.zh == "中" and back[0].row.reason.zh == "较宽松" and back[0].row.verdict is Verdict.WEAKER
     assert not isinstance(back[1].message, Reason)
+
+
+def test_a_file_that_changes_while_it_is_read_is_not_stored(tmp_path, monkeypatch):
+    """The result of bytes other than those the key was made from is never stored under it."""
+    from helpers import copy_plans
+
+    from plancheck import incremental
+
+    plans = copy_plans(tmp_path)
+    cache = tmp_path / "c"
+    monkeypatch.setenv("PLANCHECK_CACHE_DIR", str(cache))
+    target = plans / "chaling.yaml"
+    original = target.read_bytes()
+    validate_file = incremental.validate_file
+
+    def changing(path, *rest):
+        read = validate_file(path, *rest)
+        target.write_bytes(original + b"\n# edited while the run read it\n")
+        return read
+
+    monkeypatch.setattr(incremental, "validate_file", changing)
+    assert invoke("validate", "plans/chaling.yaml", cwd=tmp_path).exit_code == 0
+    assert not cache.exists() or _entries(cache) == []
+    monkeypatch.setattr(incremental, "validate_file", validate_file)
+    assert invoke("validate", "plans/chaling.yaml", cwd=tmp_path).exit_code == 0
+    assert len(_entries(cache)) == 1  # unchanged since: stored

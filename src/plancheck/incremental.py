@@ -77,6 +77,10 @@ class _Slot:
     path: Path
     key: str | None = None
     """Where its own result is stored; None without a cache, or when its bytes cannot be read."""
+    size: int = -1
+    """The length of the bytes the key was made from, and below their digest: a file that changes
+    while the run reads it is not stored under the key of what it was."""
+    digest: bytes = b""
     result: str | None = None
     """What its own result was computed from (the key and its sources' state), for comparison keys."""
     header: PlanHeader | None = None
@@ -130,6 +134,7 @@ class Known:
         absolute = os.path.abspath(slot.path)
         assert self.cache is not None
         slot.key = self.cache.key("plan", data, str(slot.path), absolute, source_root(os.path.dirname(absolute)))
+        slot.size, slot.digest = len(data), hashlib.sha256(data).digest()
         entry = self.cache.get(slot.key)
         if entry is None:
             return
@@ -162,10 +167,19 @@ class Known:
         stored: it may have failed on a source it names, so it is read again next time."""
         slot = self.slots[i]
         slot.findings, slot.header = findings, header
-        if slot.key is not None and self.cache is not None and header is not None:
+        if slot.key is not None and self.cache is not None and header is not None and self._unchanged(slot):
             sources = [(str(p), self.source_state(str(p))) for p in header.sources]
             self.cache.put(slot.key, (_plain_header(header), pack(findings, {}, plain=True), sources))
             slot.result = self.cache.key(slot.key, *(s for _, s in sources))
+
+    @staticmethod
+    def _unchanged(slot: _Slot) -> bool:
+        try:
+            with open(slot.path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return False
+        return len(data) == slot.size and hashlib.sha256(data).digest() == slot.digest
 
     def source_state(self, path: str) -> str:
         """What a source text is, for a key: where it leads and a digest of its bytes."""
