@@ -118,7 +118,7 @@ def check_strictness(lower: Plan, upper: Plan, catalog: Catalog, heads: list[Rea
         known = messages.get(key)
         if known is None:
             known = messages[key] = (heads[row.upper_index] + reason, reason)
-        else:  # rows that say the same share one reason: a national check holds a few hundred, not 190,000
+        else:  # rows that say the same share one reason object, not one each (memory: docs/performance.md)
             row.reason = known[1]
         message = known[0]
         yield Finding(code, message, plan=lower_id, path=path,
