@@ -142,6 +142,21 @@ def test_cold_start_does_not_import_rich_or_jinja2():
     assert "jinja2" not in imported
 
 
+def test_a_cached_validate_builds_neither_the_catalogue_nor_the_plan_models():
+    """The cache key holds the rules folder's bytes, so a validate whose result is stored needs
+    neither the parsed catalogue nor the pipeline (docs/design.md, "The result cache")."""
+    command = [sys.executable, "-X", "importtime", "-m", "plancheck", "validate", "plans/chaling.yaml"]
+
+    def modules() -> set[str]:
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+    heavy = {"plancheck.models", "plancheck.catalog", "plancheck.pipeline", "plancheck.hierarchy"}
+    assert heavy <= modules()  # the first run reads the file (the test's cache starts empty)
+    assert modules() & heavy == set()  # the second finds its result stored
+
+
 def test_version_does_not_load_the_pipeline():
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "plancheck", "--version"],
                             cwd=REPO, capture_output=True, text=True, timeout=60)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from plancheck.catalog import Catalog
 from plancheck.findings import FailLevel, Finding
 from plancheck.reporters.formats import Looks, ReportFormat, Show
 from plancheck.results import CheckResult, Comparison
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a validate listing its findings needs no catalogue
+    from plancheck.catalog import Catalog
     from plancheck.reporters.html import PageLayout
 
 
