@@ -73,7 +73,8 @@ def test_a_cached_check_gives_the_bytes_of_an_uncached_one_cold_warm_and_after_e
     same_as_uncached()
     stored = len(_entries(cache))
     assert stored > 150  # a plan entry and a comparison entry for most of the hundred files
-    assert _check(corpus, "-f", "json", "--no-cache")[0] == 2 and len(_entries(cache)) == stored  # --no-cache stores nothing
+    assert _check(corpus, "-f", "json", "--no-cache")[0] == 2
+    assert len(_entries(cache)) == stored  # --no-cache stores nothing
 
     plans = corpus / "plans"
     _edit(plans / "county0004.yaml", "value: ", "value: 1")  # one county: its own rows change
@@ -158,7 +159,8 @@ def test_the_cache_lives_at_the_project_root_and_is_never_committed(tmp_path, mo
     assert done.exit_code == 0
     folder = tmp_path / ".plancheck_cache"
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
-    assert (folder / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    tag = (folder / "CACHEDIR.TAG").read_text(encoding="utf-8")
+    assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55")
     assert len(_entries(folder)) == 1
 
 
@@ -247,7 +249,8 @@ def test_plain_packing_round_trips_every_field(catalog):
 
     row = Row("pue", 2025, "新建", Verdict.WEAKER, Reason("weaker", "较宽松"), 3, 1, 0.1, True, (2,), (4,))
     original = [Finding("PC201", Reason("m", "中"), plan="p", file="f.yaml", line=1, column=2, path=("targets", 1),
-                        indicator="pue", year=2025, verdict=Verdict.WEAKER, row=row, upper=Location("u", "u.yaml", 3, 4)),
+                        indicator="pue", year=2025, verdict=Verdict.WEAKER, row=row,
+                        upper=Location("u", "u.yaml", 3, 4)),
                 Finding("PC012", "plain message", plan="p", file="f.yaml", line=5, column=6)]
     import io
 

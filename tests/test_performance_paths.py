@@ -341,7 +341,8 @@ def test_a_check_of_one_file_reads_its_family_and_reports_what_a_full_check_does
     from plancheck import incremental
 
     read, validate_file = [], incremental.validate_file
-    monkeypatch.setattr(incremental, "validate_file", lambda path, *a: read.append(path.name) or validate_file(path, *a))
+    monkeypatch.setattr(incremental, "validate_file",
+                        lambda path, *a: read.append(path.name) or validate_file(path, *a))
     invoke("check", f"plans/{county}.yaml", "--rules", rules, "-q", "-j", "1", "--no-cache", cwd=root)
     assert sorted(read) == sorted([f"{county}.yaml", *(f"{a}.yaml" for a in above), "zz_broken.yaml"])
 

@@ -1,10 +1,11 @@
-"""The result cache: what an earlier run found for the same bytes, kept on disk (docs/performance.md,
-"The cache").
+"""The result cache: what an earlier run found for the same bytes, kept on disk (docs/design.md,
+"The result cache"; its figures in docs/performance.md).
 
 An entry is what a plan file's own checks found (its header and findings) and what its
 comparison with its ancestor found, stored under a key that is a SHA-256 over everything the
 result depends on: the plan's bytes and name, the bytes of each source text it cites, the
-catalogue, the registry, the plan the comparison was made with, and the plancheck version.
+rules folder (catalogue, registry, settings), the plan the comparison was made with and the
+way up to it, and plancheck's version and code.
 Nothing else can change a result, so a hit is the result; settings, waivers and baselines
 are applied after, on every run.
 
@@ -78,8 +79,9 @@ def code_stamp() -> str:
     for folder, _, names in os.walk(package):
         for name in names:
             if name.endswith(".py"):
-                info = os.stat(os.path.join(folder, name))
-                stamps.append(f"{os.path.relpath(os.path.join(folder, name), package)}:{info.st_size}:{info.st_mtime_ns}")
+                path = os.path.join(folder, name)
+                info = os.stat(path)
+                stamps.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
     return digest(*sorted(stamps))
 
 
@@ -91,7 +93,7 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 class Cache:
-    """One cache folder, for one context (the catalogue and registry a run uses)."""
+    """One cache folder, for one context (the rules folder and the plancheck a run uses)."""
 
     def __init__(self, folder: Path, context: str) -> None:
         self.folder = folder

@@ -296,7 +296,8 @@ def check(run: Known, problems: list[Finding], registry: Registry) -> CheckResul
         for i, slot in enumerate(run.slots):
             if upper[i] and slot.header is not None:
                 first.setdefault(slot.header.id, i)
-        base = parent_map([run.slots[i].header.jurisdiction for i in first.values()], registry)  # type: ignore[union-attr]
+        base = parent_map([run.slots[i].header.jurisdiction  # type: ignore[union-attr]
+                           for i in first.values()], registry)
         present = set(first)
         early: dict[int, tuple[HierarchyTask, list[Finding]]] = {}
         for i, slot in enumerate(run.slots):

@@ -6,9 +6,9 @@ pickle slowly and a national corpus has thousands), and comparing the plans in t
 process leaves the other cores idle (docs/performance.md, "What was done"). So plans stay
 where they were read. The parent learns each plan's header (id, parent, files) and its own
 findings, works out every plan's ancestor from the headers (``pipeline.hierarchy_tasks``),
-hands each worker the few hundred upper plans it lacks, and the workers run consistency, ancestry and the comparison for their own plans.
-Findings travel back as plain tuples (``packing.pack``), which pickle in C. Only
-``plancheck.executor`` uses this module.
+hands each worker the few hundred upper plans it lacks, and the workers run consistency,
+ancestry and the comparison for their own plans. Findings travel back as plain tuples
+(``packing.pack``), which pickle in C. Only ``plancheck.executor`` uses this module.
 
 The parent is worker 0: with ``--jobs 2`` it reads and compares half the plans itself while
 one forked process does the other half, so half the findings never travel at all.
