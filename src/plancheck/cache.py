@@ -99,7 +99,6 @@ class Cache:
         self.folder = folder
         self.context = digest(_MARK, str(FORMAT), __version__, context)
         self.writable = True
-        self.written = 0
         self.shards: set[str] = set()  # the shard folders known to exist
 
     def key(self, *parts: str | bytes) -> str:
@@ -138,8 +137,6 @@ class Cache:
                 raise
         except OSError:
             self.writable = False
-            return
-        self.written += 1
 
     def _prepare(self, shard: Path) -> None:
         if shard.name in self.shards:

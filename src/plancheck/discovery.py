@@ -24,7 +24,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     files: list[Path] = []
     problems: list[Finding] = []
     for p in paths:
-        unusable = _unusable_path(p)
+        unusable = unusable_path(p)
         if unusable is not None:
             problems.append(Finding("PC001", words.cannot_be_read(unusable), file=str(p)))
             continue
@@ -58,7 +58,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     return unique, problems
 
 
-def _unusable_path(path: Path) -> Reason | None:
+def unusable_path(path: Path) -> Reason | None:
     """Why ``path`` cannot name a file at all (a NUL byte, a name too long, a loop of links),
     or None: the file system's refusal, said once, instead of an error from deep inside."""
     if "\0" in str(path):

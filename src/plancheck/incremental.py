@@ -77,10 +77,9 @@ class _Slot:
     path: Path
     key: str | None = None
     """Where its own result is stored; None without a cache, or when its bytes cannot be read."""
-    size: int = -1
-    """The length of the bytes the key was made from, and below their digest: a file that changes
-    while the run reads it is not stored under the key of what it was."""
     digest: bytes = b""
+    """The digest of the bytes the key was made from: a file that changes while the run reads it
+    is not stored under the key of what it was."""
     result: str | None = None
     """What its own result was computed from (the key and its sources' state), for comparison keys."""
     header: PlanHeader | None = None
@@ -133,8 +132,8 @@ class Known:
             return
         absolute = os.path.abspath(slot.path)
         assert self.cache is not None
-        slot.key = self.cache.key("plan", data, str(slot.path), absolute, source_root(os.path.dirname(absolute)))
-        slot.size, slot.digest = len(data), hashlib.sha256(data).digest()
+        slot.digest = hashlib.sha256(data).digest()
+        slot.key = self.cache.key("plan", slot.digest, str(slot.path), absolute, source_root(os.path.dirname(absolute)))
         entry = self.cache.get(slot.key)
         if entry is None:
             return
@@ -179,7 +178,7 @@ class Known:
                 data = handle.read()
         except OSError:
             return False
-        return len(data) == slot.size and hashlib.sha256(data).digest() == slot.digest
+        return hashlib.sha256(data).digest() == slot.digest
 
     def source_state(self, path: str) -> str:
         """What a source text is, for a key: where it leads and a digest of its bytes."""

@@ -80,40 +80,17 @@ def pack(findings: list[Finding], reasons: dict[tuple[str, str], tuple[str, str]
     return packed
 
 
-def unpack(packed: list[Packed], reasons: dict[tuple[str, str], Reason], plain: bool = False) -> list[Finding]:
-    """The findings ``pack`` packed; rows that shared a reason share one ``Reason`` again
-    (``reasons``: those made so far, by their two readings), and rows that shared an upper
-    target one ``Location``; ``plain`` as for ``pack``."""
-    if plain:
-        return _unpack_plain(packed, reasons)
-    findings = []
-    locations: dict[tuple, Location] = {}
-    for values in packed:
-        row = values[_ROW_AT]
-        if row is not None:
-            readings = row[_REASON_AT]
-            reason = reasons.get(readings)
-            if reason is None:
-                reason = reasons[readings] = Reason(*readings)
-            row[_REASON_AT] = reason
-            values[_ROW_AT] = Row(*row)
-        upper = values[_UPPER_AT]
-        if upper is not None:
-            location = locations.get(upper)
-            if location is None:
-                location = locations[upper] = Location(*upper)
-            values[_UPPER_AT] = location
-        findings.append(Finding(*values))
-    return findings
-
-
 _VERDICTS = {v.value: v for v in Verdict}
 
 
-def _unpack_plain(packed: list[Packed], reasons: dict[tuple[str, str], Reason]) -> list[Finding]:
-    """``unpack`` of a cache entry, which holds a national check's findings: shared values
-    (a reason, a message, an upper target) are one object in the entry, so each is made once,
-    looked up by identity while ``packed`` holds them (hashing their texts would cost more)."""
+def unpack(packed: list[Packed], reasons: dict[tuple[str, str], Reason], plain: bool = False) -> list[Finding]:
+    """The findings ``pack`` packed; ``plain`` as for ``pack``.
+
+    A value shared by many findings (a reason, a message, an upper target) is one object in
+    what was packed, and stays one through the pickler; so each is made once, looked up by
+    identity while ``packed`` holds it (hashing its texts would cost more). ``reasons``: the
+    reasons made so far, by their two readings, so that rows of other slices or entries that
+    say the same share one ``Reason`` too."""
     findings = []
     made: dict[int, object] = {}
     verdicts = _VERDICTS
@@ -128,15 +105,15 @@ def _unpack_plain(packed: list[Packed], reasons: dict[tuple[str, str], Reason]) 
                     reason = reasons[readings] = Reason(*readings)
                 made[id(readings)] = reason
             row[_REASON_AT] = reason
-            row[_ROW_VERDICT_AT] = verdicts[row[_ROW_VERDICT_AT]]
+            if plain:
+                row[_ROW_VERDICT_AT] = verdicts[row[_ROW_VERDICT_AT]]
             values[_ROW_AT] = Row(*row)
-        verdict = values[_VERDICT_AT]
-        if verdict is not None:
-            values[_VERDICT_AT] = verdicts[verdict]
+        if plain and values[_VERDICT_AT] is not None:
+            values[_VERDICT_AT] = verdicts[values[_VERDICT_AT]]
         message = values[_MESSAGE_AT]
-        if message.__class__ is tuple:
+        if message.__class__ is tuple:  # plain: the children of one plan often say the same
             text = made.get(id(message))
-            if text is None:  # the children of one plan often say the same: one message for them all
+            if text is None:
                 text = reasons.get(message)
                 if text is None:
                     text = reasons[message] = Reason(*message)

@@ -23,7 +23,7 @@ from plancheck import load_messages as words
 from plancheck.catalog import Catalog
 from plancheck.checks.provenance import check_provenance
 from plancheck.checks.structure import check_structure
-from plancheck.discovery import _unusable_path
+from plancheck.discovery import unusable_path
 from plancheck.findings import Finding, KeyPath, Location, sort_findings
 from plancheck.hierarchy import Registry, ancestors, find_ancestor, parent_map, parents_between, relatives
 from plancheck.loader import MAX_ITEMS, load_file
@@ -77,7 +77,7 @@ def load_plan(path: Path, catalog: Catalog) -> tuple[LoadedPlan | None, list[Fin
         if doc.source is None:
             continue
         source = result.source_path(doc.source)
-        unusable = _unusable_path(source)
+        unusable = unusable_path(source)
         if unusable is not None:
             problems.append(_locate(Finding("PC013", words.source_not_a_name(i, doc.source, unusable),
                                             plan=plan_id, path=("documents", i, "source")), result))
