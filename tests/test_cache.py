@@ -51,7 +51,12 @@ def _check(root: Path, *args: str) -> tuple[int, str]:
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted(p for shard in folder.iterdir() if shard.is_dir() for p in shard.iterdir())
+    """The plan and comparison entries (not the kept runs)."""
+    return sorted(p for shard in folder.iterdir() if shard.is_dir() and shard.name != "runs" for p in shard.iterdir())
+
+
+def _runs(folder: Path) -> list[Path]:
+    return sorted((folder / "runs").iterdir()) if (folder / "runs").is_dir() else []
 
 
 def test_a_cached_check_gives_the_bytes_of_an_uncached_one_cold_warm_and_after_edits(corpus, tmp_path, monkeypatch):
@@ -71,6 +76,7 @@ def test_a_cached_check_gives_the_bytes_of_an_uncached_one_cold_warm_and_after_e
         assert invoke(*validate, cwd=corpus).stdout == invoke(*validate, "--no-cache", cwd=corpus).stdout
 
     same_as_uncached()
+    assert _runs(cache) == []  # a plan that does not read (county0003) may fail on a source: never replayed
     stored = len(_entries(cache))
     assert stored > 150  # a plan entry and a comparison entry for most of the hundred files
     assert _check(corpus, "-f", "json", "--no-cache")[0] == 2
@@ -281,10 +287,10 @@ def test_a_file_that_changes_while_it_is_read_is_not_stored(tmp_path, monkeypatc
 
     monkeypatch.setattr(incremental, "validate_file", changing)
     assert invoke("validate", "plans/chaling.yaml", cwd=tmp_path).exit_code == 0
-    assert not cache.exists() or _entries(cache) == []
+    assert not cache.exists() or (_entries(cache) == [] and _runs(cache) == [])  # nor the run kept
     monkeypatch.setattr(incremental, "validate_file", validate_file)
     assert invoke("validate", "plans/chaling.yaml", cwd=tmp_path).exit_code == 0
-    assert len(_entries(cache)) == 1  # unchanged since: stored
+    assert len(_entries(cache)) == 1 and len(_runs(cache)) == 1  # unchanged since: stored
 
 
 def test_a_parallel_run_fills_the_cache_a_serial_run_reads(corpus, tmp_path, monkeypatch):
@@ -304,3 +310,145 @@ def test_a_parallel_run_fills_the_cache_a_serial_run_reads(corpus, tmp_path, mon
     assert _check(corpus, "-f", "json", "-j", "1") == expected
     broken = {"county0003.yaml"}  # the schema error: a plan that failed is read again every run
     assert {p.name for p in read} == broken
+
+
+# ---------------------------------------------------------------- whole runs replayed
+
+
+@pytest.fixture
+def clean(tmp_path, monkeypatch) -> Path:
+    """A copy of the committed plans, every one of which reads, with its own cache."""
+    from helpers import copy_plans
+
+    copy_plans(tmp_path)
+    monkeypatch.setenv("PLANCHECK_CACHE_DIR", str(tmp_path / "c"))
+    return tmp_path
+
+
+def _outcome(root: Path, *args: str) -> tuple[int, str, str]:
+    done = invoke(*args, cwd=root)
+    return done.exit_code, done.stdout, done.stderr
+
+
+def _reading(monkeypatch) -> list[Path]:
+    """The plan files the run reads (its own checks or its jurisdiction block)."""
+    from plancheck import incremental
+
+    read: list[Path] = []
+    validate_file, header_of = incremental.validate_file, incremental._header_of
+    monkeypatch.setattr(incremental, "validate_file", lambda path, *a: read.append(path) or validate_file(path, *a))
+    monkeypatch.setattr(incremental, "_header_of", lambda path: read.append(path) or header_of(path))
+    return read
+
+
+RUNS = [("check", "-f", "json"), ("check", "-f", "sarif"), ("check", "-f", "junit"), ("check", "-f", "github"),
+        ("check", "--lang", "en", "--show", "info"), ("check", "--quiet"), ("validate", "-f", "json"),
+        ("validate", "plans/chaling.yaml")]
+
+
+@pytest.mark.parametrize("args", RUNS, ids=" ".join)
+def test_a_replayed_run_is_the_run_it_replays_and_reads_no_plan(clean, monkeypatch, args):
+    """Report, summary and exit code of an unchanged run come back byte for byte, without a plan
+    being read, and equal a run without the cache."""
+    uncached = _outcome(clean, *args, "--no-cache")
+    assert _outcome(clean, *args) == uncached  # cold: kept
+    assert len(_runs(clean / "c")) == 1
+    read = _reading(monkeypatch)
+    assert _outcome(clean, *args, "-j", "2") == uncached  # the number of processes changes no report
+    assert read == []
+    assert uncached[0] in (0, 1) and uncached[1] + uncached[2]  # a run that says something
+
+
+def test_a_replayed_report_is_written_where_it_is_asked_and_guarded_as_any(clean, monkeypatch):
+    out = clean / "report.json"
+    assert invoke("check", "-f", "json", "-o", str(out), cwd=clean).exit_code == 1
+    expected = out.read_bytes()
+    out.unlink()
+    read = _reading(monkeypatch)
+    assert invoke("check", "-f", "json", "-o", str(out), cwd=clean).exit_code == 1
+    assert out.read_bytes() == expected and read == []
+    plan = clean / "plans" / "chaling.yaml"
+    before = plan.read_bytes()
+    refused = invoke("check", "-f", "json", "-o", str(plan), cwd=clean)  # a plan is never replaced
+    assert refused.exit_code == 2 and plan.read_bytes() == before
+    assert not list((clean / "c").rglob(".tmp-*"))  # the copy of a report that was refused is let go
+
+
+def _changes(root: Path) -> list[tuple[str, object]]:
+    """Each thing a report is made from, changed in turn."""
+    plans, rules = root / "plans", root / "rules"
+
+    def plan() -> None:
+        _edit(plans / "chaling.yaml", "end: 2030}", "end: 2025}")  # its 2030 targets now out of its horizon
+
+    def source() -> None:
+        text = next((root / "sources").glob("chaling*"))
+        text.write_text(text.read_text(encoding="utf-8")[::2], encoding="utf-8")
+
+    def catalogue() -> None:
+        shutil.copytree(REPO / "rules", rules)
+        _edit(rules / "indicators.yaml", "binding: aggregate", "binding: per_jurisdiction")  # forest cover binds
+
+    def settings() -> None:
+        (root / ".plancheck.yaml").write_text("severity:\n  PC202: error\n", encoding="utf-8")
+
+    def waiver() -> None:
+        (root / "waivers.yaml").write_text(
+            "waivers:\n  - {plan: chaling, code: PC202, reason: not yet, expires: 2027-01-01}\n", encoding="utf-8")
+
+    def date() -> None:
+        os.environ["PLANCHECK_TODAY"] = "2027-06-01"  # the waiver has expired
+
+    return [("plan", plan), ("catalogue", catalogue), ("settings", settings), ("waiver", waiver), ("date", date),
+            ("source", source)]
+
+
+def test_every_input_of_a_report_ends_its_replay(clean, monkeypatch):
+    """A plan, a source text it cites, the catalogue, the settings, a waiver, the date the waivers
+    expire against: after each change the report is the uncached one, then replayed again."""
+    monkeypatch.setenv("PLANCHECK_TODAY", "2026-12-01")
+    args = ("check", "-f", "json")
+    for what, change in _changes(clean):
+        before = _outcome(clean, *args)
+        change()
+        after = _outcome(clean, *args, "--no-cache")
+        assert after != before, what  # the change shows in the report
+        assert _outcome(clean, *args) == after, what
+        assert _outcome(clean, *args) == after, what  # and is kept again
+        assert len(_runs(clean / "c")) == 1  # one kept run per command: the cache does not grow
+
+
+def test_a_corrupt_or_planted_kept_run_is_ignored(clean, tmp_path):
+    expected = _outcome(clean, "check", "-f", "json", "--no-cache")
+    _outcome(clean, "check", "-f", "json")
+    [kept] = _runs(clean / "c")
+    marker = tmp_path / "ran"
+
+    class Planted:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    whole = kept.read_bytes()
+    planted = pickle.dumps(Planted())
+    for broken in (b"", whole[:-3], whole[:100], b"x" * 20 + planted + len(planted).to_bytes(8, "big")):
+        kept.write_bytes(broken)
+        assert _outcome(clean, "check", "-f", "json") == expected
+    assert not marker.exists()
+
+
+def test_a_run_whose_plan_changed_while_it_ran_is_not_kept(clean, monkeypatch):
+    from plancheck import incremental
+
+    target = clean / "plans" / "chaling.yaml"
+    original = target.read_bytes()
+    validate_file = incremental.validate_file
+
+    def changing(path, *rest):
+        read = validate_file(path, *rest)
+        if path.name == "chaling.yaml":
+            target.write_bytes(original + b"\n# edited while the run read it\n")
+        return read
+
+    monkeypatch.setattr(incremental, "validate_file", changing)
+    invoke("check", "-f", "json", cwd=clean)
+    assert _runs(clean / "c") == []

@@ -19,13 +19,14 @@ checkout) the run goes on without it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import pickle
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from plancheck import __version__
 
@@ -34,6 +35,8 @@ FORMAT = 1
 
 FOLDER = ".plancheck_cache"
 ENV = "PLANCHECK_CACHE_DIR"
+RUNS = "runs"
+"""The folder of whole runs (``plancheck.replay``), beside the shards of plan and comparison entries."""
 _MARK = "plancheck-cache"
 _README = ("# Created by plancheck: results of earlier runs, keyed by content (docs/performance.md).\n"
            "# Safe to delete at any time, or with `plancheck cache clear`.\n")
@@ -83,6 +86,17 @@ def code_stamp() -> str:
                 info = os.stat(path)
                 stamps.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
     return digest(*sorted(stamps))
+
+
+def source_state(path: str) -> str:
+    """What a source text is, for a key: where it leads and a digest of its bytes (or why it
+    cannot be read)."""
+    real = os.path.realpath(path)
+    try:
+        with open(path, "rb") as handle:
+            return real + "\0" + hashlib.sha256(handle.read()).hexdigest()
+    except OSError as exc:
+        return real + "\0" + type(exc).__name__
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -138,6 +152,45 @@ class Cache:
         except OSError:
             self.writable = False
 
+    # ------------------------------------------------------------ whole runs (plancheck.replay)
+
+    def open_run(self, name: str, key: str) -> tuple[Any, BinaryIO, int] | None:
+        """The run stored as ``name``, if it answers ``key``: its record, an open handle on its
+        report and the report's length in bytes (the record trails the report)."""
+        try:
+            handle = open(self.folder / RUNS / name, "rb")
+        except OSError:
+            return None
+        try:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(size - 8)
+            length = int.from_bytes(handle.read(8), "big")
+            handle.seek(size - 8 - length)
+            mark, form, stored, record = _PlainUnpickler(io.BytesIO(handle.read(length))).load()
+            handle.seek(0)
+        except Exception:  # noqa: BLE001 - a stored run that cannot be read is made again
+            handle.close()
+            return None
+        if mark != _MARK or form != FORMAT or stored != key:
+            handle.close()
+            return None
+        return record, handle, size - 8 - length
+
+    def run_writer(self, name: str) -> RunWriter | None:
+        """Where a run's report is written as it is made, to be kept as ``name`` by ``keep``
+        (one entry per name: a command and its options keep only their latest run)."""
+        if not self.writable:
+            return None
+        folder = self.folder / RUNS
+        temporary = folder / f".tmp-{os.getpid()}-{name}"
+        try:
+            self._prepare(folder)
+            handle = open(temporary, "wb")
+        except OSError:
+            self.writable = False
+            return None
+        return RunWriter(handle, temporary, folder / name)
+
     def _prepare(self, shard: Path) -> None:
         if shard.name in self.shards:
             return
@@ -149,6 +202,31 @@ class Cache:
             (self.folder / "README").write_text(_README, encoding="utf-8")
         shard.mkdir(exist_ok=True)
         self.shards.add(shard.name)
+
+
+class RunWriter:
+    """A run's report on its way into the cache: ``write`` as it is made, then ``keep`` (renamed
+    into place whole) or ``drop``."""
+
+    def __init__(self, handle: BinaryIO, temporary: Path, path: Path) -> None:
+        self.handle, self.temporary, self.path = handle, temporary, path
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+
+    def keep(self, key: str, record: Any) -> None:
+        try:
+            trailer = pickle.dumps((_MARK, FORMAT, key, record), protocol=5)
+            self.handle.write(trailer + len(trailer).to_bytes(8, "big"))
+            self.handle.close()
+            os.replace(self.temporary, self.path)
+        except OSError:
+            self.drop()
+
+    def drop(self) -> None:
+        self.handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.temporary)
 
 
 def clear(folder: Path) -> int:

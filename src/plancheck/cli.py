@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from plancheck import __version__, options, run
+from plancheck import __version__, lookups, options, run
 from plancheck.policy import EXIT_OK
 from plancheck.reporters.formats import ColorChoice, Language, ReportFormat, Show, TextOrJson
 
@@ -208,7 +208,7 @@ def check(
 @_runs
 def schema(output: OutputOption = None, rules: RulesOption = None) -> int:
     """Print the JSON Schema of a plan file (for editors: completion and inline errors)."""
-    return run.schema(options.SchemaOptions(output, rules))
+    return lookups.schema(options.SchemaOptions(output, rules))
 
 
 LevelOption = Annotated[str, typer.Option("--level", show_default=False,
@@ -257,7 +257,7 @@ def extract(
 @_runs
 def indicators(output_format: FormatOption = TextOrJson.text, rules: RulesOption = None) -> int:
     """List the indicator catalogue: id, names, unit, direction and binding."""
-    return run.indicators(options.IndicatorsOptions(ReportFormat(output_format.value), rules))
+    return lookups.indicators(options.IndicatorsOptions(ReportFormat(output_format.value), rules))
 
 
 @app.command()
@@ -266,7 +266,7 @@ def explain(code: Annotated[str | None, typer.Argument(
         help="A diagnostic code such as PC012; without one, every code is listed.", show_default=False)] = None,
 ) -> int:
     """Print the documentation of a diagnostic code, or list every code."""
-    return run.explain(code)
+    return lookups.explain(code)
 
 
 cache_app = typer.Typer(help="The result cache: what earlier runs found for unchanged files.", no_args_is_help=True)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plancheck.cache import Cache
+from plancheck.cache import Cache, source_state
 from plancheck.findings import Finding, sort_findings
 from plancheck.packing import pack, unpack
 from plancheck.project import source_root
@@ -184,13 +184,7 @@ class Known:
         """What a source text is, for a key: where it leads and a digest of its bytes."""
         state = self.states.get(path)
         if state is None:
-            real = os.path.realpath(path)
-            try:
-                with open(path, "rb") as handle:
-                    state = real + "\0" + hashlib.sha256(handle.read()).hexdigest()
-            except OSError as exc:
-                state = real + "\0" + type(exc).__name__
-            self.states[path] = state
+            state = self.states[path] = source_state(path)
         return state
 
     def plan(self, i: int) -> LoadedPlan:

@@ -27,17 +27,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from plancheck.failures import ConfigError, Refused, RunFailure, UsageError
+from plancheck.failures import ConfigError, Refused, RunFailure
 from plancheck.options import (
     AuditOptions,
     CheckOptions,
     CompareOptions,
-    IndicatorsOptions,
-    SchemaOptions,
     ValidateOptions,
 )
 from plancheck.policy import EXIT_ERROR, EXIT_OK
-from plancheck.project import Project, resolve_plan
+from plancheck.project import Project, default_rules_dir, resolve_plan
 from plancheck.reporters.formats import ReportFormat, Show
 
 if TYPE_CHECKING:
@@ -46,6 +44,7 @@ if TYPE_CHECKING:
     from plancheck.cache import Cache
     from plancheck.options import Listing
     from plancheck.output import Writer
+    from plancheck.replay import Replay
     from plancheck.reporters.formats import Looks
     from plancheck.results import CheckResult, Progress, ValidationResult
     from plancheck.setup import Setup
@@ -131,13 +130,13 @@ def _watched(listing: Listing, files: int, lang: str) -> AbstractContextManager[
     return contextlib.nullcontext(UNWATCHED)
 
 
-def _cache(here: Project, setup: Setup, wanted: bool) -> Cache | None:
+def _cache(here: Project, rules: Path, wanted: bool) -> Cache | None:
     """The project's result cache for this catalogue and this plancheck (docs/performance.md, "The cache")."""
     if not wanted:
         return None
     from plancheck.cache import Cache, cache_dir, code_stamp, rules_digest
 
-    return Cache(cache_dir(here.root, here.found), rules_digest(setup.rules_dir) + code_stamp())
+    return Cache(cache_dir(here.root, here.found), rules_digest(rules) + code_stamp())
 
 
 def cache_clear() -> int:
@@ -166,20 +165,29 @@ def _keep(result: object) -> None:
 
 @owned
 def validate(options: ValidateOptions) -> int:
-    from plancheck import executor
     from plancheck.discovery import discover
+    from plancheck.output import print_report
+    from plancheck.replay import copying, replay_for
 
     here = project()
-    setup = setup_of(here, options.rules, options.fail_on, catalog_when_needed=options.cache)
+    rules = options.rules or default_rules_dir(here.rules)
     files, problems = discover(options.paths or [here.plans])
+    cache = _cache(here, rules, options.cache)
+    replay = replay_for(cache, "validate", options, files, problems, [*here.settings_files], [])
+    if replay is not None and (stored := replay.stored()) is not None:
+        return stored.give_out(print_report)
+    from plancheck import executor
+
+    setup = setup_of(here, rules, options.fail_on, catalog_when_needed=options.cache)
     with _watched(options.listing, len(files), options.lang.value) as progress:
         result = executor.validate(files, problems, lambda: setup.catalog, _jobs(options.jobs), keep_plans=False,
-                                   progress=progress, cache=_cache(here, setup, options.cache))
+                                   progress=progress, cache=cache)
     result.findings = setup.policy.apply(result.findings)
     text = options.output_format is ReportFormat.text
-    if not (text and options.listing.quiet):
-        _print_findings(result.findings, options.output_format, options.lang.value, options.listing.show)
-    return _finish(setup, result, text=text, lang=options.lang.value, show=options.listing.show)
+    with copying(replay):
+        if not (text and options.listing.quiet):
+            _print_findings(result.findings, options.output_format, options.lang.value, options.listing.show, replay)
+        return _finish(setup, result, text=text, lang=options.lang.value, show=options.listing.show, replay=replay)
 
 
 @owned
@@ -200,21 +208,30 @@ def audit(options: AuditOptions) -> int:
     return setup.policy.exit_code(result.findings, result.has_load_errors)
 
 
-def _print_findings(findings: list, output_format: ReportFormat, lang: str, show: Show = Show.all) -> None:
+def _print_findings(findings: list, output_format: ReportFormat, lang: str, show: Show = Show.all,
+                    replay: Replay | None = None) -> None:
     from plancheck.output import print_report
     from plancheck.reporters.dispatch import render_findings
 
-    print_report(render_findings(findings, output_format, None, lang=lang, show=show))
+    document = render_findings(findings, output_format, None, lang=lang, show=show)
+    print_report(document if replay is None else replay.record(document))
 
 
-def _finish(setup: Setup, result: ValidationResult, *, text: bool, lang: str = "en", show: Show = Show.all) -> int:
-    """After a validation or check report: the summary line on stderr, and the exit code."""
+def _finish(setup: Setup, result: ValidationResult, *, text: bool, lang: str = "en", show: Show = Show.all,
+            replay: Replay | None = None) -> int:
+    """After a validation or check report: the summary line on stderr, and the exit code; the
+    run kept for replaying (``replay``)."""
+    summary = ""
     if text:
         from plancheck.reporters.plain import render_summary
 
-        sys.stderr.write(render_summary(result.files, result.findings, setup.policy.fail_level, lang, show))
+        summary = render_summary(result.files, result.findings, setup.policy.fail_level, lang, show)
+        sys.stderr.write(summary)
     _keep(result)
-    return setup.policy.exit_code(result.findings, result.has_load_errors)
+    code = setup.policy.exit_code(result.findings, result.has_load_errors)
+    if replay is not None:
+        replay.keep(code, summary, result)
+    return code
 
 
 # ---------------------------------------------------------------- compare
@@ -272,6 +289,7 @@ def check(options: CheckOptions) -> int:
     from plancheck.discovery import discover
     from plancheck.output import Writer, distinct
     from plancheck.pipeline import relatives_of
+    from plancheck.replay import copying, expiry, replay_for
     from plancheck.reporters.dispatch import render_check
     from plancheck.vcs import focus_files
 
@@ -281,30 +299,38 @@ def check(options: CheckOptions) -> int:
     plans = options.plans_dir or here.plans
     given = list(options.paths)
     focus = focus_files(given, options.with_relatives, options.changed_only, plans)
-    setup = setup_of(here, options.rules, options.fail_on, waivers=True, waivers_file=options.waivers,
-                   registry=True, baseline=options.baseline)
     inputs = given or [plans]
     if focus is not None and plans.is_dir():
         inputs = [plans, *given]
     shows_pairs = report.output_format.value in ("markdown", "html", "pdf") or report.summary is not None
     files, problems = discover(inputs)
+    rules, waivers = options.rules or default_rules_dir(here.rules), options.waivers or here.waivers
+    cache = None if shows_pairs else _cache(here, rules, options.cache)
+    writer = functools.partial(Writer, here, plan_files=[p for p in inputs if not p.is_dir()],
+                               plan_folders=[plans, *(p for p in inputs if p.is_dir())], rules=rules,
+                               files=[waivers, *(p for p in (options.baseline,) if p is not None)])
+    replay = None
+    if focus is None and options.baseline_create is None:  # a family, or a baseline made, is not replayed
+        replay = replay_for(cache, "check", options, files, problems,
+                            [*here.settings_files, waivers, options.baseline], [repr(report.looks()), expiry(waivers)])
+        if replay is not None and (stored := replay.stored()) is not None:
+            return stored.give_out(functools.partial(writer(known_sources=stored.known_sources).emit,
+                                                     output=report.output))
+    setup = setup_of(here, rules, options.fail_on, waivers=True, waivers_file=waivers,
+                     registry=True, baseline=options.baseline)
     if focus is not None:  # only the family is read and compared: the rest is not reported on
         from plancheck.hierarchy import family_files
 
         files = family_files(files, focus, setup.registry)
     with _watched(report.listing, len(files), report.lang.value) as progress:
         result = executor.check(files, problems, setup.catalog, setup.registry, _jobs(options.jobs),
-                                keep_plans=shows_pairs, progress=progress,
-                                cache=None if shows_pairs else _cache(here, setup, options.cache))
+                                keep_plans=shows_pairs, progress=progress, cache=cache)
     if focus is not None:
         result = relatives_of(result, focus, setup.registry)
     # A full check judges every waiver (one for a plan that no longer exists matches nothing);
     # a check of a family judges the waivers of that family only.
     judged = {h.id for h in result.headers} if focus is not None else None
-    writer = Writer(here, plan_files=[p for p in inputs if not p.is_dir()],
-                    plan_folders=[plans, *(p for p in inputs if p.is_dir())], rules=setup.rules_dir,
-                    files=[setup.waivers_file, *(p for p in (options.baseline,) if p is not None)],
-                    known_sources={os.path.abspath(h.path): h.sources for h in result.headers})
+    writer = writer(known_sources={os.path.abspath(h.path): h.sources for h in result.headers})
     if options.baseline_create is not None:
         from plancheck.baseline import is_baseline, render_baseline
 
@@ -319,14 +345,17 @@ def check(options: CheckOptions) -> int:
     fail_level = setup.policy.fail_level
     looks = report.looks()
     text = report.output_format is ReportFormat.text
-    if report.output_format is ReportFormat.html:
-        _emit_html_check(writer, result, setup, looks, report.output)
-    elif not (text and report.listing.quiet):
-        writer.emit(render_check(result, setup.catalog, report.output_format, fail_level, looks), report.output)
-    if report.summary is not None:
-        writer.emit(render_check(result, setup.catalog, ReportFormat.markdown, fail_level, looks),
-                    report.summary, append=True)
-    return _finish(setup, result, text=text, lang=report.lang.value, show=report.listing.show)
+    with copying(replay):
+        if report.output_format is ReportFormat.html:
+            _emit_html_check(writer, result, setup, looks, report.output)
+        elif not (text and report.listing.quiet):
+            document = render_check(result, setup.catalog, report.output_format, fail_level, looks)
+            writer.emit(document if replay is None else replay.record(document), report.output)
+        if report.summary is not None:
+            writer.emit(render_check(result, setup.catalog, ReportFormat.markdown, fail_level, looks),
+                        report.summary, append=True)
+        return _finish(setup, result, text=text, lang=report.lang.value, show=report.listing.show, replay=replay)
+
 
 
 def _emit_html_check(writer: Writer, result: CheckResult, setup: Setup, looks: Looks, output: Path | None) -> None:
@@ -351,42 +380,3 @@ def _emit_html_check(writer: Writer, result: CheckResult, setup: Setup, looks: L
     (folder / layout.pages).mkdir(parents=True, exist_ok=True)
     for name, page in pages.items():
         writer.emit(page, folder / name)
-
-
-# ---------------------------------------------------------------- schema, indicators, explain
-# (scaffold and extract, the runs that write a draft plan, are in plancheck.drafting)
-
-
-@owned
-def schema(options: SchemaOptions) -> int:
-    from plancheck.output import Writer
-    from plancheck.plan_schema import render_schema
-
-    here = project()
-    setup = setup_of(here, options.rules, None, settings=False)
-    Writer(here, plan_folders=[here.plans], rules=setup.rules_dir, files=[here.waivers]).emit(
-        render_schema(setup.catalog), options.output)
-    return EXIT_OK
-
-
-@owned
-def indicators(options: IndicatorsOptions) -> int:
-    from plancheck.reporters.listing import render_indicators
-
-    setup = setup_of(project(), options.rules, None, settings=False)
-    sys.stdout.write(render_indicators(setup.catalog, json=options.output_format is ReportFormat.json))
-    return EXIT_OK
-
-
-def explain(code: str | None) -> int:
-    from plancheck.code_registry import all_codes, lookup
-    from plancheck.reporters.listing import render_code, render_codes
-
-    if code is None:
-        sys.stdout.write(render_codes(all_codes().values()))
-        return EXIT_OK
-    doc = lookup(code)
-    if doc is None:
-        raise UsageError(f"unknown code {code!r}; known codes: {', '.join(sorted(all_codes()))}", "CODE")
-    sys.stdout.write(render_code(doc))
-    return EXIT_OK
