@@ -260,7 +260,7 @@ def test_plain_packing_round_trips_every_field(catalog):
                 Finding("PC012", "plain message", plan="p", file="f.yaml", line=5, column=6)]
     import io
 
-    data = pickle.dumps(pack(original, {}, plain=True))
+    data = pickle.dumps(pack(original, plain=True))
     back = unpack(_PlainUnpickler(io.BytesIO(data)).load(), {}, plain=True)
     assert back == original
     assert back[0].message.zh == "中" and back[0].row.reason.zh == "较宽松" and back[0].row.verdict is Verdict.WEAKER

@@ -279,7 +279,7 @@ def test_workers_give_the_same_findings_where_processes_cannot_fork(tmp_path, mo
 
 
 def test_packed_findings_keep_both_readings_of_their_reasons():
-    """Rows share one packed tuple per distinct reason; two reasons that read the same in English
+    """Rows share one packed entry per distinct reason; two reasons that read the same in English
     but not in Chinese stay apart, and a pickled slice gives back equal findings."""
     import pickle
 
@@ -295,9 +295,11 @@ def test_packed_findings_keep_both_readings_of_their_reasons():
                        verdict=Verdict.WEAKER, severity=Severity.WARNING, row=row)
 
     original = [finding(Reason("weaker", "较宽松")), finding(Reason("weaker", "较弱")), finding(Reason("weaker", "较宽松"))]
-    packed = _pack(original, {})
+    packed = _pack(original)
     row_at, reason_at = packing._ROW_AT, packing._REASON_AT
-    assert packed[0][row_at][reason_at] is packed[2][row_at][reason_at]  # one tuple for the repeated reason
+    readings, _, _, rows = packed
+    assert rows[0][row_at][reason_at] == rows[2][row_at][reason_at] != rows[1][row_at][reason_at]
+    assert readings == [("weaker", "较宽松"), ("weaker", "较弱")]  # the repeated reason written once
     back = _unpack(pickle.loads(pickle.dumps(packed)), {})
     assert [f.row.reason.zh for f in back] == ["较宽松", "较弱", "较宽松"]
     assert back == original and [f.row for f in back] == [f.row for f in original]

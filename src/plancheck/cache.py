@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 
 from plancheck import __version__
 
-FORMAT = 1
+FORMAT = 2
 """Raised whenever what an entry holds changes shape; entries of another format are ignored."""
 
 FOLDER = ".plancheck_cache"

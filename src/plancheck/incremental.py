@@ -168,7 +168,7 @@ class Known:
         slot.findings, slot.header = findings, header
         if slot.key is not None and self.cache is not None and header is not None and self._unchanged(slot):
             sources = [(str(p), self.source_state(str(p))) for p in header.sources]
-            self.cache.put(slot.key, (_plain_header(header), pack(findings, {}, plain=True), sources))
+            self.cache.put(slot.key, (_plain_header(header), pack(findings, plain=True), sources))
             slot.result = self.cache.key(slot.key, *(s for _, s in sources))
 
     @staticmethod
@@ -218,7 +218,7 @@ class Known:
         """A task's findings (in file-index terms), stored."""
         key = self._task_key(task) if key is None else key
         if key is not None:
-            self.cache.put(key, pack(findings, {}, plain=True))  # type: ignore[union-attr]
+            self.cache.put(key, pack(findings, plain=True))  # type: ignore[union-attr]
 
     def _task_key(self, task: HierarchyTask) -> str | None:
         """Where a task's findings are stored: by both plans' results and the way between them."""

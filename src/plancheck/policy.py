@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from plancheck.code_registry import default_severity
 from plancheck.codes import is_load_error
-from plancheck.findings import FailLevel, Finding, reaches
+from plancheck.findings import FailLevel, Finding, Severity, reaches
 
 if TYPE_CHECKING:
     from plancheck.config import Settings
@@ -40,18 +40,27 @@ def grade(findings: list[Finding]) -> list[Finding]:
 
 
 def apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]:
-    """Grade, then drop disabled codes and apply severity overrides; load errors stay as they are."""
+    """Grade, then drop disabled codes and apply severity overrides; load errors stay as they are.
+    What the settings say is looked up once per code (a national check has a few dozen codes
+    and 200,000 findings)."""
     out = []
-    disable, severity = settings.disable, settings.severity
-    for f in grade(findings):
-        if is_load_error(f.code):
-            out.append(f)
-        elif f.code not in disable:
-            override = severity.get(f.code)
-            if override is not None:
-                f.severity = override
+    rules: dict[str, tuple[bool, Severity | None, Severity]] = {}
+    for f in findings:
+        rule = rules.get(f.code)
+        if rule is None:
+            rule = rules[f.code] = _rule(f.code, settings)
+        kept, override, default = rule
+        if kept:
+            f.severity = override if override is not None else f.severity if f.severity is not None else default
             out.append(f)
     return out
+
+
+def _rule(code: str, settings: Settings) -> tuple[bool, Severity | None, Severity]:
+    """Whether ``code``'s findings are kept, the severity the settings give them, and its own."""
+    if is_load_error(code):
+        return True, None, default_severity(code)
+    return code not in settings.disable, settings.severity.get(code), default_severity(code)
 
 
 @dataclass(frozen=True)

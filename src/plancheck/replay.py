@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from plancheck.results import ValidationResult
 
 _CHUNK = 1 << 20
+_BATCH = 4096
 
 
 @dataclass
@@ -102,9 +103,15 @@ class Replay:
 
     @staticmethod
     def _copied(document: Iterable[str], writer: RunWriter) -> Iterator[str]:
+        batch: list[str] = []  # a report of lines is copied a few thousand at a time, not line by line
         for chunk in document:
-            writer.write(chunk.encode("utf-8", "surrogatepass"))
-            yield chunk
+            batch.append(chunk)
+            if len(batch) >= _BATCH:
+                yield from batch
+                writer.write("".join(batch).encode("utf-8", "surrogatepass"))
+                batch.clear()
+        yield from batch
+        writer.write("".join(batch).encode("utf-8", "surrogatepass"))
 
     def keep(self, exit_code: int, summary: str, result: ValidationResult) -> None:
         """Keep the run that wrote its report through ``record``, when it may be replayed."""

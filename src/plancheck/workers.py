@@ -431,8 +431,7 @@ def _serve(connection: Connection, share: list[tuple[int, Path]], catalog: Catal
     sender = _Sender(connection)
     try:
         plans: dict[int, LoadedPlan] = {}
-        reasons: dict[tuple[str, str], tuple[str, str]] = {}
-        read = [(index, header, pack(found, reasons))
+        read = [(index, header, pack(found))
                 for index, header, found in _read_share(share, catalog, plans, parent)]
         sender.send(("ok", read))
         while True:
@@ -492,10 +491,9 @@ def _compare(sender: _Sender, tasks: list[HierarchyTask], plans: dict[int, Loade
     does; sent at the end, that time and the parent's unpacking would follow one another
     while the parent waits. In slices, the worker packs while the parent still compares its
     own share, and the parent unpacks between its own tasks."""
-    reasons: dict[tuple[str, str], tuple[str, str]] = {}
-    part: dict[int, list[Packed]] = {}
+    part: dict[int, Packed] = {}
     for done, (index, findings) in enumerate(task_findings(tasks, plans, catalog), 1):
-        part[index] = pack(findings, reasons)
+        part[index] = pack(findings)
         if done % SLICE == 0:
             sender.send(("ok", (False, part)))
             part = {}

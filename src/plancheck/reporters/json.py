@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from plancheck.findings import Finding
+from plancheck.findings import Finding, Severity, Verdict
 
 SCHEMA_VERSION = 1
 
@@ -63,12 +63,9 @@ def _line_writer() -> Callable[[Finding], str]:
 
     general = json.JSONEncoder(ensure_ascii=False).encode
     codes: dict[str, str] = {}
-
-    def opt_text(value: str | None) -> str:
-        return "null" if value is None else text(value)
-
-    def opt_int(value: int | None) -> str:
-        return "null" if value is None else int.__repr__(value)
+    files: dict[str | None, str] = {None: "null"}  # a plan's findings share its id and file
+    enums = {member: text(member.value) for member in (*Severity, *Verdict)}  # Enum.value is a slow property
+    enums[None] = "null"
 
     def line(finding: Finding) -> str:
         if finding.waiver is not None or finding.baseline is not None:
@@ -76,12 +73,17 @@ def _line_writer() -> Callable[[Finding], str]:
         code = codes.get(finding.code)
         if code is None:
             code = codes[finding.code] = text(finding.code)
-        verdict = finding.verdict
-        return (f'{{"code": {code}, "severity": "{finding.severity.value}", "plan": {opt_text(finding.plan)}, '
-                f'"file": {opt_text(finding.file)}, "line": {opt_int(finding.line)}, '
-                f'"column": {opt_int(finding.column)}, "indicator": {opt_text(finding.indicator)}, '
-                f'"year": {opt_int(finding.year)}, '
-                f'"verdict": {"null" if verdict is None else text(verdict.value)}, '
+        plan, file = files.get(finding.plan), files.get(finding.file)
+        if plan is None:
+            plan = files[finding.plan] = text(finding.plan)  # type: ignore[arg-type]
+        if file is None:
+            file = files[finding.file] = text(finding.file)  # type: ignore[arg-type]
+        at, column, indicator, year = finding.line, finding.column, finding.indicator, finding.year
+        return (f'{{"code": {code}, "severity": {enums[finding.severity]}, "plan": {plan}, "file": {file}, '
+                f'"line": {"null" if at is None else int.__repr__(at)}, '
+                f'"column": {"null" if column is None else int.__repr__(column)}, '
+                f'"indicator": {"null" if indicator is None else text(indicator)}, '
+                f'"year": {"null" if year is None else int.__repr__(year)}, "verdict": {enums[finding.verdict]}, '
                 f'"message": {text(finding.message)}, "waiver": null, "baseline": null}}')
 
     return line
