@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from plancheck import __version__
+from plancheck.textfiles import regular_bytes
 
 FORMAT = 2
 """Raised whenever what an entry holds changes shape; entries of another format are ignored."""
@@ -89,14 +90,10 @@ def code_stamp() -> str:
 
 
 def source_state(path: str) -> str:
-    """What a source text is, for a key: where it leads and a digest of its bytes (or why it
-    cannot be read)."""
-    real = os.path.realpath(path)
-    try:
-        with open(path, "rb") as handle:
-            return real + "\0" + hashlib.sha256(handle.read()).hexdigest()
-    except OSError as exc:
-        return real + "\0" + type(exc).__name__
+    """What a source text is, for a key: where it leads and a digest of its bytes (or that it
+    cannot be read as a file)."""
+    data = regular_bytes(path)
+    return os.path.realpath(path) + "\0" + ("unreadable" if data is None else hashlib.sha256(data).hexdigest())
 
 
 class _PlainUnpickler(pickle.Unpickler):

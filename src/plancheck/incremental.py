@@ -34,6 +34,7 @@ from plancheck.packing import pack, unpack
 from plancheck.project import source_root
 from plancheck.reason import Reason
 from plancheck.results import UNWATCHED, CheckResult, LoadedPlan, PlanHeader, Progress, ValidationResult
+from plancheck.textfiles import regular_bytes
 
 if TYPE_CHECKING:
     from plancheck.catalog import Catalog
@@ -125,10 +126,8 @@ class Known:
     def cached_own(self, i: int) -> None:
         """Slot ``i``'s own result from the cache, when its bytes and sources are unchanged."""
         slot = self.slots[i]
-        try:
-            with open(slot.path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+        data = regular_bytes(slot.path)
+        if data is None:  # not a file that can be read: the pipeline says why
             return
         absolute = os.path.abspath(slot.path)
         assert self.cache is not None
@@ -173,12 +172,8 @@ class Known:
 
     @staticmethod
     def _unchanged(slot: _Slot) -> bool:
-        try:
-            with open(slot.path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return False
-        return hashlib.sha256(data).digest() == slot.digest
+        data = regular_bytes(slot.path)
+        return data is not None and hashlib.sha256(data).digest() == slot.digest
 
     def source_state(self, path: str) -> str:
         """What a source text is, for a key: where it leads and a digest of its bytes."""

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from plancheck.cache import Cache, RunWriter, digest, source_state
 from plancheck.project import source_root
+from plancheck.textfiles import regular_bytes
 
 if TYPE_CHECKING:
     from plancheck.results import ValidationResult
@@ -149,12 +150,13 @@ def replay_for(cache: Cache | None, command: str, options: NamedTuple, files: li
     name = digest("run", command, os.getcwd(), repr(options._replace(jobs=0)))  # type: ignore[attr-defined]
     parts: list[str | bytes] = [name, *resolved]
     for path in policy_files:
-        try:
-            parts.append(b"" if path is None else path.read_bytes())
-        except FileNotFoundError:
+        if path is not None and os.path.lexists(path):
+            data = regular_bytes(path)
+            if data is None:  # not a file, or not readable: the run reports it
+                return None
+            parts.append(data)
+        else:
             parts.append("absent")
-        except OSError:
-            return None
     for path, data in zip(files, digests):
         absolute = os.path.abspath(path)
         parts += [str(path), absolute, source_root(os.path.dirname(absolute)), data]
@@ -183,11 +185,10 @@ def expiry(waivers: Path) -> str:
 def _digests(files: list[Path]) -> list[bytes] | None:
     digests = []
     for path in files:
-        try:
-            with open(path, "rb") as handle:
-                digests.append(hashlib.sha256(handle.read()).digest())
-        except OSError:
+        data = regular_bytes(path)
+        if data is None:
             return None
+        digests.append(hashlib.sha256(data).digest())
     return digests
 
 

@@ -7,6 +7,7 @@ settings, waivers, baselines and the registry all come through ``read_text``.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from plancheck import load_messages as words
@@ -49,6 +50,26 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
     except OSError as exc:
         return None, [Finding("PC001", words.cannot_read(exc), file=display)]
     return decode(raw, display)
+
+
+def regular_bytes(path: str | Path) -> bytes | None:
+    """The bytes of a regular file within the size cap, for a digest; None for anything else (a
+    FIFO or a device would block or never end, and ``read_text`` says why when the run reads
+    it) or a file that cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def present(path: Path) -> bool:
