@@ -47,18 +47,20 @@ def _in_parallel(files: list[Path], jobs: int) -> bool:
 
 
 def validate(files: list[Path], problems: list[Finding], catalog: Catalog | Callable[[], Catalog], jobs: int = 1,
-             keep_plans: bool = True, progress: Progress = UNWATCHED, cache: Cache | None = None) -> ValidationResult:
+             keep_plans: bool = True, progress: Progress = UNWATCHED, cache: Cache | None = None,
+             digests: list[bytes] | None = None) -> ValidationResult:
     """Every file's own findings (``problems``: those found before, listing the files). The
     plans are in the result only if ``keep_plans``; their headers always are. ``cache``: where
     results of unchanged files are reused and new ones stored (never when the plans are kept).
     The workers start only for many files still to read. ``catalog`` may be a function that
-    loads it: it is called only if a file has to be read."""
+    loads it: it is called only if a file has to be read. ``digests``: the files' SHA-256 when
+    the caller has read them (``replay``), so that they are not read again to make keys."""
     if keep_plans:
         return _validate_here(files, problems, resolved(catalog), progress)
     from plancheck.incremental import Known
     from plancheck.incremental import validate as validate_known
 
-    known = Known(files, catalog, cache, progress)
+    known = Known(files, catalog, cache, progress, digests)
     if _in_parallel(files, jobs) and known.misses >= PARALLEL_MIN_FILES:
         from plancheck.workers import Workers
 
@@ -68,7 +70,8 @@ def validate(files: list[Path], problems: list[Finding], catalog: Catalog | Call
 
 
 def check(files: list[Path], problems: list[Finding], catalog: Catalog, registry: Registry, jobs: int = 1,
-          keep_plans: bool = True, progress: Progress = UNWATCHED, cache: Cache | None = None) -> CheckResult:
+          keep_plans: bool = True, progress: Progress = UNWATCHED, cache: Cache | None = None,
+          digests: list[bytes] | None = None) -> CheckResult:
     """``validate``, then each plan's consistency, its way up the hierarchy and the comparison
     with its nearest present ancestor. ``pairs`` is filled only when the plans are kept: a
     serial run that keeps none holds only the plans others are compared with
@@ -78,7 +81,7 @@ def check(files: list[Path], problems: list[Finding], catalog: Catalog, registry
         from plancheck.incremental import Known
         from plancheck.incremental import check as check_known
 
-        known = Known(files, catalog, cache, progress)
+        known = Known(files, catalog, cache, progress, digests)
         if not _in_parallel(files, jobs) or known.misses < PARALLEL_MIN_FILES:
             return check_known(known, problems, registry)
     if _in_parallel(files, jobs):  # the workers, storing what they find where the run keeps no plans

@@ -96,7 +96,8 @@ class Known:
     its results here too (``record_own``, ``record_task``), so a cache warms whichever run made it."""
 
     def __init__(self, files: list[Path], catalog: Catalog | Callable[[], Catalog], cache: Cache | None,
-                 progress: Progress = UNWATCHED) -> None:
+                 progress: Progress = UNWATCHED, digests: list[bytes] | None = None) -> None:
+        """``digests``: each file's SHA-256, when the run has read them already (``replay``)."""
         self.slots = [_Slot(path) for path in files]
         self._catalog = catalog
         self.cache = cache
@@ -107,7 +108,7 @@ class Known:
         self.shares: dict[int, UpperShare] = {}
         if cache is not None:
             for i in range(len(files)):
-                self.cached_own(i)
+                self.cached_own(i, None if digests is None else digests[i])
 
     @property
     def catalog(self) -> Catalog:
@@ -123,15 +124,18 @@ class Known:
 
     # ------------------------------------------------------------ a plan's own result
 
-    def cached_own(self, i: int) -> None:
-        """Slot ``i``'s own result from the cache, when its bytes and sources are unchanged."""
+    def cached_own(self, i: int, digest: bytes | None = None) -> None:
+        """Slot ``i``'s own result from the cache, when its bytes (``digest``, if known) and
+        sources are unchanged."""
         slot = self.slots[i]
-        data = regular_bytes(slot.path)
-        if data is None:  # not a file that can be read: the pipeline says why
-            return
+        if digest is None:
+            data = regular_bytes(slot.path)
+            if data is None:  # not a file that can be read: the pipeline says why
+                return
+            digest = hashlib.sha256(data).digest()
         absolute = os.path.abspath(slot.path)
         assert self.cache is not None
-        slot.digest = hashlib.sha256(data).digest()
+        slot.digest = digest
         slot.key = self.cache.key("plan", slot.digest, str(slot.path), absolute, source_root(os.path.dirname(absolute)))
         entry = self.cache.get(slot.key)
         if entry is None:
@@ -300,7 +304,7 @@ def check(run: Known, problems: list[Finding], registry: Registry) -> CheckResul
                     first[header.id] = i
                 early[i] = (task, run.task(task))
             slot.plan = None
-        validation = _validation(run, problems)
+        validation = _validation(run, problems, sort=False)  # check_result sorts once
         at = [i for i, slot in enumerate(run.slots) if slot.header is not None]
         tasks = hierarchy_tasks(validation.headers, registry)
         progress.phase("compare", len(tasks))
@@ -333,9 +337,10 @@ def _read_known(run: Known) -> None:
     run.progress.advance(len(run.slots) - run.misses)
 
 
-def _validation(run: Known, problems: list[Finding]) -> ValidationResult:
+def _validation(run: Known, problems: list[Finding], sort: bool = True) -> ValidationResult:
+    """The files' own findings; sorted unless a check sorts them with its comparisons'."""
     findings = list(problems)
     for slot in run.slots:
         findings.extend(slot.findings or ())
-    return ValidationResult(findings=sort_findings(findings), files=len(run.slots),
+    return ValidationResult(findings=sort_findings(findings) if sort else findings, files=len(run.slots),
                             headers=[s.header for s in run.slots if s.header is not None])

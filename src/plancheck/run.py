@@ -181,7 +181,7 @@ def validate(options: ValidateOptions) -> int:
     setup = setup_of(here, rules, options.fail_on, catalog_when_needed=options.cache)
     with _watched(options.listing, len(files), options.lang.value) as progress:
         result = executor.validate(files, problems, lambda: setup.catalog, _jobs(options.jobs), keep_plans=False,
-                                   progress=progress, cache=cache)
+                                   progress=progress, cache=cache, digests=replay and replay.digests)
     result.findings = setup.policy.apply(result.findings)
     text = options.output_format is ReportFormat.text
     with copying(replay):
@@ -324,7 +324,8 @@ def check(options: CheckOptions) -> int:
         files = family_files(files, focus, setup.registry)
     with _watched(report.listing, len(files), report.lang.value) as progress:
         result = executor.check(files, problems, setup.catalog, setup.registry, _jobs(options.jobs),
-                                keep_plans=shows_pairs, progress=progress, cache=cache)
+                                keep_plans=shows_pairs, progress=progress, cache=cache,
+                                digests=replay and replay.digests)
     if focus is not None:
         result = relatives_of(result, focus, setup.registry)
     # A full check judges every waiver (one for a plan that no longer exists matches nothing);
