@@ -1,16 +1,17 @@
-"""The serial check and validation: only the plans others are compared with stay in memory, and
-what the cache holds for unchanged files is reused (docs/performance.md, "Memory" and "The cache").
+"""The serial check and validation: only the plans that comparisons still need stay in memory,
+and what the cache holds for unchanged files is reused (docs/performance.md, "Memory" and "The cache").
 
-A national repository is a few hundred provinces and cities and thousands of counties; a county
-is compared once, with its ancestor, and then nothing needs it again. So the run first learns
-which plans are ancestors of some plan (from each file's ``jurisdiction:`` block, or the cache),
-reads and keeps those, then reads each of the others in file order, compares it at once and lets
-it go. What a plan was compared with is worked out from the headers known at that point; once
-every header is known the run works out every task the ordinary way
-(``pipeline.hierarchy_tasks``) and keeps a comparison only where its task is the same, so a
-header that read differently from the file (a layout the block reader does not follow) costs
-a second comparison, never a wrong one. Findings are gathered in the order the all-in-memory
-run gathers them, so the report is byte-identical (tests/test_cache.py).
+A national repository is a few hundred provinces and cities and thousands of counties; each
+plan is compared once, with its ancestor, and is needed after that only while the plans below
+it are compared with it. So the run first works out every task from the headers it can know
+without reading a plan (a cached result's, else the file's ``jurisdiction:`` block), then goes
+down the hierarchy: a plan's comparison, the comparisons below it, and then the plan is let
+go, so that a chain of ancestors and one plan are alive at a time. Once every file is read the
+run works out every task the ordinary way (``pipeline.hierarchy_tasks``) and keeps a
+comparison only where its task is the same, so a header that read differently from the file
+(a layout the block reader does not follow) costs a second comparison, never a wrong one.
+The findings are sorted as the all-in-memory run sorts them, so the report is byte-identical
+(tests/test_cache.py).
 
 With a cache (``plancheck.cache``), a plan file's own result is stored under a key over its
 bytes, name and folder, and is reused while the source texts it cites are unchanged; a
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import ChainMap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -186,6 +186,11 @@ class Known:
             state = self.states[path] = source_state(path)
         return state
 
+    def release(self, i: int) -> None:
+        """Slot ``i``'s plan, and what its children shared, let go: nothing below it is left to compare."""
+        self.slots[i].plan = None
+        self.shares.pop(i, None)
+
     def plan(self, i: int) -> LoadedPlan:
         slot = self.slots[i]
         plan = slot.plan if slot.plan is not None else self.validate(i, keep=True)
@@ -264,72 +269,74 @@ def validate(run: Known, problems: list[Finding]) -> ValidationResult:
 
 
 def check(run: Known, problems: list[Finding], registry: Registry) -> CheckResult:
-    """``validate``, then every plan's task, keeping in memory only the plans that are compared with."""
-    from plancheck.hierarchy import ancestors, parent_map
+    """``validate``, then every plan's task, going down the hierarchy so that a plan stays in
+    memory only while the plans below it are compared with it (a chain of ancestors and one
+    plan, not every province and city)."""
     from plancheck.pipeline import check_result, hierarchy_tasks
 
     progress = run.progress
     _headers(run)
     _read_known(run)
     with _bulk_work():
-        # who is declared where: from the cache, else the jurisdiction block (None: not read there)
-        declared = [_header_of(s.path) if s.findings is None else s.header.jurisdiction if s.header else None
-                    for s in run.slots]
-        known = [j for j in declared if j is not None]
-        parents = parent_map(known, registry)
-        above = {a for j in known for a in ancestors(j.id, parents)}
-        # kept: every plan some plan is below, and every file whose block could not be read
-        upper = [j.id in above if j is not None else run.slots[i].findings is None for i, j in enumerate(declared)]
-        del declared, known  # a national run's worth of jurisdictions with their facts
-        for i, is_upper in enumerate(upper):
-            if is_upper and run.slots[i].findings is None:
-                run.validate(i, keep=True)
-        first: dict[str, int] = {}  # id → the first file of it so far, among those read
-        for i, slot in enumerate(run.slots):
-            if upper[i] and slot.header is not None:
-                first.setdefault(slot.header.id, i)
-        base = parent_map([run.slots[i].header.jurisdiction  # type: ignore[union-attr]
-                           for i in first.values()], registry)
-        present = set(first)
+        planned = _planned(run, registry)
+        below: dict[int | None, list[HierarchyTask]] = {}
+        for task in planned:
+            below.setdefault(task.upper, []).append(task)
         early: dict[int, tuple[HierarchyTask, list[Finding]]] = {}
-        for i, slot in enumerate(run.slots):
-            if upper[i]:
+        todo: list[HierarchyTask | int] = list(reversed(below.get(None, [])))
+        while todo:  # depth first: a plan's task, the tasks below it, then the plan is let go
+            task = todo.pop()
+            if isinstance(task, int):
+                run.release(task)
                 continue
+            sides = [i for i in (task.plan, task.upper) if i is not None]
+            for i in sides:
+                if run.slots[i].findings is None:
+                    run.validate(i, keep=True)
+            if all(run.slots[i].header is not None for i in sides):  # else a plan did not read: no such task
+                early[task.plan] = (task, run.task(task))
+            todo.append(task.plan)
+            todo.extend(reversed(below.get(task.plan, [])))
+        for i, slot in enumerate(run.slots):  # files no task reached: a plan that does not read
             if slot.findings is None:
-                run.validate(i, keep=True)
-            header = slot.header
-            if header is not None:
-                task = _early_task(i, header, first, base, present, run)
-                if header.id not in first or first[header.id] > i:
-                    first[header.id] = i
-                early[i] = (task, run.task(task))
-            slot.plan = None
+                run.validate(i, keep=False)
         validation = _validation(run, problems, sort=False)  # check_result sorts once
         at = [i for i, slot in enumerate(run.slots) if slot.header is not None]
         tasks = hierarchy_tasks(validation.headers, registry)
         progress.phase("compare", len(tasks))
         found = []
         for task in tasks:
-            in_files = replace(task, plan=at[task.plan], upper=None if task.upper is None else at[task.upper])
+            in_files = _in_files(task, at)
             made = early.get(in_files.plan)
             found.append(made[1] if made is not None and made[0] == in_files else run.task(in_files))
             progress.advance()
         return check_result(validation, found, [])
 
 
-def _early_task(i: int, header: PlanHeader, first: dict[str, int], base: dict[str, str | None],
-                present: set[str], run: Known) -> HierarchyTask:
-    """Slot ``i``'s task as the headers read so far give it: those of every plan compared with
-    and of the files before it."""
-    from plancheck.hierarchy import find_ancestor
-    from plancheck.pipeline import HierarchyTask
+def _planned(run: Known, registry: Registry) -> list[HierarchyTask]:
+    """Every task as the headers known before reading give it (in file-index terms): a cached
+    result's, else the file's ``jurisdiction:`` block; a file whose block does not read is read
+    now. What is planned is checked against the tasks of the headers read (``check``), so a
+    block that reads otherwise than its file costs a second comparison, never a wrong one."""
+    from plancheck.pipeline import hierarchy_tasks
 
-    earlier = first.get(header.id)
-    if earlier is not None and earlier < i:
-        return HierarchyTask(i, duplicate_of=run.slots[earlier].header.file)  # type: ignore[union-attr]
-    ancestry = find_ancestor(header.id, ChainMap({header.id: header.jurisdiction.parent}, base), present)
-    upper = first.get(ancestry.ancestor) if ancestry.problem is None and ancestry.ancestor is not None else None
-    return HierarchyTask(i, ancestry=ancestry, upper=upper)
+    declared: list[PlanHeader | None] = []
+    for i, slot in enumerate(run.slots):
+        if slot.findings is None:
+            jurisdiction = _header_of(slot.path)
+            if jurisdiction is None:
+                run.validate(i, keep=True)
+            else:
+                declared.append(PlanHeader(jurisdiction.id, str(slot.path), slot.path, jurisdiction, ()))
+                continue
+        declared.append(slot.header)
+    at = [i for i, header in enumerate(declared) if header is not None]
+    return [_in_files(task, at) for task in hierarchy_tasks([declared[i] for i in at], registry)]  # type: ignore[misc]
+
+
+def _in_files(task: HierarchyTask, at: list[int]) -> HierarchyTask:
+    """A task over a list of headers, its plans named by their index among the run's files."""
+    return replace(task, plan=at[task.plan], upper=None if task.upper is None else at[task.upper])
 
 
 def _read_known(run: Known) -> None:
