@@ -89,11 +89,17 @@ def code_stamp() -> str:
     return digest(*sorted(stamps))
 
 
+def file_digest(path: str | Path) -> bytes | None:
+    """The SHA-256 of a regular file's bytes (``textfiles.regular_bytes``), or None."""
+    data = regular_bytes(path)
+    return None if data is None else hashlib.sha256(data).digest()
+
+
 def source_state(path: str) -> str:
     """What a source text is, for a key: where it leads and a digest of its bytes (or that it
     cannot be read as a file)."""
-    data = regular_bytes(path)
-    return os.path.realpath(path) + "\0" + ("unreadable" if data is None else hashlib.sha256(data).hexdigest())
+    found = file_digest(path)
+    return os.path.realpath(path) + "\0" + ("unreadable" if found is None else found.hex())
 
 
 class _PlainUnpickler(pickle.Unpickler):

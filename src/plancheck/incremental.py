@@ -20,7 +20,6 @@ comparison's findings under a key over both plans' results and the way up betwee
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,13 +27,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plancheck.cache import Cache, source_state
+from plancheck.cache import Cache, file_digest, source_state
 from plancheck.findings import Finding, sort_findings
 from plancheck.packing import pack, unpack
 from plancheck.project import source_root
 from plancheck.reason import Reason
 from plancheck.results import UNWATCHED, CheckResult, LoadedPlan, PlanHeader, Progress, ValidationResult
-from plancheck.textfiles import regular_bytes
 
 if TYPE_CHECKING:
     from plancheck.catalog import Catalog
@@ -129,10 +127,9 @@ class Known:
         sources are unchanged."""
         slot = self.slots[i]
         if digest is None:
-            data = regular_bytes(slot.path)
-            if data is None:  # not a file that can be read: the pipeline says why
+            digest = file_digest(slot.path)
+            if digest is None:  # not a file that can be read: the pipeline says why
                 return
-            digest = hashlib.sha256(data).digest()
         absolute = os.path.abspath(slot.path)
         assert self.cache is not None
         slot.digest = digest
@@ -176,8 +173,7 @@ class Known:
 
     @staticmethod
     def _unchanged(slot: _Slot) -> bool:
-        data = regular_bytes(slot.path)
-        return data is not None and hashlib.sha256(data).digest() == slot.digest
+        return file_digest(slot.path) == slot.digest
 
     def source_state(self, path: str) -> str:
         """What a source text is, for a key: where it leads and a digest of its bytes."""

@@ -125,19 +125,10 @@ class Protected:
 
 def _regular_text(path: Path) -> str | None:
     """A plan file's text, when it is a regular file (never a FIFO or device, which could block)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except (OSError, ValueError):
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(READ_LIMIT).decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+    from plancheck.textfiles import regular_bytes
+
+    data = regular_bytes(path, prefix=READ_LIMIT)
+    return None if data is None else data.decode("utf-8", errors="replace")
 
 
 def _resolved_name(path: Path) -> str:

@@ -9,8 +9,7 @@ every commit. The run carries a *key*, a digest of everything its report is made
 - the cache's context: the rules folder's bytes, plancheck's version and code;
 - the rest of the policy as bytes: the project's settings files, the waiver file and the
   baseline, and the date when there are waivers (they expire);
-- what the options resolve to outside themselves: the report's date, the family a check is
-  focused on;
+- what the options resolve to outside themselves: the report's date;
 - every plan file: its name, where it lies, its source root and its bytes.
 
 The source texts the plans cite are known only once the plans are read, so a kept run lists
@@ -23,7 +22,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from plancheck.cache import Cache, RunWriter, digest, source_state
+from plancheck.cache import Cache, RunWriter, digest, file_digest, source_state
 from plancheck.project import source_root
 from plancheck.textfiles import regular_bytes
 
@@ -183,13 +181,8 @@ def expiry(waivers: Path) -> str:
 
 
 def _digests(files: list[Path]) -> list[bytes] | None:
-    digests = []
-    for path in files:
-        data = regular_bytes(path)
-        if data is None:
-            return None
-        digests.append(hashlib.sha256(data).digest())
-    return digests
+    digests = [file_digest(path) for path in files]
+    return None if None in digests else digests  # type: ignore[return-value]
 
 
 def _read(handle, length: int) -> Iterator[str]:  # handle: BinaryIO

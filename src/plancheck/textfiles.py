@@ -52,20 +52,20 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
     return decode(raw, display)
 
 
-def regular_bytes(path: str | Path) -> bytes | None:
-    """The bytes of a regular file within the size cap, for a digest; None for anything else (a
-    FIFO or a device would block or never end, and ``read_text`` says why when the run reads
-    it) or a file that cannot be read."""
+def regular_bytes(path: str | Path, prefix: int | None = None) -> bytes | None:
+    """The bytes of a regular file within the size cap, or its first ``prefix`` bytes whatever its
+    size; None for anything else (a FIFO or a device would block or never end, and ``read_text``
+    says why when the run reads it) or a file that cannot be read."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError):
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        if not stat.S_ISREG(info.st_mode) or (prefix is None and info.st_size > MAX_FILE_BYTES):
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
+            return handle.read(-1 if prefix is None else prefix)
     except OSError:
         return None
     finally:
